@@ -1,0 +1,53 @@
+//! `hookscope demo`: everything without any vendor.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use super::DemoArgs;
+use crate::receiver::{self, Receiver};
+use crate::sender::demo;
+use crate::store::Store;
+
+pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let store = match &args.store.store {
+        Some(path) => Store::open(path)?,
+        None => Store::in_memory()?,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("cannot listen on a loopback port")?;
+        let local = listener.local_addr()?;
+        let config = Arc::new(demo::config(local.port()));
+        eprintln!(
+            "hookscope demo: receiving on http://{local}; a built-in sender plays all five vendors"
+        );
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let printer = crate::headless::spawn_printer(rx);
+        let state = Receiver::new(config.clone(), store, tx);
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(receiver::serve(listener, receiver::router(state), async {
+            let _ = stop_rx.await;
+        }));
+        let base = format!("http://{local}");
+        let (pause, repeat) = if args.headless {
+            (Duration::from_millis(args.pause_ms.unwrap_or(20)), false)
+        } else {
+            (Duration::from_millis(args.pause_ms.unwrap_or(700)), true)
+        };
+        tokio::select! {
+            _ = demo::run(&config, &base, pause, repeat, |e| eprintln!("hookscope demo: {e}")) => {},
+            _ = tokio::signal::ctrl_c() => {},
+        }
+        let _ = stop_tx.send(());
+        let _ = server.await;
+        // The printer ends once the receiver (and with it the sender side) is gone.
+        let _ = tokio::task::spawn_blocking(move || printer.join()).await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

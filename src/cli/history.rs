@@ -1,0 +1,62 @@
+//! `hookscope export` and `hookscope import`.
+
+use std::io::{BufReader, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::{ExportArgs, ExportFormat, ImportArgs, store_path};
+use crate::store::{self, Store};
+
+pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let path = store_path(&args.store)?;
+    if !path.exists() {
+        anyhow::bail!("no store at {}", path.display());
+    }
+    let since = match &args.since {
+        Some(s) => {
+            let d = store::parse_duration(s).map_err(|e| anyhow::anyhow!("--since {s}: {e}"))?;
+            let d = chrono::Duration::from_std(d).context("--since is too long")?;
+            Some(chrono::Utc::now() - d)
+        }
+        None => None,
+    };
+    let store = Store::open(&path)?;
+    let reader = store.reader()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let n = match args.format {
+        ExportFormat::Ndjson => store::export_ndjson(&reader, since, &mut out)?,
+        ExportFormat::Har => store::export_har(&reader, since, &mut out)?,
+    };
+    out.flush()?;
+    eprintln!("hookscope: exported {n} deliveries from {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let path = store_path(&args.store)?;
+    let store = Store::open(&path)?;
+    let report = if args.file.as_os_str() == "-" {
+        store::import_ndjson(&store, std::io::stdin().lock())?
+    } else {
+        let file = std::fs::File::open(&args.file)
+            .with_context(|| format!("cannot open {}", args.file.display()))?;
+        store::import_ndjson(&store, BufReader::new(file))?
+    };
+    eprintln!(
+        "hookscope: imported {} deliveries into {} ({} already there, {} bad lines)",
+        report.imported,
+        path.display(),
+        report.duplicates,
+        report.errors.len()
+    );
+    for (line, message) in report.errors.iter().take(20) {
+        eprintln!("  line {line}: {message}");
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

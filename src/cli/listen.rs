@@ -1,0 +1,74 @@
+//! `hookscope listen`: the receiver, headless or under the UI.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use super::{ListenArgs, data_dir, init_logging, store_path};
+use crate::config::Config;
+use crate::receiver::{self, Receiver};
+use crate::store::Store;
+
+pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(args.config.as_deref())?;
+    if let Some(addr) = &args.addr {
+        config.server.addr = addr.clone();
+    }
+    let (store, store_label) = if args.no_store {
+        (Store::in_memory()?, "in memory (--no-store)".to_string())
+    } else {
+        let path = store_path(&args.store)?;
+        (Store::open(&path)?, path.display().to_string())
+    };
+    let _log = init_logging(data_dir().as_deref());
+    // The live table arrives with the UI; until then every listen is headless.
+    let _headless = args.headless || !std::io::stdout().is_terminal();
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = TcpListener::bind(&config.server.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.server.addr))?;
+        let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            eprintln!(
+                "hookscope: warning: listening on {local}, reachable from other machines; \
+                 deliveries and their credentials are visible to anyone who can connect"
+            );
+        }
+        eprintln!("hookscope: listening on http://{local} (store: {store_label})");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let printer = crate::headless::spawn_printer(rx);
+        let state = Receiver::new(Arc::new(config), store, tx);
+        receiver::serve(listener, receiver::router(state), shutdown_signal()).await?;
+        drop(printer);
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,204 @@
+//! Command-line interface: the subcommands and how each one runs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod demo;
+mod history;
+mod listen;
+mod send;
+mod verify;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hookscope",
+    version,
+    about = "Receive, verify and inspect webhook deliveries from hiring-assessment and AI-interview platforms"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the receiver (the default command).
+    Listen(ListenArgs),
+    /// Check one captured request offline and print its verification.
+    Verify(VerifyArgs),
+    /// Write the stored history as NDJSON or HAR 1.2 on stdout.
+    Export(ExportArgs),
+    /// Read NDJSON (as written by `export`) back into the store.
+    Import(ImportArgs),
+    /// Send a realistic delivery exactly as a vendor would (signature, token, retries).
+    Send(SendArgs),
+    /// A receiver of its own fed by all five vendors, over real HTTP: no vendor needed.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SendArgs {
+    /// clearspeed, talentsprout, brilliant, classet or jobmojito.
+    pub provider: String,
+    /// Any event the vendor documents (default: its main one).
+    #[arg(long, value_name = "NAME")]
+    pub event: Option<String>,
+    /// Where to deliver, e.g. http://127.0.0.1:8787/classet.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Send this body instead of the sample.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+    /// Send the delivery this many times.
+    #[arg(long, default_value_t = 1)]
+    pub count: u32,
+    /// Sign with a wrong key, to rehearse the receiving side's rejection.
+    #[arg(long)]
+    pub bad_signature: bool,
+    /// The wait before the first retry; it doubles each time.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub retry_base_ms: u64,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct DemoArgs {
+    /// Print the JSON lines and exit after one pass of the script.
+    #[arg(long)]
+    pub headless: bool,
+    /// Keep the demo's deliveries in this file (default: in memory).
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Pause between scripted deliveries.
+    #[arg(long, value_name = "MS")]
+    pub pause_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct StoreArgs {
+    /// The SQLite history file (default: deliveries.db in the platform data dir).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ListenArgs {
+    /// Address to listen on (default 127.0.0.1:8787, or server.addr from the config).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// Config file (default ./hookscope.toml, then the platform config dir).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Keep nothing on disk: the history lives in memory until exit.
+    #[arg(long, conflicts_with = "store")]
+    pub no_store: bool,
+    /// Print one JSON line per delivery on stdout (automatic when stdout is not a terminal).
+    #[arg(long)]
+    pub headless: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// clearspeed, talentsprout, brilliant, classet or jobmojito.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: String,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A request header, `Name: value`; repeat for several.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// The exact body bytes as received.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: PathBuf,
+    /// The request path (and query), e.g. /brilliant/KEY or /jobmojito/interview_result.
+    #[arg(long, value_name = "/ROUTE")]
+    pub path: Option<String>,
+    /// Receipt time as Unix seconds (default: now), for timestamp tolerance checks.
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum ExportFormat {
+    #[default]
+    Ndjson,
+    Har,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
+    pub format: ExportFormat,
+    /// Only deliveries received within this long, e.g. 15d, 2h, 30m.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// NDJSON file written by `hookscope export` (`-` for stdin).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Runs the parsed command line and turns errors into messages and exit codes.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli
+        .command
+        .unwrap_or(Command::Listen(ListenArgs::default()))
+    {
+        Command::Listen(args) => listen::run(args),
+        Command::Verify(args) => return verify::run(args),
+        Command::Export(args) => history::export(args),
+        Command::Import(args) => history::import(args),
+        Command::Send(args) => send::run(args),
+        Command::Demo(args) => demo::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hookscope: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The platform data dir, where the default store and the log file live.
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
+}
+
+/// `--store FILE`, else the default location.
+pub fn store_path(args: &StoreArgs) -> anyhow::Result<PathBuf> {
+    match &args.store {
+        Some(p) => Ok(p.clone()),
+        None => data_dir().map(|d| d.join("deliveries.db")).ok_or_else(|| {
+            anyhow::anyhow!("no home directory to keep the store in; pass --store FILE")
+        }),
+    }
+}
+
+/// Logs go to a file, never the terminal.
+fn init_logging(dir: Option<&Path>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = dir?;
+    std::fs::create_dir_all(dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "hookscope.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKSCOPE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,89 @@
+//! `hookscope verify`: one captured request, checked offline.
+
+use std::process::ExitCode;
+
+use bytes::Bytes;
+
+use super::VerifyArgs;
+use crate::config::Config;
+use crate::delivery::Request;
+use crate::provider::{self, ProviderId};
+use crate::signature::Status;
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+pub fn run(args: VerifyArgs) -> ExitCode {
+    match build(&args) {
+        Ok((req, config, now, provider)) => {
+            let analysis = provider::analyze_as(provider, &req, &config, now);
+            match serde_json::to_string(&analysis.verification) {
+                Ok(line) => println!("{line}"),
+                Err(e) => {
+                    eprintln!("hookscope: {e}");
+                    return ExitCode::from(EXIT_FAILED);
+                }
+            }
+            if analysis.verification.status == Status::Verified {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_FAILED)
+            }
+        }
+        Err(message) => {
+            eprintln!("hookscope verify: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String> {
+    let provider = ProviderId::parse(&args.provider)
+        .filter(|p| *p != ProviderId::Unknown)
+        .ok_or_else(|| {
+            format!(
+                "unknown provider {:?}; use one of clearspeed, talentsprout, brilliant, classet, jobmojito",
+                args.provider
+            )
+        })?;
+    let config = Config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
+    let headers = args
+        .headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = std::fs::read(&args.body_file)
+        .map_err(|e| format!("cannot read {}: {e}", args.body_file.display()))?;
+    let route = args
+        .path
+        .clone()
+        .unwrap_or_else(|| format!("/{}", provider.as_str()));
+    let (path, query) = match route.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q.to_string())),
+        None => (route, None),
+    };
+    let now = args.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
+    let req = Request {
+        method: "POST".into(),
+        path,
+        query,
+        headers,
+        body_bytes: body.len() as u64,
+        body: Bytes::from(body),
+        body_truncated: false,
+        peer: None,
+    };
+    Ok((req, config, now, provider))
+}
+
+/// `Name: value` → (lower-cased name, value).
+pub fn parse_header(h: &str) -> Result<(String, String), String> {
+    let (name, value) = h
+        .split_once(':')
+        .ok_or_else(|| format!("header {h:?} is not in the form 'Name: value'"))?;
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return Err(format!("header {h:?} has no valid name"));
+    }
+    Ok((name.to_ascii_lowercase(), value.trim().to_string()))
+}

@@ -1,0 +1,487 @@
+//! Settings: a TOML file, then `HOOKSCOPE_<PROVIDER>_<KEY>` environment variables, then
+//! command-line flags. Secrets are wrapped in [`Secret`] so they never reach a log or a
+//! `Debug` dump.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+pub const PROVIDER_NAMES: [&str; 5] = [
+    "talentsprout",
+    "classet",
+    "clearspeed",
+    "brilliant",
+    "jobmojito",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+}
+
+/// A credential from the settings. `Debug` and `Display` show it masked.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The real value, for computing and comparing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `whsec_…3f` style: enough to tell two secrets apart, not enough to use one.
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+}
+
+/// Masks any credential-like value for display.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 8 {
+        return "•".repeat(chars.len().max(4));
+    }
+    let prefix: String = if value.starts_with("whsec_") {
+        "whsec_".into()
+    } else {
+        chars[..2].iter().collect()
+    };
+    let suffix: String = chars[chars.len() - 2..].iter().collect();
+    format!("{prefix}••••{suffix}")
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.masked())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub response: ResponseConfig,
+    pub providers: ProvidersConfig,
+    /// Where the config was read from, for messages. Not a TOML key.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub addr: String,
+    pub max_body_bytes: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: DEFAULT_ADDR.into(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// What the receiver answers.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponseConfig {
+    pub status: u16,
+    pub delay_ms: u64,
+    pub reject_invalid: bool,
+}
+
+impl Default for ResponseConfig {
+    fn default() -> Self {
+        Self {
+            status: 200,
+            delay_ms: 0,
+            reject_invalid: false,
+        }
+    }
+}
+
+/// `[providers.X.response]`: any key left out falls back to `[response]`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseOverride {
+    pub status: Option<u16>,
+    pub delay_ms: Option<u64>,
+    pub reject_invalid: Option<bool>,
+}
+
+impl ResponseOverride {
+    pub fn apply(&self, base: ResponseConfig) -> ResponseConfig {
+        ResponseConfig {
+            status: self.status.unwrap_or(base.status),
+            delay_ms: self.delay_ms.unwrap_or(base.delay_ms),
+            reject_invalid: self.reject_invalid.unwrap_or(base.reject_invalid),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProvidersConfig {
+    pub talentsprout: TalentSproutConfig,
+    pub classet: ClassetConfig,
+    pub clearspeed: ClearspeedConfig,
+    pub brilliant: BrilliantConfig,
+    pub jobmojito: JobMojitoConfig,
+}
+
+pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TalentSproutConfig {
+    pub secret: Option<Secret>,
+    pub tolerance_secs: u64,
+    pub response: Option<ResponseOverride>,
+}
+
+impl Default for TalentSproutConfig {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            tolerance_secs: DEFAULT_TOLERANCE_SECS,
+            response: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClassetConfig {
+    pub secret: Option<Secret>,
+    pub api_key: Option<Secret>,
+    pub response: Option<ResponseOverride>,
+}
+
+pub const DEFAULT_API_KEY_HEADER: &str = "x-api-key";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClearspeedConfig {
+    pub api_key: Option<Secret>,
+    pub api_key_header: String,
+    pub bearer_token: Option<Secret>,
+    pub jwt_secret: Option<Secret>,
+    pub jwks_file: Option<PathBuf>,
+    pub audience: Option<String>,
+    /// Sender side: the OAuth2 client-credentials flow `send clearspeed` performs.
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub response: Option<ResponseOverride>,
+}
+
+impl Default for ClearspeedConfig {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            api_key_header: DEFAULT_API_KEY_HEADER.into(),
+            bearer_token: None,
+            jwt_secret: None,
+            jwks_file: None,
+            audience: None,
+            token_url: None,
+            client_id: None,
+            client_secret: None,
+            response: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrilliantConfig {
+    pub url_key: Option<Secret>,
+    pub api_base: Option<String>,
+    pub api_key: Option<Secret>,
+    pub response: Option<ResponseOverride>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobMojitoConfig {
+    pub header: Option<String>,
+    pub value: Option<Secret>,
+    pub response: Option<ResponseOverride>,
+}
+
+impl Config {
+    /// Reads `--config`, else `./hookscope.toml`, else the platform config dir; no file at
+    /// all means defaults. Environment variables are applied on top.
+    pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => default_config_paths().into_iter().find(|p| p.is_file()),
+        };
+        let text = match &path {
+            Some(p) => std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                path: p.clone(),
+                source,
+            })?,
+            None => String::new(),
+        };
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::from_parts(&text, path, &env)
+    }
+
+    /// Parses `text` (from `path`, for messages) and applies `env` overrides.
+    pub fn from_parts(
+        text: &str,
+        path: Option<PathBuf>,
+        env: &[(String, String)],
+    ) -> Result<Self, ConfigError> {
+        let shown = path.clone().unwrap_or_else(|| PathBuf::from("<defaults>"));
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: shown.clone(),
+            message: e.message().to_string(),
+        })?;
+        apply_env(&mut table, env)?;
+        let mut config: Config =
+            Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
+                path: shown.clone(),
+                message: describe_toml_error(&e),
+            })?;
+        config.source = path;
+        Ok(config)
+    }
+
+    /// Every configured secret with the setting it comes from: what the store and logs
+    /// must never contain.
+    pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
+        let p = &self.providers;
+        let candidates: [(&'static str, Option<&Secret>); 10] = [
+            (
+                "providers.talentsprout.secret",
+                p.talentsprout.secret.as_ref(),
+            ),
+            ("providers.classet.secret", p.classet.secret.as_ref()),
+            ("providers.classet.api_key", p.classet.api_key.as_ref()),
+            (
+                "providers.clearspeed.api_key",
+                p.clearspeed.api_key.as_ref(),
+            ),
+            (
+                "providers.clearspeed.bearer_token",
+                p.clearspeed.bearer_token.as_ref(),
+            ),
+            (
+                "providers.clearspeed.jwt_secret",
+                p.clearspeed.jwt_secret.as_ref(),
+            ),
+            (
+                "providers.clearspeed.client_secret",
+                p.clearspeed.client_secret.as_ref(),
+            ),
+            ("providers.brilliant.url_key", p.brilliant.url_key.as_ref()),
+            ("providers.brilliant.api_key", p.brilliant.api_key.as_ref()),
+            ("providers.jobmojito.value", p.jobmojito.value.as_ref()),
+        ];
+        candidates
+            .into_iter()
+            .filter_map(|(name, s)| s.filter(|s| !s.expose().is_empty()).map(|s| (name, s)))
+            .collect()
+    }
+
+    /// The answer settings for one provider (`None`: unknown provider).
+    pub fn response_for(&self, provider: Option<&str>) -> ResponseConfig {
+        let p = &self.providers;
+        let over = match provider {
+            Some("talentsprout") => p.talentsprout.response,
+            Some("classet") => p.classet.response,
+            Some("clearspeed") => p.clearspeed.response,
+            Some("brilliant") => p.brilliant.response,
+            Some("jobmojito") => p.jobmojito.response,
+            _ => None,
+        };
+        over.map_or(self.response, |o| o.apply(self.response))
+    }
+}
+
+/// The environment variable that can hold `providers.<provider>.<key>`.
+pub fn env_var_name(provider: &str, key: &str) -> String {
+    format!(
+        "HOOKSCOPE_{}_{}",
+        provider.to_ascii_uppercase(),
+        key.to_ascii_uppercase()
+    )
+}
+
+fn default_config_paths() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("hookscope.toml")];
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "hookscope") {
+        paths.push(dirs.config_dir().join("hookscope.toml"));
+    }
+    paths
+}
+
+/// `HOOKSCOPE_CLASSET_SECRET=…` becomes `providers.classet.secret`. Numbers and booleans
+/// are typed so that `HOOKSCOPE_TALENTSPROUT_TOLERANCE_SECS=600` works too.
+fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<(), ConfigError> {
+    for (var, value) in env {
+        let Some(rest) = var.strip_prefix("HOOKSCOPE_") else {
+            continue;
+        };
+        let lower = rest.to_ascii_lowercase();
+        let Some(provider) = PROVIDER_NAMES
+            .iter()
+            .find(|p| lower.starts_with(&format!("{p}_")))
+        else {
+            continue;
+        };
+        let key = &lower[provider.len() + 1..];
+        if key.is_empty() {
+            continue;
+        }
+        let typed = if let Ok(n) = value.parse::<i64>() {
+            if key.ends_with("_secs") || key.ends_with("_ms") {
+                toml::Value::Integer(n)
+            } else {
+                toml::Value::String(value.clone())
+            }
+        } else if key == "reject_invalid" {
+            toml::Value::Boolean(value == "true" || value == "1")
+        } else {
+            toml::Value::String(value.clone())
+        };
+        let providers = table
+            .entry("providers")
+            .or_insert_with(|| toml::Value::Table(Default::default()));
+        let Some(providers) = providers.as_table_mut() else {
+            return Err(ConfigError::Env {
+                var: var.clone(),
+                message: "`providers` in the config file is not a table".into(),
+            });
+        };
+        let section = providers
+            .entry(provider.to_string())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
+        match section.as_table_mut() {
+            Some(t) => {
+                t.insert(key.to_string(), typed);
+            }
+            None => {
+                return Err(ConfigError::Env {
+                    var: var.clone(),
+                    message: format!("`providers.{provider}` in the config file is not a table"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe_toml_error(e: &toml::de::Error) -> String {
+    // serde's message already names the unknown key and lists the expected ones.
+    e.message().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::from_parts(text, Some(PathBuf::from("/tmp/h.toml")), &[])
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let c = parse("").unwrap();
+        assert_eq!(c.server.addr, "127.0.0.1:8787");
+        assert_eq!(c.server.max_body_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.providers.talentsprout.tolerance_secs, 300);
+        assert_eq!(c.providers.clearspeed.api_key_header, "x-api-key");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_key_and_file() {
+        let err = parse("[providers.talentsprout]\nscret = \"x\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("scret"), "{msg}");
+        assert!(msg.contains("/tmp/h.toml"), "{msg}");
+    }
+
+    #[test]
+    fn env_overrides_secret_and_numbers() {
+        let env = vec![
+            (
+                "HOOKSCOPE_TALENTSPROUT_SECRET".to_string(),
+                "whsec_env".to_string(),
+            ),
+            (
+                "HOOKSCOPE_TALENTSPROUT_TOLERANCE_SECS".to_string(),
+                "600".to_string(),
+            ),
+            ("HOOKSCOPE_LOG".to_string(), "debug".to_string()),
+        ];
+        let c = Config::from_parts("", None, &env).unwrap();
+        assert_eq!(
+            c.providers.talentsprout.secret.unwrap().expose(),
+            "whsec_env"
+        );
+        assert_eq!(c.providers.talentsprout.tolerance_secs, 600);
+    }
+
+    #[test]
+    fn unknown_env_key_is_an_error() {
+        let env = vec![("HOOKSCOPE_CLASSET_SCRET".to_string(), "x".to_string())];
+        let err = Config::from_parts("", None, &env).unwrap_err();
+        assert!(err.to_string().contains("scret"), "{err}");
+    }
+
+    #[test]
+    fn provider_response_override_falls_back() {
+        let c = parse(
+            "[response]\nstatus = 202\ndelay_ms = 5\n[providers.clearspeed.response]\nstatus = 204\n",
+        )
+        .unwrap();
+        let r = c.response_for(Some("clearspeed"));
+        assert_eq!((r.status, r.delay_ms), (204, 5));
+        assert_eq!(c.response_for(Some("classet")).status, 202);
+    }
+
+    #[test]
+    fn secrets_are_masked_in_debug() {
+        let c = parse("[providers.classet]\nsecret = \"classet_sig_secret_1b7e\"\n").unwrap();
+        let dump = format!("{c:?}");
+        assert!(!dump.contains("classet_sig_secret_1b7e"), "{dump}");
+        assert_eq!(c.secrets().len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    #[test]
+    fn shipped_example_config_parses() {
+        let text = include_str!("../assets/hookscope.example.toml");
+        let c = super::Config::from_parts(text, None, &[]).unwrap();
+        assert_eq!(c.server.addr, super::DEFAULT_ADDR);
+    }
+}

@@ -1,0 +1,109 @@
+//! One received request, exactly as it arrived, plus what we made of it.
+
+use bytes::Bytes;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::provider::{DetectedBy, ProviderId};
+use crate::signature::{Status, Verification};
+
+/// A request as it arrived. `body` holds the exact bytes (only the first bytes when the
+/// body was larger than the limit: then `body_truncated` is set and `body_bytes` is the
+/// full size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// Lower-cased names, values as received (lossy UTF-8), in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub body_bytes: u64,
+    pub body_truncated: bool,
+    pub peer: Option<String>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A delivery: the request plus detection, verification and our answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: String,
+    pub received_at: DateTime<Utc>,
+    pub request: Request,
+    pub provider: ProviderId,
+    pub detected_by: DetectedBy,
+    pub event: Option<String>,
+    /// The event name was inferred from the body rather than named by the vendor.
+    pub event_inferred: bool,
+    pub subject: Option<String>,
+    pub verification: Verification,
+    pub response_status: u16,
+    /// The delivery this one re-sends, when it is a replay.
+    pub replay_of: Option<String>,
+}
+
+/// A new time-ordered id (UUID v7), so ids sort by arrival.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The `response` object of the headless line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseSummary {
+    pub status: u16,
+}
+
+/// The headless JSON line: a public, stable contract (documented in the README).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub id: String,
+    pub received_at: String,
+    pub method: String,
+    pub path: String,
+    pub provider: ProviderId,
+    pub event: Option<String>,
+    pub event_inferred: bool,
+    pub subject: Option<String>,
+    pub detected_by: DetectedBy,
+    pub verification: Verification,
+    pub response: ResponseSummary,
+    pub body_bytes: u64,
+}
+
+impl Delivery {
+    pub fn line(&self) -> Line {
+        Line {
+            id: self.id.clone(),
+            received_at: rfc3339(self.received_at),
+            method: self.request.method.clone(),
+            path: self.request.path.clone(),
+            provider: self.provider,
+            event: self.event.clone(),
+            event_inferred: self.event_inferred,
+            subject: self.subject.clone(),
+            detected_by: self.detected_by,
+            verification: self.verification.clone(),
+            response: ResponseSummary {
+                status: self.response_status,
+            },
+            body_bytes: self.request.body_bytes,
+        }
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.verification.status == Status::Verified
+    }
+}
+
+/// RFC 3339 with millisecond precision and a `Z`.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}

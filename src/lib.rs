@@ -1,0 +1,13 @@
+//! hookscope: receive, verify, store and inspect webhook deliveries from hiring-assessment
+//! and AI-interview platforms.
+
+pub mod cli;
+pub mod config;
+pub mod delivery;
+pub mod headless;
+pub mod provider;
+pub mod receiver;
+pub mod redact;
+pub mod sender;
+pub mod signature;
+pub mod store;

@@ -1,0 +1,261 @@
+//! Classet: `candidate.interview.updated` with a from/to diff, and the deprecated
+//! `call_completed` shape. Signed with base64url HMAC-SHA256, or the legacy API key.
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use super::tolerant::{JsonExt, header};
+use super::{Summary as Any, Understanding};
+use crate::config::ClassetConfig;
+use crate::signature::{Check, Encoding, HmacCheck, KeyRef, StaticHeaderCheck};
+
+mod call;
+#[cfg(test)]
+mod tests;
+
+pub use call::{CallAnalysis, CallCompleted, CallDetails, QuestionAnswer, Turn};
+
+pub const SIGNATURE_HEADER: &str = "x-classet-webhook-signature";
+pub const KEY_HEADER: &str = "x-classet-key";
+pub const INTERVIEW_UPDATED: &str = "candidate.interview.updated";
+/// The deprecated shape has no `event` key; this names it.
+pub const CALL_COMPLETED: &str = "call_completed";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// `event`, or `call_completed` for the deprecated shape.
+    pub event: Option<String>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per delivery view; boxing would only add indirection for the TUI"
+)]
+pub enum Kind {
+    /// `{event, changes, data}`: the current diff model.
+    InterviewUpdated(InterviewUpdate),
+    CallCompleted(CallCompleted),
+    /// Neither shape: the raw views apply.
+    Unrecognised,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InterviewUpdate {
+    /// In the order the vendor sent them.
+    pub changes: Vec<Change>,
+    pub data: Option<InterviewData>,
+}
+
+/// One changed field; `null` stands for both an explicit `null` and a missing side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub field: String,
+    pub from: Value,
+    pub to: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InterviewData {
+    pub candidate_id: Option<String>,
+    pub interview_completed_at: Option<String>,
+    pub interview_sent_at: Option<String>,
+    /// `None`: `null` or absent (not yet completed, no outcome determined).
+    pub interview_outcome: Option<InterviewOutcome>,
+    pub interview_summary: Option<String>,
+    pub interview_custom_data: Option<Value>,
+}
+
+/// The documented outcomes; anything else is kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterviewOutcome {
+    CandidateNotInterested,
+    AiOptOut,
+    Qualified,
+    Unqualified,
+    CandidateNotResponsive,
+    Completed,
+    NotSentUnreachable,
+    NotSentDuplicate,
+    NotSentAlreadyCompleted,
+    AiStoppedOverride,
+    Other(String),
+}
+
+const OUTCOMES: [(&str, InterviewOutcome); 10] = [
+    (
+        "candidate_not_interested",
+        InterviewOutcome::CandidateNotInterested,
+    ),
+    ("ai_opt_out", InterviewOutcome::AiOptOut),
+    ("qualified", InterviewOutcome::Qualified),
+    ("unqualified", InterviewOutcome::Unqualified),
+    (
+        "candidate_not_responsive",
+        InterviewOutcome::CandidateNotResponsive,
+    ),
+    ("completed", InterviewOutcome::Completed),
+    ("not_sent_unreachable", InterviewOutcome::NotSentUnreachable),
+    ("not_sent_duplicate", InterviewOutcome::NotSentDuplicate),
+    (
+        "not_sent_already_completed",
+        InterviewOutcome::NotSentAlreadyCompleted,
+    ),
+    ("ai_stopped_override", InterviewOutcome::AiStoppedOverride),
+];
+
+impl InterviewOutcome {
+    pub fn parse(s: &str) -> Self {
+        OUTCOMES.iter().find(|(code, _)| *code == s).map_or_else(
+            || InterviewOutcome::Other(s.to_string()),
+            |(_, o)| o.clone(),
+        )
+    }
+
+    /// The vendor's code, e.g. `not_sent_unreachable`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InterviewOutcome::Other(s) => s,
+            known => OUTCOMES
+                .iter()
+                .find(|(_, o)| o == known)
+                .map_or("", |(code, _)| code),
+        }
+    }
+
+    /// For people: "not sent unreachable".
+    pub fn label(&self) -> String {
+        self.as_str().replace('_', " ")
+    }
+}
+
+impl Serialize for InterviewOutcome {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Summary {
+    pub fn candidate_id(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::InterviewUpdated(u) => u.data.as_ref()?.candidate_id.as_deref(),
+            Kind::CallCompleted(c) => c.candidate_id.as_deref(),
+            Kind::Unrecognised => None,
+        }
+    }
+}
+
+pub fn matches_headers(headers: &[(String, String)]) -> bool {
+    header(headers, SIGNATURE_HEADER).is_some() || header(headers, KEY_HEADER).is_some()
+}
+
+pub fn matches_body(v: &Value) -> bool {
+    v.str_at(&["event"]).as_deref() == Some(INTERVIEW_UPDATED)
+        || (v.obj_at(&["changes"]).is_some() && v.str_at(&["data", "candidate_id"]).is_some())
+        || (v.has_key("call_id") && v.has_key("call_status"))
+}
+
+pub fn parse(v: &Value) -> Summary {
+    let event = v.str_at(&["event"]);
+    let diff_shaped = v
+        .at(&["changes"])
+        .is_some_and(|c| c.is_object() || c.is_array())
+        || v.obj_at(&["data"]).is_some();
+    if event.as_deref() == Some(INTERVIEW_UPDATED) || diff_shaped {
+        return Summary {
+            event,
+            kind: Kind::InterviewUpdated(interview_update(v)),
+        };
+    }
+    if v.is_object() && call::looks_like_call(v) {
+        return Summary {
+            event: event.or_else(|| Some(CALL_COMPLETED.into())),
+            kind: Kind::CallCompleted(call::parse(v)),
+        };
+    }
+    Summary {
+        event,
+        kind: Kind::Unrecognised,
+    }
+}
+
+fn interview_update(v: &Value) -> InterviewUpdate {
+    let side = |c: &Value, k: &str| c.at(&[k]).cloned().unwrap_or(Value::Null);
+    let changes = match v.at(&["changes"]) {
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(field, c)| Change {
+                field: field.clone(),
+                from: side(c, "from"),
+                to: side(c, "to"),
+            })
+            .collect(),
+        // A list of `{field, from, to}` is read too.
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|c| {
+                Some(Change {
+                    field: c.str_at(&["field"])?,
+                    from: side(c, "from"),
+                    to: side(c, "to"),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let data = v
+        .at(&["data"])
+        .filter(|d| d.is_object())
+        .map(|d| InterviewData {
+            candidate_id: d.str_at(&["candidate_id"]),
+            interview_completed_at: d.str_at(&["interview_completed_at"]),
+            interview_sent_at: d.str_at(&["interview_sent_at"]),
+            interview_outcome: d
+                .str_at(&["interview_outcome"])
+                .map(|o| InterviewOutcome::parse(&o)),
+            interview_summary: d.str_at(&["interview_summary"]),
+            interview_custom_data: d.value_at(&["interview_custom_data"]).cloned(),
+        });
+    InterviewUpdate { changes, data }
+}
+
+pub fn understand(v: &Value) -> Understanding {
+    let s = parse(v);
+    Understanding {
+        event: s.event.clone(),
+        event_inferred: false,
+        subject: s.candidate_id().map(str::to_string),
+        summary: Any::Classet(s),
+    }
+}
+
+/// The signature wins when both could apply: the vendor sends the legacy key only when no
+/// signature secret exists.
+pub fn check(cfg: &ClassetConfig, headers: &[(String, String)]) -> Check {
+    let set = |s: Option<&crate::config::Secret>| s.is_some_and(|s| !s.expose().is_empty());
+    if header(headers, SIGNATURE_HEADER).is_some() || set(cfg.secret.as_ref()) {
+        return Check::Hmac(HmacCheck {
+            scheme: "classet-hmac-sha256",
+            header: SIGNATURE_HEADER,
+            encoding: Encoding::Base64UrlNoPad,
+            timestamped: None,
+            key: KeyRef::new(cfg.secret.as_ref(), "providers.classet.secret"),
+        });
+    }
+    if header(headers, KEY_HEADER).is_some() || set(cfg.api_key.as_ref()) {
+        return Check::StaticHeader(StaticHeaderCheck {
+            scheme: "classet-api-key",
+            header: KEY_HEADER.into(),
+            key: KeyRef::new(cfg.api_key.as_ref(), "providers.classet.api_key"),
+        });
+    }
+    Check::Unsigned {
+        scheme: "none",
+        detail: "Classet sends an x-classet-webhook-signature or x-classet-key header; neither \
+                 arrived and neither providers.classet.secret nor providers.classet.api_key \
+                 is set."
+            .into(),
+    }
+}

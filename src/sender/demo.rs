@@ -1,0 +1,173 @@
+//! `hookscope demo`: a receiver of its own, fed over real HTTP by a scripted mix of all
+//! five vendors, including the failures people meet in real integrations.
+
+use std::time::Duration;
+
+use crate::config::{Config, Secret};
+use crate::provider::ProviderId;
+
+use super::samples;
+use super::sign::{Outgoing, sign};
+
+/// What is deliberately wrong with a scripted delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flaw {
+    None,
+    /// Signed with another key.
+    BadSignature,
+    /// Signed 2 h 13 min before sending.
+    StaleTimestamp,
+    /// Signed compact, then pretty-printed on the way, as a proxy might.
+    ReformattedByProxy,
+}
+
+/// One scripted delivery.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    pub provider: ProviderId,
+    pub event: &'static str,
+    pub flaw: Flaw,
+    /// A later JobMojito re-send with changed fields, so the changes view has a diff.
+    pub rescored: bool,
+}
+
+const fn step(provider: ProviderId, event: &'static str, flaw: Flaw) -> Step {
+    Step {
+        provider,
+        event,
+        flaw,
+        rescored: false,
+    }
+}
+
+use Flaw::*;
+use ProviderId::*;
+
+/// The script: every vendor, repeat deliveries about one subject, and the usual failures.
+pub const SCRIPT: &[Step] = &[
+    step(Talentsprout, "interview.completed", None),
+    step(Classet, "candidate.interview.updated", None),
+    step(Clearspeed, "Result Published", None),
+    step(Brilliant, "response.created", None),
+    step(Jobmojito, "interview_collected", None),
+    step(Brilliant, "response.started", None),
+    step(Classet, "candidate.interview.updated", ReformattedByProxy),
+    step(Jobmojito, "interview_result", None),
+    step(Talentsprout, "interview.completed", StaleTimestamp),
+    step(Clearspeed, "Attempted - Partial", None),
+    step(Brilliant, "response.completed", None),
+    step(Talentsprout, "interview.abandoned", BadSignature),
+    step(Classet, "call_completed", None),
+    Step {
+        rescored: true,
+        ..step(Jobmojito, "interview_result", None)
+    },
+    step(Clearspeed, "Under Review", BadSignature),
+    step(Brilliant, "response.changed", None),
+    step(Classet, "candidate.interview.updated", BadSignature),
+    step(Clearspeed, "Attempted - Incomplete", None),
+];
+
+/// A config with fresh secrets for every vendor, pointing the Clearspeed token flow at
+/// the demo's own receiver on `port`.
+pub fn config(port: u16) -> Config {
+    let fresh = |prefix: &str| format!("{prefix}{}", uuid::Uuid::now_v7().simple());
+    let mut c = Config::default();
+    c.server.addr = format!("127.0.0.1:{port}");
+    let p = &mut c.providers;
+    p.talentsprout.secret = Some(Secret::new(fresh("whsec_demo")));
+    p.classet.secret = Some(Secret::new(fresh("classet_demo_")));
+    p.clearspeed.client_id = Some("hookscope-demo".into());
+    p.clearspeed.client_secret = Some(Secret::new(fresh("cs_client_")));
+    p.clearspeed.jwt_secret = Some(Secret::new(fresh("cs_jwt_")));
+    p.clearspeed.audience = Some(format!("http://127.0.0.1:{port}/clearspeed"));
+    p.clearspeed.token_url = Some(format!("http://127.0.0.1:{port}/oauth/token"));
+    p.brilliant.url_key = Some(Secret::new(fresh("br")));
+    p.jobmojito.header = Some("x-jobmojito-token".into());
+    p.jobmojito.value = Some(Secret::new(fresh("jm_")));
+    c
+}
+
+/// The request a step sends to the receiver at `base` (`http://host:port`).
+pub async fn prepare(
+    client: &reqwest::Client,
+    step: &Step,
+    config: &Config,
+    base: &str,
+    now: i64,
+) -> Result<Outgoing, String> {
+    let mut body = samples::body(step.provider, Some(step.event))?;
+    if step.rescored {
+        body = rescore(&body)?;
+    }
+    let bearer = if step.provider == Clearspeed {
+        super::token::fetch_token(client, &config.providers.clearspeed).await?
+    } else {
+        Option::None
+    };
+    let signed_at = if step.flaw == StaleTimestamp {
+        now - (2 * 3600 + 13 * 60)
+    } else {
+        now
+    };
+    let url = format!("{base}/{}", step.provider.as_str());
+    let mut out = sign(
+        step.provider,
+        &url,
+        body,
+        config,
+        signed_at,
+        step.flaw == BadSignature,
+        bearer.as_deref(),
+    )
+    .outgoing;
+    if step.flaw == ReformattedByProxy {
+        let v: serde_json::Value = serde_json::from_slice(&out.body).map_err(|e| e.to_string())?;
+        out.body = serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// A JobMojito re-send after the recruiter-facing score changed.
+fn rescore(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("ai_analysis_recruiter_score".into(), serde_json::json!(9.2));
+        o.insert("recruiter_go_next_round".into(), serde_json::json!(true));
+        o.insert(
+            "reason".into(),
+            serde_json::json!("ai_analysis_recruiter_score,recruiter_go_next_round"),
+        );
+    }
+    serde_json::to_vec(&v).map_err(|e| e.to_string())
+}
+
+/// Sends the script once (or forever with `repeat`), `pause` apart. Reports each failure
+/// to send through `on_error`; the receiver records what arrives.
+pub async fn run(
+    config: &Config,
+    base: &str,
+    pause: Duration,
+    repeat: bool,
+    mut on_error: impl FnMut(String),
+) {
+    let client = reqwest::Client::new();
+    loop {
+        for step in SCRIPT {
+            let now = chrono::Utc::now().timestamp();
+            match prepare(&client, step, config, base, now).await {
+                Ok(out) => {
+                    let a = super::send_once(&client, &out, Duration::from_secs(30)).await;
+                    if let Some(e) = a.error {
+                        on_error(format!("demo {} {}: {e}", step.provider, step.event));
+                    }
+                }
+                Err(e) => on_error(format!("demo {} {}: {e}", step.provider, step.event)),
+            }
+            tokio::time::sleep(pause).await;
+        }
+        if !repeat {
+            return;
+        }
+    }
+}

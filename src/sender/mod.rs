@@ -1,0 +1,13 @@
+//! Playing the vendor's side: sample deliveries signed as each vendor signs them, the
+//! token flow, retry policies, the demo stream, forwarding and replay.
+
+pub mod deliver;
+pub mod demo;
+pub mod policy;
+pub mod samples;
+pub mod sign;
+pub mod token;
+
+pub use deliver::{Attempt, deliver, send_once};
+pub use policy::Policy;
+pub use sign::{Outgoing, sign};

@@ -1,0 +1,85 @@
+//! The sample deliveries `send` and `demo` use: one per event each vendor documents.
+
+use crate::provider::ProviderId;
+
+macro_rules! sample {
+    ($p:ident, $event:literal, $dir:literal) => {
+        (
+            ProviderId::$p,
+            $event,
+            include_str!(concat!("../../assets/samples/", $dir, "/", $event, ".json")),
+        )
+    };
+}
+
+/// (provider, event, pretty-printed JSON body).
+pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
+    sample!(Talentsprout, "interview.completed", "talentsprout"),
+    sample!(Talentsprout, "interview.abandoned", "talentsprout"),
+    sample!(Classet, "candidate.interview.updated", "classet"),
+    sample!(Classet, "call_completed", "classet"),
+    sample!(Clearspeed, "Result Published", "clearspeed"),
+    sample!(Clearspeed, "Attempted - Incomplete", "clearspeed"),
+    sample!(Clearspeed, "Attempted - Partial", "clearspeed"),
+    sample!(Clearspeed, "Under Review", "clearspeed"),
+    sample!(Brilliant, "response.created", "brilliant"),
+    sample!(Brilliant, "response.started", "brilliant"),
+    sample!(Brilliant, "response.changed", "brilliant"),
+    sample!(Brilliant, "response.completed", "brilliant"),
+    sample!(Jobmojito, "interview_collected", "jobmojito"),
+    sample!(Jobmojito, "interview_result", "jobmojito"),
+    sample!(Jobmojito, "interview_failed", "jobmojito"),
+];
+
+/// The events a provider documents, first one being the default for `send`.
+pub fn events(provider: ProviderId) -> Vec<&'static str> {
+    SAMPLES
+        .iter()
+        .filter(|(p, _, _)| *p == provider)
+        .map(|(_, e, _)| *e)
+        .collect()
+}
+
+/// The sample body for `event` (case-insensitive), compact as vendors send it.
+pub fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String> {
+    let found = SAMPLES
+        .iter()
+        .find(|(p, e, _)| *p == provider && event.is_none_or(|want| e.eq_ignore_ascii_case(want)));
+    let Some((_, _, text)) = found else {
+        return Err(format!(
+            "{provider} has no event {:?}; it documents: {}",
+            event.unwrap_or_default(),
+            events(provider).join(", ")
+        ));
+    };
+    compact(text.as_bytes())
+}
+
+/// Re-serializes JSON compactly, keeping key order.
+pub fn compact(body: &[u8]) -> Result<Vec<u8>, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("sample is not JSON: {e}"))?;
+    serde_json::to_vec(&v).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vendor_has_samples_and_each_parses() {
+        for p in ProviderId::VENDORS {
+            assert!(!events(p).is_empty(), "{p}");
+            for e in events(p) {
+                let b = body(p, Some(e)).unwrap();
+                assert!(!b.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_event_lists_the_documented_ones() {
+        let err = body(ProviderId::Classet, Some("nope")).unwrap_err();
+        assert!(err.contains("call_completed"), "{err}");
+    }
+}

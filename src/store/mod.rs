@@ -1,0 +1,350 @@
+//! The SQLite history: one row per delivery in a `deliveries` table users can query with
+//! `sqlite3`. One writer thread owns the write connection and commits in groups; readers
+//! open their own connections and fetch rows on demand.
+
+use std::fs::OpenOptions;
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::delivery::Delivery;
+
+mod duration;
+mod export;
+mod import;
+mod read;
+mod schema;
+mod writer;
+
+pub use duration::parse_duration;
+pub use export::{export_har, export_ndjson};
+pub use import::{ImportReport, import_ndjson};
+pub use read::{Reader, Row, Stored};
+pub use schema::SCHEMA_VERSION;
+
+use writer::{Job, NewRow};
+
+/// Why the store could not be opened, read or written. Cloneable so that a failed group
+/// commit can answer every waiter with the same error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "store {} is not a SQLite database (file is corrupt or another format); it was left untouched",
+        .path.display()
+    )]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "store {} is a SQLite database of another program (it has tables but no hookscope \
+         schema); it was left untouched",
+        .path.display()
+    )]
+    Foreign { path: PathBuf },
+    #[error("store {} is locked by another process", .path.display())]
+    Locked { path: PathBuf },
+    #[error("store {} is not writable: {source}", .path.display())]
+    NotWritable {
+        path: PathBuf,
+        #[source]
+        source: Arc<io::Error>,
+    },
+    #[error(
+        "store {} has schema version {found}, newer than version {known} that this hookscope \
+         knows; upgrade hookscope to use it (the file was left untouched)",
+        .path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("store {}: {source}", .path.display())]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: Arc<rusqlite::Error>,
+    },
+    #[error("store {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: Arc<io::Error>,
+    },
+    #[error("store {}: the writer thread has stopped", .path.display())]
+    WriterStopped { path: PathBuf },
+    #[error("cannot write the export: {0}")]
+    Output(#[source] Arc<io::Error>),
+}
+
+impl StoreError {
+    /// Maps a SQLite error to the kind a person can act on.
+    pub(crate) fn from_sqlite(path: &Path, e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        let path = path.to_path_buf();
+        match e.sqlite_error_code() {
+            Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::NotADatabase { path },
+            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Locked { path },
+            Some(C::ReadOnly | C::CannotOpen | C::PermissionDenied) => StoreError::NotWritable {
+                path,
+                source: Arc::new(io::Error::new(io::ErrorKind::PermissionDenied, e)),
+            },
+            _ => StoreError::Sqlite {
+                path,
+                source: Arc::new(e),
+            },
+        }
+    }
+
+    fn not_writable(path: &Path, e: io::Error) -> Self {
+        StoreError::NotWritable {
+            path: path.to_path_buf(),
+            source: Arc::new(e),
+        }
+    }
+}
+
+/// Where the database lives.
+#[derive(Debug)]
+enum Location {
+    File(PathBuf),
+    /// A shared-cache in-memory database, alive while any connection to it is open.
+    Memory {
+        uri: String,
+        label: PathBuf,
+    },
+}
+
+impl Location {
+    fn label(&self) -> &Path {
+        match self {
+            Location::File(p) => p,
+            Location::Memory { label, .. } => label,
+        }
+    }
+}
+
+/// The store handle: cheap to clone, usable from any thread or task. Dropping the last
+/// clone lets the writer flush what is queued and close the database.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    location: Location,
+    jobs: Option<mpsc::Sender<Job>>,
+    writer: Option<JoinHandle<()>>,
+    commits: Arc<AtomicU64>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer once the queue is drained; waiting for it
+        // means the database is closed (WAL checkpointed) when the last handle is gone.
+        self.jobs.take();
+        if let Some(handle) = self.writer.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.inner.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating it with mode 0600 if needed) the database at `path`, migrating its
+    /// schema forward. Every problem with the file surfaces here, naming the file.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        prepare_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        schema::prepare(&conn, path, true)?;
+        Self::start(conn, Location::File(path.to_path_buf()))
+    }
+
+    /// A private in-memory database, for running without history. Readers still work.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let uri = format!(
+            "file:hookscope-mem-{}?mode=memory&cache=shared",
+            uuid::Uuid::now_v7()
+        );
+        let label = PathBuf::from("(in memory)");
+        let conn =
+            Connection::open_with_flags(&uri, memory_flags() | OpenFlags::SQLITE_OPEN_CREATE)
+                .map_err(|e| StoreError::from_sqlite(&label, e))?;
+        schema::prepare(&conn, &label, false)?;
+        Self::start(conn, Location::Memory { uri, label })
+    }
+
+    fn start(conn: Connection, location: Location) -> Result<Store, StoreError> {
+        let (jobs, queue) = mpsc::channel();
+        let commits = Arc::new(AtomicU64::new(0));
+        let label = location.label().to_path_buf();
+        let counter = commits.clone();
+        let writer = std::thread::Builder::new()
+            .name("hookscope-store".into())
+            .spawn(move || writer::run(conn, queue, counter, label))
+            .map_err(|e| StoreError::Io {
+                path: location.label().to_path_buf(),
+                source: Arc::new(e),
+            })?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                location,
+                jobs: Some(jobs),
+                writer: Some(writer),
+                commits,
+            }),
+        })
+    }
+
+    /// The database file, `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.inner.location {
+            Location::File(p) => Some(p),
+            Location::Memory { .. } => None,
+        }
+    }
+
+    /// How many transactions the writer has committed so far (several deliveries can
+    /// share one).
+    pub fn commit_count(&self) -> u64 {
+        self.inner.commits.load(Ordering::Relaxed)
+    }
+
+    /// Stores `d`; resolves once the transaction holding it has committed. Returns its seq.
+    pub async fn insert(&self, d: &Delivery) -> Result<i64, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Job::Insert {
+            row: Box::new(NewRow::from_delivery(d, None)),
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        })?;
+        rx.await.map_err(|_| self.stopped())?
+    }
+
+    /// [`Store::insert`] for synchronous callers; blocks until committed.
+    pub fn insert_blocking(&self, d: &Delivery) -> Result<i64, StoreError> {
+        let row = Box::new(NewRow::from_delivery(d, None));
+        self.call_blocking(|reply| Job::Insert { row, reply })
+    }
+
+    /// Records what a vendor API returned about delivery `id`. `false`: no such delivery.
+    pub async fn set_fetched(
+        &self,
+        id: &str,
+        json: &serde_json::Value,
+    ) -> Result<bool, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Job::SetFetched {
+            id: id.to_string(),
+            json: json.to_string(),
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        })?;
+        rx.await.map_err(|_| self.stopped())?
+    }
+
+    /// Inserts rows whose id is not stored yet, in one transaction; `true` per inserted row.
+    pub(crate) fn insert_new_blocking(&self, rows: Vec<NewRow>) -> Result<Vec<bool>, StoreError> {
+        self.call_blocking(|reply| Job::Import { rows, reply })
+    }
+
+    fn call_blocking<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(writer::Reply<T>) -> Job,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.send(job(Box::new(move |r| {
+            let _ = tx.send(r);
+        })))?;
+        rx.recv().map_err(|_| self.stopped())?
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let jobs = self.inner.jobs.as_ref().ok_or_else(|| self.stopped())?;
+        jobs.send(job).map_err(|_| self.stopped())
+    }
+
+    fn stopped(&self) -> StoreError {
+        StoreError::WriterStopped {
+            path: self.inner.location.label().to_path_buf(),
+        }
+    }
+
+    /// A separate read connection; rows are fetched on demand.
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        let location = &self.inner.location;
+        let label = location.label();
+        let conn = match location {
+            Location::File(path) => {
+                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                Connection::open_with_flags(path, flags)
+            }
+            Location::Memory { uri, .. } => Connection::open_with_flags(uri, memory_flags()),
+        }
+        .map_err(|e| StoreError::from_sqlite(label, e))?;
+        let shared_cache = matches!(location, Location::Memory { .. });
+        schema::prepare_reader(&conn, shared_cache)
+            .map_err(|e| StoreError::from_sqlite(label, e))?;
+        Ok(Reader::new(conn, label.to_path_buf()))
+    }
+}
+
+fn memory_flags() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
+/// Creates parent directories and the file (mode 0600, before SQLite sees it), and checks
+/// that the file and its directory are writable: SQLite would otherwise open read-only
+/// without a word, and WAL needs to create files next to the database.
+fn prepare_file(path: &Path) -> Result<(), StoreError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::not_writable(path, e))?;
+    let created = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+    match created {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(path)
+                .map_err(|e| StoreError::not_writable(path, e))?;
+        }
+        Err(e) => return Err(StoreError::not_writable(path, e)),
+    }
+    dir_writable(dir).map_err(|e| StoreError::not_writable(path, e))
+}
+
+fn dir_writable(dir: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    // SAFETY: `c` is a valid NUL-terminated string that outlives the call.
+    let rc = unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

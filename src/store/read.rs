@@ -1,0 +1,335 @@
+//! Read connections: paging through rows in arrival order and fetching single deliveries
+//! with their headers and body, on demand.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use crate::delivery::{Delivery, Request, rfc3339};
+use crate::provider::{DetectedBy, ProviderId};
+use crate::signature::{Hint, Status, Verification};
+
+/// One line of the history list: every column but the headers, body and fetched JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub seq: i64,
+    pub id: String,
+    pub received_at: DateTime<Utc>,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub peer: Option<String>,
+    pub provider: ProviderId,
+    pub detected_by: DetectedBy,
+    pub event: Option<String>,
+    pub event_inferred: bool,
+    pub subject: Option<String>,
+    pub verification_status: Status,
+    pub verification_scheme: String,
+    pub verification_hint: Option<Hint>,
+    pub verification_detail: String,
+    pub response_status: u16,
+    pub body_bytes: u64,
+    pub body_truncated: bool,
+    pub replay_of: Option<String>,
+}
+
+/// A full delivery with its place in the table and what was fetched about it later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub seq: i64,
+    pub delivery: Delivery,
+    pub fetched: Option<serde_json::Value>,
+}
+
+const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, provider, \
+    detected_by, event, event_inferred, subject, verification_status, verification_scheme, \
+    verification_hint, verification_detail, response_status, body_bytes, body_truncated, \
+    replay_of";
+/// Index of the first column after [`ROW_COLUMNS`] in full selects.
+const EXTRA: usize = 20;
+
+fn full_select(clause: &str) -> String {
+    format!("SELECT {ROW_COLUMNS}, headers, body, fetched FROM deliveries {clause}")
+}
+
+/// A read connection. Each reader is independent; open one per thread that reads.
+pub struct Reader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Reader {
+    pub(crate) fn new(conn: Connection, path: PathBuf) -> Self {
+        Self { conn, path }
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(&self.path, e)
+    }
+
+    /// The database this reader reads, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of deliveries stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        self.count_in(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn count_in(&self, conn: &Connection) -> rusqlite::Result<u64> {
+        let n: i64 = conn.query_row("SELECT n FROM delivery_count WHERE id = 1", [], |r| {
+            r.get(0)
+        })?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The highest seq stored, `None` when the table is empty.
+    pub fn last_seq(&self) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(seq) FROM deliveries", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Up to `limit` rows in arrival order, skipping the first `offset`.
+    pub fn rows(&self, offset: u64, limit: usize) -> Result<Vec<Row>, StoreError> {
+        self.rows_in_snapshot(offset, limit)
+            .map_err(|e| self.err(e))
+    }
+
+    fn rows_in_snapshot(&self, offset: u64, limit: usize) -> rusqlite::Result<Vec<Row>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let (first, last): (Option<i64>, Option<i64>) = tx.query_row(
+            "SELECT (SELECT min(seq) FROM deliveries), (SELECT max(seq) FROM deliveries)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Vec::new());
+        };
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let dense = u64::try_from(last - first + 1).ok() == Some(self.count_in(&tx)?);
+        let rows = if dense {
+            // No gaps: the row at `offset` is found by key, not by stepping over rows.
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM deliveries WHERE seq >= ?1 ORDER BY seq LIMIT ?2"
+            ))?;
+            stmt.query_map(params![first.saturating_add(offset), limit], read_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM deliveries ORDER BY seq LIMIT ?2 OFFSET ?1"
+            ))?;
+            stmt.query_map(params![offset, limit], read_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        tx.commit()?;
+        Ok(rows)
+    }
+
+    /// Up to `limit` rows with seq greater than `after_seq`, in arrival order.
+    pub fn rows_after(&self, after_seq: i64, limit: usize) -> Result<Vec<Row>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql =
+            format!("SELECT {ROW_COLUMNS} FROM deliveries WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map(params![after_seq, limit], read_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// The full delivery with this id.
+    pub fn get(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+        Ok(self.one("WHERE id = ?1", params![id])?.map(|s| s.delivery))
+    }
+
+    /// The full delivery with this seq.
+    pub fn get_by_seq(&self, seq: i64) -> Result<Option<Delivery>, StoreError> {
+        Ok(self
+            .one("WHERE seq = ?1", params![seq])?
+            .map(|s| s.delivery))
+    }
+
+    /// The delivery with this id, with its seq and fetched JSON.
+    pub fn stored(&self, id: &str) -> Result<Option<Stored>, StoreError> {
+        self.one("WHERE id = ?1", params![id])
+    }
+
+    /// What a vendor API returned about delivery `id`, if anything was fetched.
+    pub fn fetched(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let raw: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT fetched FROM deliveries WHERE id = ?1", [id], |r| {
+                Ok(opt_text(r.get_ref(0)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(raw.flatten().map(|s| parse_fetched(&s)))
+    }
+
+    /// The latest delivery before `before_seq` about the same subject from `provider`.
+    pub fn previous_for_subject(
+        &self,
+        provider: ProviderId,
+        subject: &str,
+        before_seq: i64,
+    ) -> Result<Option<Delivery>, StoreError> {
+        let found = self.one(
+            "WHERE subject = ?1 AND provider = ?2 AND seq < ?3 ORDER BY seq DESC LIMIT 1",
+            params![subject, provider.as_str(), before_seq],
+        )?;
+        Ok(found.map(|s| s.delivery))
+    }
+
+    fn one(&self, clause: &str, p: impl rusqlite::Params) -> Result<Option<Stored>, StoreError> {
+        self.conn
+            .prepare_cached(&full_select(clause))
+            .and_then(|mut s| s.query_row(p, read_stored).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Calls `f` with every delivery received at or after `since` (all when `None`), in
+    /// arrival order, one row at a time. Returns how many were passed to `f`.
+    pub fn each_since<E: From<StoreError>>(
+        &self,
+        since: Option<DateTime<Utc>>,
+        mut f: impl FnMut(Stored) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let err = |e| E::from(self.err(e));
+        let (clause, bound) = match since {
+            // Stored in the same format, so text order is time order. The index finds the
+            // first match; from there rows stream in seq order (`+` keeps the planner from
+            // sorting every match by seq first).
+            Some(t) => (
+                "WHERE seq >= (SELECT min(seq) FROM deliveries WHERE received_at >= ?1) \
+                 AND +received_at >= ?1 ORDER BY seq",
+                Some(rfc3339(t)),
+            ),
+            None => ("WHERE ?1 IS NULL ORDER BY seq", None),
+        };
+        let mut stmt = self.conn.prepare(&full_select(clause)).map_err(err)?;
+        let mut rows = stmt.query(params![bound]).map_err(err)?;
+        let mut n = 0;
+        while let Some(row) = rows.next().map_err(err)? {
+            f(read_stored(row).map_err(err)?)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    let t = |i| r.get_ref(i).map(text);
+    let o = |i| r.get_ref(i).map(opt_text);
+    let n = |i| r.get_ref(i).map(int);
+    Ok(Row {
+        seq: n(0)?,
+        id: t(1)?,
+        received_at: DateTime::parse_from_rfc3339(&t(2)?)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or(DateTime::UNIX_EPOCH),
+        method: t(3)?,
+        path: t(4)?,
+        query: o(5)?,
+        peer: o(6)?,
+        provider: ProviderId::parse(&t(7)?).unwrap_or(ProviderId::Unknown),
+        detected_by: DetectedBy::parse(&t(8)?).unwrap_or(DetectedBy::None),
+        event: o(9)?,
+        event_inferred: n(10)? != 0,
+        subject: o(11)?,
+        // An unreadable status claims nothing: the delivery was not checked.
+        verification_status: Status::parse(&t(12)?).unwrap_or(Status::Unchecked),
+        verification_scheme: t(13)?,
+        verification_hint: o(14)?.as_deref().and_then(Hint::parse),
+        verification_detail: t(15)?,
+        response_status: u16::try_from(n(16)?).unwrap_or(0),
+        body_bytes: u64::try_from(n(17)?).unwrap_or(0),
+        body_truncated: n(18)? != 0,
+        replay_of: o(19)?,
+    })
+}
+
+fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+    let row = read_row(r)?;
+    let headers = serde_json::from_str(&text(r.get_ref(EXTRA)?)).unwrap_or_default();
+    let body = match r.get_ref(EXTRA + 1)? {
+        ValueRef::Blob(b) | ValueRef::Text(b) => Bytes::copy_from_slice(b),
+        _ => Bytes::new(),
+    };
+    let fetched = opt_text(r.get_ref(EXTRA + 2)?).map(|s| parse_fetched(&s));
+    let delivery = Delivery {
+        id: row.id,
+        received_at: row.received_at,
+        request: Request {
+            method: row.method,
+            path: row.path,
+            query: row.query,
+            headers,
+            body,
+            body_bytes: row.body_bytes,
+            body_truncated: row.body_truncated,
+            peer: row.peer,
+        },
+        provider: row.provider,
+        detected_by: row.detected_by,
+        event: row.event,
+        event_inferred: row.event_inferred,
+        subject: row.subject,
+        verification: Verification {
+            status: row.verification_status,
+            scheme: row.verification_scheme,
+            hint: row.verification_hint,
+            detail: row.verification_detail,
+            evidence: None,
+        },
+        response_status: row.response_status,
+        replay_of: row.replay_of,
+    };
+    Ok(Stored {
+        seq: row.seq,
+        delivery,
+        fetched,
+    })
+}
+
+/// Fetched JSON as stored; text edited by hand into something else is kept as a string.
+fn parse_fetched(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_string()))
+}
+
+// Columns are read leniently: a value of an unexpected type (edited by hand with sqlite3)
+// becomes its closest meaning rather than an error.
+
+fn text(v: ValueRef<'_>) -> String {
+    opt_text(v).unwrap_or_default()
+}
+
+fn opt_text(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b).into_owned()),
+    }
+}
+
+fn int(v: ValueRef<'_>) -> i64 {
+    match v {
+        ValueRef::Integer(i) => i,
+        ValueRef::Real(f) => f as i64,
+        ValueRef::Text(b) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0),
+        ValueRef::Null | ValueRef::Blob(_) => 0,
+    }
+}

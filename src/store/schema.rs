@@ -1,0 +1,202 @@
+//! The table layout, its version (`PRAGMA user_version`) and the forward migrations.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`. A new version is one more
+/// entry; entries are never edited once released.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Short at open so a locked file is reported promptly; longer afterwards so a `sqlite3`
+/// session briefly writing does not fail an insert.
+const OPEN_BUSY: Duration = Duration::from_millis(1500);
+const RUN_BUSY: Duration = Duration::from_secs(5);
+
+const V1: &str = "
+CREATE TABLE deliveries (
+    seq                 INTEGER PRIMARY KEY,
+    id                  TEXT NOT NULL UNIQUE,
+    received_at         TEXT NOT NULL,
+    method              TEXT NOT NULL,
+    path                TEXT NOT NULL,
+    query               TEXT,
+    headers             TEXT NOT NULL,
+    body                BLOB NOT NULL,
+    body_bytes          INTEGER NOT NULL,
+    body_truncated      INTEGER NOT NULL DEFAULT 0,
+    peer                TEXT,
+    provider            TEXT NOT NULL,
+    detected_by         TEXT NOT NULL,
+    event               TEXT,
+    event_inferred      INTEGER NOT NULL DEFAULT 0,
+    subject             TEXT,
+    verification_status TEXT NOT NULL,
+    verification_scheme TEXT NOT NULL,
+    verification_hint   TEXT,
+    verification_detail TEXT NOT NULL,
+    response_status     INTEGER NOT NULL,
+    replay_of           TEXT,
+    fetched             TEXT
+);
+CREATE INDEX deliveries_received_at ON deliveries(received_at);
+CREATE INDEX deliveries_subject ON deliveries(subject);
+CREATE INDEX deliveries_provider ON deliveries(provider);
+CREATE INDEX deliveries_verification_status ON deliveries(verification_status);
+
+-- count(*) walks a whole index; this keeps the row count at hand, even when rows are
+-- deleted by hand with sqlite3.
+CREATE TABLE delivery_count (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO delivery_count (id, n) VALUES (1, 0);
+CREATE TRIGGER deliveries_count_insert AFTER INSERT ON deliveries
+BEGIN
+    UPDATE delivery_count SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries
+BEGIN
+    UPDATE delivery_count SET n = n - 1 WHERE id = 1;
+END;
+";
+
+/// Readies the writer connection: checks the file is a database we may use, enables WAL
+/// (`wal`: false for in-memory databases) and migrates. The migration always runs in a
+/// write transaction so that a lock or a read-only file is reported now, not on the
+/// first delivery.
+pub(crate) fn prepare(conn: &Connection, path: &Path, wal: bool) -> Result<(), StoreError> {
+    migrate_with(conn, path, wal, MIGRATIONS)
+}
+
+fn migrate_with(
+    conn: &Connection,
+    path: &Path,
+    wal: bool,
+    migrations: &[&str],
+) -> Result<(), StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    conn.busy_timeout(OPEN_BUSY).map_err(sql)?;
+    // Read before anything writes: a foreign or newer file must be left exactly as it is.
+    check_version(conn, path, migrations.len() as i64)?;
+    if wal {
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(sql)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(path = %path.display(), mode, "store could not switch to WAL mode");
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+    }
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql)?;
+    let result = check_version(conn, path, migrations.len() as i64).and_then(|current| {
+        for (i, step) in migrations.iter().enumerate().skip(current as usize) {
+            conn.execute_batch(step).map_err(sql)?;
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(sql)?;
+        }
+        conn.execute_batch("COMMIT").map_err(sql)
+    });
+    if result.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    result?;
+    conn.busy_timeout(RUN_BUSY).map_err(sql)
+}
+
+/// The file's schema version, when this build can use the file.
+fn check_version(conn: &Connection, path: &Path, known: i64) -> Result<i64, StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(sql)?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(sql)?;
+    if found > known {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    if found <= 0 && objects > 0 {
+        return Err(StoreError::Foreign {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(found.max(0))
+}
+
+/// Readies a read connection. Shared-cache (in-memory) readers read uncommitted data so
+/// that they never hit table locks held by the writer; file readers get WAL snapshots.
+pub(crate) fn prepare_reader(conn: &Connection, shared_cache: bool) -> rusqlite::Result<()> {
+    conn.busy_timeout(RUN_BUSY)?;
+    conn.pragma_update(None, "query_only", true)?;
+    if shared_cache {
+        conn.pragma_update(None, "read_uncommitted", true)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> i64 {
+        conn.pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_later_migration_runs_on_a_v1_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        let path = Path::new("test.db");
+        migrate_with(&conn, path, false, &[V1]).unwrap();
+        assert_eq!(version(&conn), 1);
+        let v2 = "ALTER TABLE deliveries ADD COLUMN note TEXT;";
+        migrate_with(&conn, path, false, &[V1, v2]).unwrap();
+        assert_eq!(version(&conn), 2);
+        conn.execute("SELECT note FROM deliveries", []).unwrap();
+        // Running again is a no-op, not a second ALTER.
+        migrate_with(&conn, path, false, &[V1, v2]).unwrap();
+        assert_eq!(version(&conn), 2);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_previous_version() {
+        let conn = Connection::open_in_memory().unwrap();
+        let path = Path::new("test.db");
+        migrate_with(&conn, path, false, &[V1]).unwrap();
+        let err =
+            migrate_with(&conn, path, false, &[V1, "CREATE TABLE deliveries (x);"]).unwrap_err();
+        assert!(matches!(err, StoreError::Sqlite { .. }), "{err}");
+        assert_eq!(version(&conn), 1);
+    }
+
+    #[test]
+    fn the_count_table_follows_inserts_and_deletes() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_with(&conn, Path::new("t"), false, MIGRATIONS).unwrap();
+        let insert = "INSERT INTO deliveries (id, received_at, method, path, headers, body, \
+            body_bytes, provider, detected_by, verification_status, verification_scheme, \
+            verification_detail, response_status) \
+            VALUES (?1, '', 'POST', '/', '[]', x'', 0, 'unknown', 'none', 'unsigned', '', '', 200)";
+        for id in ["a", "b", "c"] {
+            conn.execute(insert, [id]).unwrap();
+        }
+        conn.execute("DELETE FROM deliveries WHERE id = 'b'", [])
+            .unwrap();
+        let n: i64 = conn
+            .query_row("SELECT n FROM delivery_count", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2);
+    }
+}

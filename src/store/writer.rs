@@ -1,0 +1,252 @@
+//! The writer thread: group commit. It blocks for one job, drains whatever else is queued
+//! into the same transaction, commits once, then answers every waiter.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Receiver;
+
+use bytes::Bytes;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use crate::delivery::{Delivery, rfc3339};
+
+/// Jobs per transaction at most, so one commit never waits on an unbounded queue.
+const MAX_BATCH: usize = 256;
+
+/// How a waiter is answered: a oneshot for async callers, a std channel for blocking ones.
+pub(crate) type Reply<T> = Box<dyn FnOnce(Result<T, StoreError>) + Send>;
+
+pub(crate) enum Job {
+    Insert {
+        row: Box<NewRow>,
+        reply: Reply<i64>,
+    },
+    /// Rows whose id may already be stored (an import): those are skipped, not errors.
+    Import {
+        rows: Vec<NewRow>,
+        reply: Reply<Vec<bool>>,
+    },
+    SetFetched {
+        id: String,
+        json: String,
+        reply: Reply<bool>,
+    },
+}
+
+/// A delivery as bound to the INSERT, converted on the caller's side of the channel.
+#[derive(Debug, Clone)]
+pub(crate) struct NewRow {
+    id: String,
+    received_at: String,
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: String,
+    body: Bytes,
+    body_bytes: i64,
+    body_truncated: bool,
+    peer: Option<String>,
+    provider: &'static str,
+    detected_by: &'static str,
+    event: Option<String>,
+    event_inferred: bool,
+    subject: Option<String>,
+    status: &'static str,
+    scheme: String,
+    hint: Option<&'static str>,
+    detail: String,
+    response_status: i64,
+    replay_of: Option<String>,
+    fetched: Option<String>,
+}
+
+impl NewRow {
+    pub(crate) fn from_delivery(d: &Delivery, fetched: Option<&serde_json::Value>) -> Self {
+        let r = &d.request;
+        Self {
+            id: d.id.clone(),
+            received_at: rfc3339(d.received_at),
+            method: r.method.clone(),
+            path: r.path.clone(),
+            query: r.query.clone(),
+            // A list of string pairs always serializes.
+            headers: serde_json::to_string(&r.headers).unwrap_or_else(|_| "[]".into()),
+            body: r.body.clone(),
+            body_bytes: i64::try_from(r.body_bytes).unwrap_or(i64::MAX),
+            body_truncated: r.body_truncated,
+            peer: r.peer.clone(),
+            provider: d.provider.as_str(),
+            detected_by: d.detected_by.as_str(),
+            event: d.event.clone(),
+            event_inferred: d.event_inferred,
+            subject: d.subject.clone(),
+            status: d.verification.status.as_str(),
+            scheme: d.verification.scheme.clone(),
+            hint: d.verification.hint.map(|h| h.as_str()),
+            detail: d.verification.detail.clone(),
+            response_status: i64::from(d.response_status),
+            replay_of: d.replay_of.clone(),
+            fetched: fetched.map(|v| v.to_string()),
+        }
+    }
+}
+
+macro_rules! insert_sql {
+    ($verb:literal) => {
+        concat!(
+            $verb,
+            " INTO deliveries (id, received_at, method, path, query, headers, body, body_bytes, \
+            body_truncated, peer, provider, detected_by, event, event_inferred, subject, \
+            verification_status, verification_scheme, verification_hint, verification_detail, \
+            response_status, replay_of, fetched) \
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+            ?18, ?19, ?20, ?21, ?22) RETURNING seq"
+        )
+    };
+}
+
+/// The new row's seq; `None` when `skip_existing` and the id is already stored.
+fn insert(conn: &Connection, r: &NewRow, skip_existing: bool) -> rusqlite::Result<Option<i64>> {
+    let sql = if skip_existing {
+        insert_sql!("INSERT OR IGNORE")
+    } else {
+        insert_sql!("INSERT")
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    stmt.query_row(
+        params![
+            r.id,
+            r.received_at,
+            r.method,
+            r.path,
+            r.query,
+            r.headers,
+            &r.body[..],
+            r.body_bytes,
+            r.body_truncated,
+            r.peer,
+            r.provider,
+            r.detected_by,
+            r.event,
+            r.event_inferred,
+            r.subject,
+            r.status,
+            r.scheme,
+            r.hint,
+            r.detail,
+            r.response_status,
+            r.replay_of,
+            r.fetched,
+        ],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+/// Answers one waiter once the commit outcome is known.
+type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+impl Job {
+    /// Runs the job inside the open transaction. Its own error goes to its waiter only;
+    /// a copy is returned so the batch can tell whether the transaction survived it.
+    fn apply(self, conn: &Connection, path: &Path) -> (Finish, Option<StoreError>) {
+        let err = |e| StoreError::from_sqlite(path, e);
+        fn finish<T: Send + 'static>(
+            reply: Reply<T>,
+            result: Result<T, StoreError>,
+        ) -> (Finish, Option<StoreError>) {
+            let failure = result.as_ref().err().cloned();
+            let f: Finish =
+                Box::new(move |commit: Result<(), StoreError>| reply(commit.and(result)));
+            (f, failure)
+        }
+        match self {
+            Job::Insert { row, reply } => {
+                let r = insert(conn, &row, false).and_then(|seq| {
+                    // A plain INSERT … RETURNING always yields the row.
+                    seq.ok_or(rusqlite::Error::QueryReturnedNoRows)
+                });
+                finish(reply, r.map_err(err))
+            }
+            Job::Import { rows, reply } => {
+                let r = rows
+                    .iter()
+                    .map(|row| insert(conn, row, true).map(|seq| seq.is_some()))
+                    .collect::<rusqlite::Result<Vec<bool>>>();
+                finish(reply, r.map_err(err))
+            }
+            Job::SetFetched { id, json, reply } => {
+                let r = conn
+                    .prepare_cached("UPDATE deliveries SET fetched = ?2 WHERE id = ?1")
+                    .and_then(|mut s| s.execute(params![id, json]))
+                    .map(|n| n > 0);
+                finish(reply, r.map_err(err))
+            }
+        }
+    }
+
+    fn apply_error(self, e: StoreError) {
+        match self {
+            Job::Insert { reply, .. } => reply(Err(e)),
+            Job::Import { reply, .. } => reply(Err(e)),
+            Job::SetFetched { reply, .. } => reply(Err(e)),
+        }
+    }
+}
+
+pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>, path: PathBuf) {
+    // Ends when every Store handle is gone and the queue is empty.
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&conn, batch, &commits, &path);
+    }
+}
+
+fn commit_batch(conn: &Connection, batch: Vec<Job>, commits: &AtomicU64, path: &Path) {
+    let err = |e| StoreError::from_sqlite(path, e);
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let e = err(e);
+        for job in batch {
+            job.apply_error(e.clone());
+        }
+        return;
+    }
+    let mut finished = Vec::with_capacity(batch.len());
+    let mut rolled_back = None;
+    let mut jobs = batch.into_iter();
+    for job in jobs.by_ref() {
+        let (finish, failure) = job.apply(conn, path);
+        finished.push(finish);
+        // Some failures (disk full, I/O) roll the whole transaction back: nothing of this
+        // batch is stored, so nobody may be told otherwise.
+        if failure.is_some() && conn.is_autocommit() {
+            rolled_back = failure;
+            break;
+        }
+    }
+    let outcome = match rolled_back {
+        Some(e) => Err(e),
+        None => conn.execute_batch("COMMIT").map_err(err),
+    };
+    match outcome {
+        Ok(()) => {
+            commits.fetch_add(1, Ordering::Relaxed);
+            finished.into_iter().for_each(|f| f(Ok(())));
+        }
+        Err(e) => {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            finished.into_iter().for_each(|f| f(Err(e.clone())));
+            jobs.for_each(|job| job.apply_error(e.clone()));
+        }
+    }
+}
