@@ -8,6 +8,7 @@ pub mod headless;
 pub mod provider;
 pub mod receiver;
 pub mod redact;
+pub mod sanitize;
 pub mod sender;
 pub mod signature;
 pub mod store;
