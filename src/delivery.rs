@@ -48,6 +48,22 @@ pub struct Delivery {
     pub response_status: u16,
     /// The delivery this one re-sends, when it is a replay.
     pub replay_of: Option<String>,
+    /// What the user's own app answered when the delivery was forwarded to it.
+    pub forward: Option<Forward>,
+}
+
+/// The outcome of forwarding a delivery to the user's app (`listen --forward-to`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forward {
+    pub url: String,
+    /// The app's HTTP status; `None` when it could not be reached or timed out.
+    pub status: Option<u16>,
+    pub latency_ms: u64,
+    pub error: Option<String>,
+    /// The first bytes of the app's answer (lossy UTF-8).
+    pub body: String,
+    /// Where the app's answer would fail the vendor (e.g. 204 for Clearspeed, too slow).
+    pub warnings: Vec<String>,
 }
 
 /// A new time-ordered id (UUID v7), so ids sort by arrival.
@@ -76,6 +92,9 @@ pub struct Line {
     pub verification: Verification,
     pub response: ResponseSummary,
     pub body_bytes: u64,
+    /// Present only when the delivery was forwarded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward: Option<Forward>,
 }
 
 impl Delivery {
@@ -95,6 +114,7 @@ impl Delivery {
                 status: self.response_status,
             },
             body_bytes: self.request.body_bytes,
+            forward: self.forward.clone(),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod delivery;
+pub mod forward;
 pub mod headless;
 pub mod provider;
 pub mod receiver;

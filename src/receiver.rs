@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::delivery::{self, Delivery};
+use crate::forward::{self, ForwardTarget};
 use crate::provider::{self, ProviderId, Summary};
 use crate::redact::Redactor;
 use crate::signature::Status;
@@ -41,10 +42,24 @@ pub struct Receiver {
     pub events: DeliverySender,
     redactor: Redactor,
     http: reqwest::Client,
+    forward: Option<ForwardTarget>,
 }
+
+/// Replays carry this header so the new row links to the delivery it re-sends.
+pub const REPLAY_OF_HEADER: &str = "x-hookscope-replay-of";
 
 impl Receiver {
     pub fn new(config: Arc<Config>, store: Store, events: DeliverySender) -> Arc<Self> {
+        Self::with_forward(config, store, events, None)
+    }
+
+    /// As [`Receiver::new`], also forwarding every delivery to `forward`'s app.
+    pub fn with_forward(
+        config: Arc<Config>,
+        store: Store,
+        events: DeliverySender,
+        forward: Option<ForwardTarget>,
+    ) -> Arc<Self> {
         let redactor = Redactor::from_config(&config);
         Arc::new(Self {
             config,
@@ -52,6 +67,7 @@ impl Receiver {
             events,
             redactor,
             http: reqwest::Client::new(),
+            forward,
         })
     }
 }
@@ -315,7 +331,7 @@ async fn receive(
         (analysis.provider != ProviderId::Unknown).then(|| analysis.provider.as_str()),
     );
     let rejected = answer.reject_invalid && analysis.verification.status == Status::Failed;
-    let status = match &problem {
+    let mut status = match &problem {
         Some((code, _)) => *code,
         None if rejected => StatusCode::UNAUTHORIZED,
         None => StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
@@ -324,6 +340,12 @@ async fn receive(
         (Summary::Brilliant(s), ProviderId::Brilliant) => s.response_id.clone(),
         _ => None,
     };
+    let replay_of = request
+        .header(REPLAY_OF_HEADER)
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_string);
+    // Forwarding needs the real credentials; the record gets the redacted copy.
+    let original = state.forward.as_ref().map(|_| request.clone());
     let mut d = Delivery {
         id: delivery::new_id(),
         received_at,
@@ -335,47 +357,80 @@ async fn receive(
         subject: analysis.subject,
         verification: analysis.verification,
         response_status: status.as_u16(),
-        replay_of: None,
+        replay_of,
+        forward: None,
     };
     state.redactor.redact(&mut d.request);
 
-    // Committed before answering, so an acknowledged delivery survives a kill -9.
-    let (status, message) = match state.store.insert(&d).await {
-        Ok(_) => {
-            let message = match &problem {
-                Some((_, reason)) => serde_json::json!({"id": d.id, "error": reason}),
-                None if rejected => serde_json::json!({
-                    "id": d.id,
-                    "error": "verification failed",
-                    "detail": d.verification.detail,
-                }),
-                None => serde_json::json!({
-                    "id": d.id,
-                    "received": true,
-                    "verification": d.verification.status.as_str(),
-                }),
-            };
-            (status, message)
+    // With --forward-status the vendor gets the app's answer, so ask the app first.
+    let mut forward_later = None;
+    if let (Some(target), Some(original)) = (&state.forward, original) {
+        if target.use_app_status {
+            let f = forward::forward(&state.http, target, &original, d.provider).await;
+            status = f
+                .status
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::BAD_GATEWAY);
+            d.response_status = status.as_u16();
+            d.forward = Some(f);
+        } else {
+            forward_later = Some((target.clone(), original));
         }
+    }
+
+    // Committed before answering, so an acknowledged delivery survives a kill -9.
+    let message = match state.store.insert(&d).await {
+        Ok(_) => match (&problem, &d.forward) {
+            (Some((_, reason)), _) => serde_json::json!({"id": d.id, "error": reason}),
+            (None, Some(f)) => serde_json::json!({
+                "id": d.id,
+                "forwarded_to": f.url,
+                "app_status": f.status,
+                "app_error": f.error,
+            }),
+            (None, None) if rejected => serde_json::json!({
+                "id": d.id,
+                "error": "verification failed",
+                "detail": d.verification.detail,
+            }),
+            (None, None) => serde_json::json!({
+                "id": d.id,
+                "received": true,
+                "verification": d.verification.status.as_str(),
+            }),
+        },
         Err(e) => {
             eprintln!("hookscope: could not store delivery {}: {e}", d.id);
             tracing::error!("store insert failed: {e}");
-            d.response_status = StatusCode::SERVICE_UNAVAILABLE.as_u16();
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                serde_json::json!({"id": d.id, "error": format!("could not store the delivery: {e}")}),
-            )
+            status = StatusCode::SERVICE_UNAVAILABLE;
+            d.response_status = status.as_u16();
+            serde_json::json!({"id": d.id, "error": format!("could not store the delivery: {e}")})
         }
     };
     if answer.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(answer.delay_ms)).await;
     }
-    let d = Arc::new(d);
     if let Some(id) = fetch_id {
         spawn_brilliant_fetch(&state, d.id.clone(), id);
     }
-    // The UI or printer may be gone (shutting down); the record is already safe.
-    let _ = state.events.send(d);
+    match forward_later {
+        // Announced once the app has answered, so the line and the row show both answers.
+        Some((target, original)) => {
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                let f = forward::forward(&state.http, &target, &original, d.provider).await;
+                if let Err(e) = state.store.set_forward(&d.id, &f).await {
+                    tracing::warn!("could not record the forward of {}: {e}", d.id);
+                }
+                d.forward = Some(f);
+                let _ = state.events.send(Arc::new(d));
+            });
+        }
+        // The UI or printer may be gone (shutting down); the record is already safe.
+        None => {
+            let _ = state.events.send(Arc::new(d));
+        }
+    }
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],

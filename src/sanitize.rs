@@ -9,8 +9,8 @@ pub fn for_screen(text: &str, keep_newlines: bool) -> String {
     for c in text.chars() {
         match c {
             '\n' if keep_newlines => out.push('\n'),
-            '\n' => out.push_str("⏎"),
-            '\r' => out.push_str("␍"),
+            '\n' => out.push('⏎'),
+            '\r' => out.push('␍'),
             '\t' => out.push_str("    "),
             '\u{1b}' => out.push('␛'),
             '\u{7}' => out.push('␇'),

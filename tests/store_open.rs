@@ -64,6 +64,7 @@ fn hookscope_delivery() -> hookscope::delivery::Delivery {
         verification: Verification::new(Status::Unsigned, "none", "Nothing to verify."),
         response_status: 200,
         replay_of: None,
+        forward: None,
     }
 }
 

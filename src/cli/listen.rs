@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 
 use super::{ListenArgs, data_dir, init_logging, store_path};
 use crate::config::Config;
+use crate::forward::ForwardTarget;
 use crate::receiver::{self, Receiver};
 use crate::store::Store;
 
@@ -42,7 +43,11 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
         eprintln!("hookscope: listening on http://{local} (store: {store_label})");
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let printer = crate::headless::spawn_printer(rx);
-        let state = Receiver::new(Arc::new(config), store, tx);
+        let forward = args.forward_to.clone().map(|base| ForwardTarget {
+            base,
+            use_app_status: args.forward_status,
+        });
+        let state = Receiver::with_forward(Arc::new(config), store, tx, forward);
         receiver::serve(listener, receiver::router(state), shutdown_signal()).await?;
         drop(printer);
         Ok(ExitCode::SUCCESS)

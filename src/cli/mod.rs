@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod demo;
 mod history;
 mod listen;
+mod replay;
 mod send;
 mod verify;
 
@@ -36,6 +37,30 @@ pub enum Command {
     Send(SendArgs),
     /// A receiver of its own fed by all five vendors, over real HTTP: no vendor needed.
     Demo(DemoArgs),
+    /// Re-send stored deliveries byte for byte to an app.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// Delivery ids (or unique prefixes of at least 8 characters).
+    pub ids: Vec<String>,
+    /// Where to send them; with only a host, each delivery's own path is appended.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Re-send every delivery whose answer (or forward) failed for its vendor.
+    #[arg(long)]
+    pub failed: bool,
+    /// With --failed: how far back to look (default 15d, Clearspeed's retry window).
+    #[arg(long, value_name = "DURATION", requires = "failed")]
+    pub since: Option<String>,
+    /// Refresh time-bound signatures (TalentSprout's t=) with the configured secret.
+    #[arg(long)]
+    pub resign: bool,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -100,6 +125,12 @@ pub struct ListenArgs {
     /// Print one JSON line per delivery on stdout (automatic when stdout is not a terminal).
     #[arg(long)]
     pub headless: bool,
+    /// Also send every delivery, byte for byte, to your own app at this base URL.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Answer the vendor with the app's status instead of our own.
+    #[arg(long, requires = "forward_to")]
+    pub forward_status: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -161,6 +192,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => history::import(args),
         Command::Send(args) => send::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Replay(args) => replay::run(args),
     };
     match result {
         Ok(code) => code,

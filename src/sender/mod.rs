@@ -4,6 +4,7 @@
 pub mod deliver;
 pub mod demo;
 pub mod policy;
+pub mod replay;
 pub mod samples;
 pub mod sign;
 pub mod token;

@@ -117,6 +117,7 @@ fn parse_line(raw: &[u8]) -> Result<NewRow, String> {
         verification: l.verification,
         response_status: l.response.status,
         replay_of: e.replay_of,
+        forward: l.forward,
     };
     Ok(NewRow::from_delivery(&delivery, e.fetched.as_ref()))
 }

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, Forward};
 
 mod duration;
 mod export;
@@ -251,6 +251,20 @@ impl Store {
         self.send(Job::SetFetched {
             id: id.to_string(),
             json: json.to_string(),
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        })?;
+        rx.await.map_err(|_| self.stopped())?
+    }
+
+    /// Records what the user's app answered when delivery `id` was forwarded to it.
+    pub async fn set_forward(&self, id: &str, forward: &Forward) -> Result<bool, StoreError> {
+        let json = serde_json::to_string(forward).unwrap_or_default();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Job::SetForward {
+            id: id.to_string(),
+            json,
             reply: Box::new(move |r| {
                 let _ = tx.send(r);
             }),

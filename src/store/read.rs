@@ -54,7 +54,7 @@ const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, prov
 const EXTRA: usize = 20;
 
 fn full_select(clause: &str) -> String {
-    format!("SELECT {ROW_COLUMNS}, headers, body, fetched FROM deliveries {clause}")
+    format!("SELECT {ROW_COLUMNS}, headers, body, fetched, forward FROM deliveries {clause}")
 }
 
 /// A read connection. Each reader is independent; open one per thread that reads.
@@ -293,6 +293,7 @@ fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         },
         response_status: row.response_status,
         replay_of: row.replay_of,
+        forward: opt_text(r.get_ref(EXTRA + 3)?).and_then(|s| serde_json::from_str(&s).ok()),
     };
     Ok(Stored {
         seq: row.seq,

@@ -9,7 +9,7 @@ use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. A new version is one more
 /// entry; entries are never edited once released.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -66,6 +66,9 @@ BEGIN
     UPDATE delivery_count SET n = n - 1 WHERE id = 1;
 END;
 ";
+
+/// v2: what the user's app answered when a delivery was forwarded to it (JSON).
+const V2: &str = "ALTER TABLE deliveries ADD COLUMN forward TEXT;";
 
 /// Readies the writer connection: checks the file is a database we may use, enables WAL
 /// (`wal`: false for in-memory databases) and migrates. The migration always runs in a

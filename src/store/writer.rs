@@ -33,6 +33,11 @@ pub(crate) enum Job {
         json: String,
         reply: Reply<bool>,
     },
+    SetForward {
+        id: String,
+        json: String,
+        reply: Reply<bool>,
+    },
 }
 
 /// A delivery as bound to the INSERT, converted on the caller's side of the channel.
@@ -60,6 +65,7 @@ pub(crate) struct NewRow {
     response_status: i64,
     replay_of: Option<String>,
     fetched: Option<String>,
+    forward: Option<String>,
 }
 
 impl NewRow {
@@ -89,6 +95,10 @@ impl NewRow {
             response_status: i64::from(d.response_status),
             replay_of: d.replay_of.clone(),
             fetched: fetched.map(|v| v.to_string()),
+            forward: d
+                .forward
+                .as_ref()
+                .and_then(|f| serde_json::to_string(f).ok()),
         }
     }
 }
@@ -100,9 +110,9 @@ macro_rules! insert_sql {
             " INTO deliveries (id, received_at, method, path, query, headers, body, body_bytes, \
             body_truncated, peer, provider, detected_by, event, event_inferred, subject, \
             verification_status, verification_scheme, verification_hint, verification_detail, \
-            response_status, replay_of, fetched) \
+            response_status, replay_of, fetched, forward) \
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-            ?18, ?19, ?20, ?21, ?22) RETURNING seq"
+            ?18, ?19, ?20, ?21, ?22, ?23) RETURNING seq"
         )
     };
 }
@@ -139,6 +149,7 @@ fn insert(conn: &Connection, r: &NewRow, skip_existing: bool) -> rusqlite::Resul
             r.response_status,
             r.replay_of,
             r.fetched,
+            r.forward,
         ],
         |row| row.get(0),
     )
@@ -184,6 +195,13 @@ impl Job {
                     .map(|n| n > 0);
                 finish(reply, r.map_err(err))
             }
+            Job::SetForward { id, json, reply } => {
+                let r = conn
+                    .prepare_cached("UPDATE deliveries SET forward = ?2 WHERE id = ?1")
+                    .and_then(|mut s| s.execute(params![id, json]))
+                    .map(|n| n > 0);
+                finish(reply, r.map_err(err))
+            }
         }
     }
 
@@ -192,6 +210,7 @@ impl Job {
             Job::Insert { reply, .. } => reply(Err(e)),
             Job::Import { reply, .. } => reply(Err(e)),
             Job::SetFetched { reply, .. } => reply(Err(e)),
+            Job::SetForward { reply, .. } => reply(Err(e)),
         }
     }
 }

@@ -66,6 +66,11 @@ pub fn bin() -> &'static str {
 impl Server {
     /// Starts `hookscope listen --headless` with `config` (its `[server]` addr is set here).
     pub fn start(config: &str) -> Server {
+        Self::start_with(config, &[])
+    }
+
+    /// As [`Server::start`], with more `listen` arguments.
+    pub fn start_with(config: &str, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let cfg = dir.path().join("hookscope.toml");
         let db = dir.path().join("deliveries.db");
@@ -80,6 +85,7 @@ impl Server {
             .arg(&cfg)
             .arg("--store")
             .arg(&db)
+            .args(extra)
             .current_dir(dir.path())
             .env("HOME", dir.path())
             .env("XDG_DATA_HOME", dir.path().join("data"))

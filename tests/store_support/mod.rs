@@ -46,6 +46,7 @@ pub fn delivery(n: i64, subject: &str) -> Delivery {
         ),
         response_status: 200,
         replay_of: None,
+        forward: None,
     }
 }
 
@@ -83,5 +84,6 @@ pub fn odd_delivery(n: i64) -> Delivery {
         ),
         response_status: 401,
         replay_of: Some("0193a5b0-0000-7000-8000-000000000001".into()),
+        forward: None,
     }
 }

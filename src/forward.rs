@@ -1,0 +1,175 @@
+//! `listen --forward-to`: every delivery also goes to the user's own app, byte for byte,
+//! and what the app answered is recorded beside our own answer.
+
+use std::time::{Duration, Instant};
+
+use crate::delivery::{Forward, Request};
+use crate::provider::ProviderId;
+use crate::sender::Policy;
+use crate::sender::deliver::is_hop_by_hop;
+
+/// How long we wait for the app; longer than any vendor's timeout so that "too slow for
+/// the vendor" can still be measured and reported.
+pub const FORWARD_TIMEOUT: Duration = Duration::from_secs(60);
+/// How much of the app's answer is kept.
+pub const ANSWER_EXCERPT_BYTES: usize = 4096;
+
+#[derive(Debug, Clone)]
+pub struct ForwardTarget {
+    /// The app's base URL; the request's path and query are appended.
+    pub base: String,
+    /// Answer the vendor with the app's status instead of our own.
+    pub use_app_status: bool,
+}
+
+/// `base` + the delivery's path and query: `http://localhost:3000/hooks` and `/classet?x=1`
+/// give `http://localhost:3000/hooks/classet?x=1`.
+pub fn target_url(base: &str, path: &str, query: Option<&str>) -> String {
+    let mut url = format!("{}{}", base.trim_end_matches('/'), path);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+/// Sends `req` (with its real credentials) to the app and reports what happened.
+pub async fn forward(
+    client: &reqwest::Client,
+    target: &ForwardTarget,
+    req: &Request,
+    provider: ProviderId,
+) -> Forward {
+    let url = target_url(&target.base, &req.path, req.query.as_deref());
+    let method =
+        reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+    let mut builder = client
+        .request(method, &url)
+        .timeout(FORWARD_TIMEOUT)
+        .body(req.body.clone());
+    for (name, value) in &req.headers {
+        if !is_hop_by_hop(name) {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+    }
+    let started = Instant::now();
+    let (status, error, body) = match builder.send().await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let bytes = resp.bytes().await.unwrap_or_default();
+            let cut = bytes.len().min(ANSWER_EXCERPT_BYTES);
+            (
+                Some(status),
+                None,
+                String::from_utf8_lossy(&bytes[..cut]).into_owned(),
+            )
+        }
+        Err(e) if e.is_timeout() => (
+            None,
+            Some(format!("no answer within {} s", FORWARD_TIMEOUT.as_secs())),
+            String::new(),
+        ),
+        Err(e) => (None, Some(describe(&e)), String::new()),
+    };
+    let latency = started.elapsed();
+    Forward {
+        warnings: warnings(provider, status, latency),
+        url,
+        status,
+        latency_ms: latency.as_millis() as u64,
+        error,
+        body,
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn vendor_name(p: ProviderId) -> &'static str {
+    match p {
+        ProviderId::Clearspeed => "Clearspeed",
+        ProviderId::Talentsprout => "TalentSprout",
+        ProviderId::Brilliant => "Brilliant",
+        ProviderId::Classet => "Classet",
+        ProviderId::Jobmojito => "JobMojito",
+        ProviderId::Unknown => "the sender",
+    }
+}
+
+/// Where the app's answer would count as a failed delivery for the vendor.
+pub fn warnings(provider: ProviderId, status: Option<u16>, latency: Duration) -> Vec<String> {
+    let policy = Policy::for_provider(provider, Duration::from_secs(1));
+    let vendor = vendor_name(provider);
+    let mut out = Vec::new();
+    match status {
+        Some(s) if !policy.acknowledges(s) => {
+            let rule = if policy.only_200 {
+                "counts only HTTP 200 as delivered"
+            } else {
+                "counts only 2xx as delivered"
+            };
+            let then = match (provider, policy.retries) {
+                (ProviderId::Clearspeed, _) => {
+                    "; it does not retry (failed payloads wait 15 days for a manual retry)"
+                }
+                (_, 0) => "; it does not retry",
+                _ => "; it will retry",
+            };
+            out.push(format!("{vendor} {rule}: your app answered {s}{then}."));
+        }
+        None => out.push(format!(
+            "Your app did not answer; {vendor} would count the delivery as failed."
+        )),
+        _ => {}
+    }
+    if provider != ProviderId::Unknown && latency > policy.timeout {
+        out.push(format!(
+            "Your app took {:.1} s; {vendor} gives up after {} s.",
+            latency.as_secs_f64(),
+            policy.timeout.as_secs()
+        ));
+    }
+    out
+}
+
+/// Whether the app's answer acknowledges the delivery for its vendor.
+pub fn acknowledged(forward: &Forward, provider: ProviderId) -> bool {
+    let policy = Policy::for_provider(provider, Duration::from_secs(1));
+    forward.status.is_some_and(|s| policy.acknowledges(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_url_appends_path_and_query() {
+        assert_eq!(
+            target_url("http://localhost:3000/hooks/", "/classet", Some("x=1")),
+            "http://localhost:3000/hooks/classet?x=1"
+        );
+        assert_eq!(target_url("http://a:1", "/", None), "http://a:1/");
+    }
+
+    #[test]
+    fn warns_when_the_vendor_would_count_a_failure() {
+        let w = warnings(ProviderId::Clearspeed, Some(204), Duration::from_millis(5));
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].contains("only HTTP 200") && w[0].contains("204"),
+            "{w:?}"
+        );
+        assert!(warnings(ProviderId::Classet, Some(204), Duration::ZERO).is_empty());
+        let slow = warnings(ProviderId::Talentsprout, Some(200), Duration::from_secs(31));
+        assert!(slow[0].contains("30 s"), "{slow:?}");
+        assert!(!warnings(ProviderId::Jobmojito, None, Duration::ZERO).is_empty());
+    }
+}

@@ -1,0 +1,140 @@
+//! Re-sending stored deliveries: byte for byte, with stored credentials restored, and
+//! optionally with time-bound signatures refreshed.
+
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::forward;
+use crate::provider::ProviderId;
+use crate::receiver::REPLAY_OF_HEADER;
+use crate::redact::Redactor;
+
+use super::deliver::is_hop_by_hop;
+use super::sign::{Outgoing, classet_signature, talentsprout_signature};
+
+/// `to` as given when it names a path; with only a host (`http://localhost:3000` or a
+/// trailing `/`), the delivery's own path and query are appended.
+pub fn replay_url(to: &str, path: &str, query: Option<&str>) -> String {
+    let after_scheme = to.split_once("://").map_or(to, |(_, rest)| rest);
+    let has_path = after_scheme
+        .split_once('/')
+        .is_some_and(|(_, p)| !p.is_empty());
+    if has_path {
+        to.to_string()
+    } else {
+        forward::target_url(to, path, query)
+    }
+}
+
+/// The request that re-sends `d` to `to`. `resign` refreshes TalentSprout's `t=` with the
+/// configured secret, since an exact replay of an old delivery fails the tolerance check.
+pub fn prepare(
+    d: &Delivery,
+    to: &str,
+    config: &Config,
+    resign: bool,
+    now: i64,
+) -> Result<Outgoing, String> {
+    if d.request.body_truncated {
+        return Err(format!(
+            "only the first {} of {} body bytes were kept; it cannot be replayed exactly",
+            d.request.body.len(),
+            d.request.body_bytes
+        ));
+    }
+    let redactor = Redactor::from_config(config);
+    let path = redactor.restore_text(&d.request.path);
+    let query = d.request.query.as_deref().map(|q| redactor.restore_text(q));
+    if path.contains("[redacted:") || query.as_deref().is_some_and(|q| q.contains("[redacted:")) {
+        return Err("the URL held a secret that is no longer configured".into());
+    }
+    let mut headers: Vec<(String, String)> = d
+        .request
+        .headers
+        .iter()
+        .filter(|(n, _)| !is_hop_by_hop(n) && !n.eq_ignore_ascii_case(REPLAY_OF_HEADER))
+        .map(|(n, v)| (n.clone(), redactor.restore_text(v)))
+        .collect();
+    if resign {
+        resign_headers(d.provider, &mut headers, &d.request.body, config, now)?;
+    }
+    headers.push((REPLAY_OF_HEADER.to_string(), d.id.clone()));
+    Ok(Outgoing {
+        method: d.request.method.clone(),
+        url: replay_url(to, &path, query.as_deref()),
+        headers,
+        body: d.request.body.to_vec(),
+    })
+}
+
+/// Replaces the signature headers of `provider` with fresh ones over `body` (for a replay
+/// with `--resign`, or a body edited before re-sending). Providers that do not sign the
+/// body keep their headers as they are.
+pub fn resign_headers(
+    provider: ProviderId,
+    headers: &mut [(String, String)],
+    body: &[u8],
+    config: &Config,
+    now: i64,
+) -> Result<(), String> {
+    let (name, value) = match provider {
+        ProviderId::Talentsprout => {
+            let secret = config
+                .providers
+                .talentsprout
+                .secret
+                .as_ref()
+                .ok_or("re-signing needs providers.talentsprout.secret")?;
+            (
+                "x-talentsprout-signature",
+                talentsprout_signature(secret.expose(), now, body),
+            )
+        }
+        ProviderId::Classet => match &config.providers.classet.secret {
+            Some(secret) => (
+                "x-classet-webhook-signature",
+                classet_signature(secret.expose(), body),
+            ),
+            None => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    match headers
+        .iter_mut()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+    {
+        Some(h) => h.1 = value,
+        None => return Err(format!("the delivery carried no {name} header to refresh")),
+    }
+    Ok(())
+}
+
+/// Whether a stored delivery failed for its vendor: our answer (or the app's, when it was
+/// forwarded) would not count as delivered. This is what `replay --failed` re-sends.
+pub fn failed_for_vendor(d: &Delivery) -> bool {
+    let policy = super::Policy::for_provider(d.provider, std::time::Duration::from_secs(1));
+    match &d.forward {
+        Some(f) => !forward::acknowledged(f, d.provider),
+        None => !policy.acknowledges(d.response_status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replay_url_keeps_an_explicit_path_and_appends_otherwise() {
+        assert_eq!(
+            replay_url("http://a:1", "/classet", None),
+            "http://a:1/classet"
+        );
+        assert_eq!(
+            replay_url("http://a:1/", "/classet", Some("k=1")),
+            "http://a:1/classet?k=1"
+        );
+        assert_eq!(
+            replay_url("http://a:1/hooks/in", "/classet", None),
+            "http://a:1/hooks/in"
+        );
+    }
+}
