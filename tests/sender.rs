@@ -58,13 +58,21 @@ fn app(answers: &[u16]) -> (String, Seen, tokio::runtime::Runtime) {
 
 fn send(config: &str, args: &[&str]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("hookscope.toml");
+    send_in(dir.path(), config, args)
+}
+
+/// `hookscope send` with its config and store in `dir`.
+fn send_in(dir: &std::path::Path, config: &str, args: &[&str]) -> (i32, String) {
+    let cfg = dir.join("hookscope.toml");
     std::fs::write(&cfg, config).unwrap();
     let out = Command::new(bin())
         .arg("send")
         .args(args)
         .arg("--config")
         .arg(&cfg)
+        .arg("--store")
+        .arg(dir.join("sent.db"))
+        .env("HOME", dir)
         .output()
         .unwrap();
     let text = format!(
@@ -305,4 +313,45 @@ fn headless_demo_shows_all_five_vendors_and_the_deliberate_failures() {
         .filter(|l| l["provider"] == "jobmojito")
         .collect();
     assert!(jm.len() >= 3 && jm.iter().all(|l| l["subject"] == jm[0]["subject"]));
+}
+
+#[test]
+fn a_clearspeed_delivery_that_failed_is_kept_and_replay_failed_resends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, seen, _rt) = app(&[204, 200]);
+    let cfg = "[providers.clearspeed]\napi_key = \"cs-key-1234\"\n";
+    let (code, out) = send_in(
+        dir.path(),
+        cfg,
+        &["clearspeed", "--to", &format!("{base}/clearspeed")],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("kept in"), "{out}");
+    let db = dir.path().join("sent.db");
+    let stored: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT headers FROM deliveries", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        !stored.contains("cs-key-1234"),
+        "the API key is not written to the store: {stored}"
+    );
+    std::fs::write(dir.path().join("hookscope.toml"), cfg).unwrap();
+    let out = Command::new(bin())
+        .args(["replay", "--failed", "--to", &base, "--store"])
+        .arg(&db)
+        .arg("--config")
+        .arg(dir.path().join("hookscope.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let hits = seen.hits.lock().unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[1].1, "/clearspeed");
+    assert_eq!(
+        hits[1].2["x-api-key"], "cs-key-1234",
+        "the credential is restored on replay"
+    );
+    assert_eq!(hits[0].3, hits[1].3, "byte for byte");
 }

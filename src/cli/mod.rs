@@ -87,6 +87,9 @@ pub struct SendArgs {
     /// The wait before the first retry; it doubles each time.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub retry_base_ms: u64,
+    /// Where a delivery that was not acknowledged is kept for `replay --failed`.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Args, Default)]

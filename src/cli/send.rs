@@ -5,10 +5,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::SendArgs;
+use super::{SendArgs, store_path};
 use crate::config::Config;
+use crate::delivery::{self, Delivery, Request};
 use crate::provider::ProviderId;
+use crate::redact::Redactor;
 use crate::sender::{self, Policy, samples, token};
+use crate::sender::{Attempt, Outgoing};
+use crate::signature::{Status, Verification};
+use crate::store::Store;
 
 pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
     let provider = ProviderId::parse(&args.provider)
@@ -69,6 +74,11 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
                     _ => "failed: this vendor does not retry",
                 };
                 println!("  {tail}");
+                let last = attempts.last();
+                match keep_failed(&args, provider, &signing.outgoing, last, &config).await {
+                    Ok(where_) => println!("  kept in {where_} for `hookscope replay --failed`"),
+                    Err(e) => eprintln!("hookscope: could not keep the failed delivery: {e:#}"),
+                }
             }
         }
         Ok::<bool, anyhow::Error>(all_acked)
@@ -78,4 +88,75 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Records a delivery the target did not acknowledge, as the vendor keeps it, so that
+/// `hookscope replay --failed` can re-send it. Credentials are redacted like received ones.
+async fn keep_failed(
+    args: &SendArgs,
+    provider: ProviderId,
+    out: &Outgoing,
+    last: Option<&Attempt>,
+    config: &Config,
+) -> anyhow::Result<String> {
+    let path = store_path(&args.store)?;
+    let store = Store::open(&path)?;
+    let (url_path, query) = split_url(&out.url);
+    let outcome = match last {
+        Some(Attempt {
+            status: Some(s), ..
+        }) => format!("answered {s}"),
+        Some(Attempt { error: Some(e), .. }) => e.clone(),
+        _ => "no answer".into(),
+    };
+    let mut d = Delivery {
+        id: delivery::new_id(),
+        received_at: chrono::Utc::now(),
+        request: Request {
+            method: out.method.clone(),
+            path: url_path,
+            query,
+            headers: out.headers.clone(),
+            body: bytes::Bytes::from(out.body.clone()),
+            body_bytes: out.body.len() as u64,
+            body_truncated: false,
+            peer: Some(format!("sent to {}", out.url)),
+        },
+        provider,
+        detected_by: crate::provider::DetectedBy::None,
+        event: args.event.clone(),
+        event_inferred: false,
+        subject: None,
+        verification: Verification::new(
+            Status::Unchecked,
+            "outgoing",
+            format!(
+                "Sent by hookscope send to {}: {outcome}; not acknowledged.",
+                out.url
+            ),
+        ),
+        response_status: last.and_then(|a| a.status).unwrap_or(0),
+        replay_of: None,
+        forward: None,
+    };
+    let u = crate::provider::understand(
+        provider,
+        &d.request,
+        crate::provider::body_json(&d.request.body).as_ref(),
+    );
+    d.event = d.event.or(u.event);
+    d.subject = u.subject;
+    Redactor::from_config(config).redact(&mut d.request);
+    store.insert(&d).await?;
+    Ok(path.display().to_string())
+}
+
+/// Path and query of a URL (the part after the host).
+fn split_url(url: &str) -> (String, Option<String>) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path_query = rest.find('/').map_or("/", |i| &rest[i..]);
+    match path_query.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q.to_string())),
+        None => (path_query.to_string(), None),
+    }
 }
