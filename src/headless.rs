@@ -13,19 +13,33 @@ pub fn spawn_printer(mut rx: UnboundedReceiver<Arc<Delivery>>) -> std::thread::J
     std::thread::spawn(move || {
         let stdout = std::io::stdout();
         let mut open = true;
-        while let Some(d) = rx.blocking_recv() {
+        let mut batch = Vec::new();
+        while let Some(first) = rx.blocking_recv() {
+            // One write and one flush for whatever queued up meanwhile.
+            batch.push(first);
+            while let Ok(more) = rx.try_recv() {
+                batch.push(more);
+            }
             if !open {
+                batch.clear();
                 continue;
             }
-            let line = match serde_json::to_string(&d.line()) {
-                Ok(l) => l,
-                Err(e) => {
-                    tracing::error!("cannot serialise delivery {}: {e}", d.id);
-                    continue;
+            let mut text = String::new();
+            for d in batch.drain(..) {
+                match serde_json::to_string(&d.line()) {
+                    Ok(l) => {
+                        text.push_str(&l);
+                        text.push('\n');
+                    }
+                    Err(e) => tracing::error!("cannot serialise delivery {}: {e}", d.id),
                 }
-            };
+            }
             let mut out = stdout.lock();
-            if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+            if out
+                .write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
                 // Whoever read our stdout has gone; keep receiving (and storing) quietly.
                 open = false;
             }
