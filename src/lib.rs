@@ -13,3 +13,4 @@ pub mod sanitize;
 pub mod sender;
 pub mod signature;
 pub mod store;
+pub mod tui;

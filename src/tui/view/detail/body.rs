@@ -1,0 +1,318 @@
+//! The Body tab: pretty JSON with colours and folding, the text as it arrived, or a hex
+//! dump. Only the rows on screen are turned into lines.
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use super::DetailOutcome;
+use super::doc::{self, DIM, WARN};
+use super::json_view::JsonRows;
+use super::raw::{self, TextRows};
+use super::scroll::{self, Scroll};
+use crate::delivery::Request;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Pretty,
+    Text,
+    Hex,
+}
+
+const CURSOR: Style = Style::new().bg(Color::DarkGray);
+/// Columns one Left/Right press pans.
+const PAN: usize = 8;
+
+pub struct BodyView {
+    bytes: Bytes,
+    /// The body when it is UTF-8.
+    text: Option<String>,
+    json: Option<JsonRows>,
+    received: u64,
+    truncated: bool,
+    mode: Mode,
+    /// Selected row in the pretty view: what Enter folds.
+    cursor: usize,
+    pan: usize,
+    scroll: Scroll,
+    text_rows: TextRows,
+}
+
+impl BodyView {
+    pub fn new(req: &Request, json: Option<&serde_json::Value>) -> Self {
+        let text = std::str::from_utf8(&req.body).ok().map(str::to_string);
+        let json = json.map(JsonRows::new);
+        let mode = match (&json, &text) {
+            (Some(_), _) => Mode::Pretty,
+            (None, Some(_)) => Mode::Text,
+            (None, None) => Mode::Hex,
+        };
+        Self {
+            bytes: req.body.clone(),
+            text,
+            json,
+            received: req.body_bytes,
+            truncated: req.body_truncated,
+            mode,
+            cursor: 0,
+            pan: 0,
+            scroll: Scroll::default(),
+            text_rows: TextRows::default(),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return DetailOutcome::Ignored;
+        }
+        match key.code {
+            KeyCode::Char('r') => return self.toggle_raw(),
+            KeyCode::Char('x') => return self.toggle_hex(),
+            KeyCode::Left | KeyCode::Char('h') => self.pan = self.pan.saturating_sub(PAN),
+            KeyCode::Right | KeyCode::Char('l') => self.pan = self.pan.saturating_add(PAN),
+            _ if self.mode == Mode::Pretty => return self.pretty_key(key),
+            _ if self.scroll.key(&key) => {}
+            _ => return DetailOutcome::Ignored,
+        }
+        DetailOutcome::Consumed
+    }
+
+    fn pretty_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        let Some(json) = self.json.as_mut() else {
+            return DetailOutcome::Ignored;
+        };
+        let last = json.visible_len().saturating_sub(1);
+        let page = self.scroll.height().saturating_sub(1).max(1);
+        self.cursor = match key.code {
+            KeyCode::Char('j') | KeyCode::Down => self.cursor.saturating_add(1),
+            KeyCode::Char('k') | KeyCode::Up => self.cursor.saturating_sub(1),
+            KeyCode::PageDown => self.cursor.saturating_add(page),
+            KeyCode::PageUp => self.cursor.saturating_sub(page),
+            KeyCode::Char('g') | KeyCode::Home => 0,
+            KeyCode::Char('G') | KeyCode::End => last,
+            KeyCode::Enter | KeyCode::Char(' ') => match json.toggle(self.cursor) {
+                Some(at) => at,
+                None => return DetailOutcome::Consumed,
+            },
+            KeyCode::Char('z') => {
+                json.fold_all();
+                0
+            }
+            KeyCode::Char('Z') => {
+                json.unfold_all();
+                0
+            }
+            _ => return DetailOutcome::Ignored,
+        }
+        .min(json.visible_len().saturating_sub(1));
+        DetailOutcome::Consumed
+    }
+
+    fn toggle_raw(&mut self) -> DetailOutcome {
+        self.mode = match (self.mode, self.json.is_some(), self.text.is_some()) {
+            (Mode::Pretty, _, true) => Mode::Text,
+            (Mode::Text | Mode::Hex, true, _) => Mode::Pretty,
+            (Mode::Hex, false, true) => Mode::Text,
+            (_, false, true) => {
+                return DetailOutcome::Message(
+                    "The body is not JSON: it shows as it arrived.".into(),
+                );
+            }
+            _ => {
+                return DetailOutcome::Message(
+                    "The body is not UTF-8 text: only the hex dump applies.".into(),
+                );
+            }
+        };
+        self.scroll.set(0);
+        DetailOutcome::Consumed
+    }
+
+    fn toggle_hex(&mut self) -> DetailOutcome {
+        self.mode = match (self.mode, self.json.is_some(), self.text.is_some()) {
+            (Mode::Hex, true, _) => Mode::Pretty,
+            (Mode::Hex, false, true) => Mode::Text,
+            (Mode::Hex, false, false) => {
+                return DetailOutcome::Message(
+                    "The body is not UTF-8 text: only the hex dump applies.".into(),
+                );
+            }
+            _ => Mode::Hex,
+        };
+        self.scroll.set(0);
+        DetailOutcome::Consumed
+    }
+
+    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+        let mut hints = vec![("j/k", "scroll"), ("g/G", "top/end")];
+        if self.mode == Mode::Pretty {
+            hints.push(("Enter", "fold"));
+            hints.push(("z/Z", "fold/unfold all"));
+        }
+        if self.json.is_some() || self.mode == Mode::Hex && self.text.is_some() {
+            hints.push(("r", "raw/pretty"));
+        }
+        hints.push(("x", "hex"));
+        if self.mode != Mode::Text {
+            hints.push(("←/→", "pan"));
+        }
+        hints
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        if area.height == 0 || area.width == 0 {
+            return;
+        }
+        let mut info = vec![Span::styled(
+            format!(
+                "{} · {}",
+                match self.mode {
+                    Mode::Pretty => "pretty JSON",
+                    Mode::Text if self.json.is_some() => "raw text",
+                    Mode::Text => "text (not JSON)",
+                    Mode::Hex if self.text.is_none() => "hex (not UTF-8)",
+                    Mode::Hex => "hex",
+                },
+                doc::bytes(self.bytes.len() as u64)
+            ),
+            DIM,
+        )];
+        if self.truncated {
+            info.push(Span::styled(
+                format!(
+                    " · truncated: only the first {} of {} were kept",
+                    doc::bytes(self.bytes.len() as u64),
+                    doc::bytes(self.received)
+                ),
+                WARN,
+            ));
+        }
+        buf.set_line(area.x, area.y, &Line::from(info), area.width);
+        let content = Rect {
+            y: area.y.saturating_add(1),
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        if content.height == 0 {
+            return;
+        }
+        if self.bytes.is_empty() {
+            let line = Line::styled("The body is empty.", DIM);
+            buf.set_line(content.x, content.y, &line, content.width);
+            return;
+        }
+        let inner = scroll::text_area(content);
+        let width = usize::from(inner.width);
+        let height = usize::from(content.height);
+        let (total, line_at): (usize, Box<dyn Fn(usize) -> Line<'static> + '_>) =
+            match (self.mode, &self.json, &self.text) {
+                (Mode::Pretty, Some(json), _) => {
+                    (json.visible_len(), Box::new(move |i| json.line(i, true)))
+                }
+                (Mode::Text | Mode::Pretty, _, Some(text)) => (
+                    self.text_rows.len(text, width),
+                    Box::new(move |i| self.text_rows.line(text, width, i)),
+                ),
+                _ => {
+                    let per_row = raw::hex_bytes_per_row(width);
+                    (
+                        raw::hex_rows(self.bytes.len(), per_row),
+                        Box::new(move |i| raw::hex_line(&self.bytes, per_row, i)),
+                    )
+                }
+            };
+        self.scroll.fit(total, height);
+        let pretty = self.mode == Mode::Pretty && self.json.is_some();
+        if pretty {
+            self.scroll.reveal(self.cursor.min(total.saturating_sub(1)));
+        }
+        let pan = if self.mode == Mode::Text { 0 } else { self.pan };
+        let first = self.scroll.offset();
+        for (row, i) in (first..total.min(first + height)).enumerate() {
+            let y = content.y + row as u16;
+            scroll::set_line_panned(buf, inner.x, y, &line_at(i), pan, inner.width);
+            if pretty && i == self.cursor {
+                buf.set_style(Rect::new(inner.x, y, inner.width, 1), CURSOR);
+            }
+        }
+        scroll::render_scrollbar(total, &self.scroll, content, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn req(body: &[u8]) -> Request {
+        Request {
+            method: "POST".into(),
+            path: "/".into(),
+            query: None,
+            headers: vec![],
+            body: Bytes::copy_from_slice(body),
+            body_bytes: body.len() as u64,
+            body_truncated: false,
+            peer: None,
+        }
+    }
+
+    fn view(body: &[u8]) -> BodyView {
+        let json = crate::provider::body_json(body);
+        BodyView::new(&req(body), json.as_ref())
+    }
+
+    fn press(v: &mut BodyView, c: KeyCode) {
+        v.handle_key(KeyEvent::from(c));
+    }
+
+    #[test]
+    fn modes_follow_what_the_body_is() {
+        assert_eq!(view(b"{\"a\":1}").mode(), Mode::Pretty);
+        assert_eq!(view(b"a=1&b=2").mode(), Mode::Text);
+        assert_eq!(view(b"\xff\xfe\x00").mode(), Mode::Hex);
+        let mut v = view(b"{\"a\":1}");
+        press(&mut v, KeyCode::Char('r'));
+        assert_eq!(v.mode(), Mode::Text);
+        press(&mut v, KeyCode::Char('x'));
+        assert_eq!(v.mode(), Mode::Hex);
+        press(&mut v, KeyCode::Char('x'));
+        assert_eq!(v.mode(), Mode::Pretty);
+        let mut bin = view(b"\xff");
+        assert!(matches!(
+            bin.handle_key(KeyEvent::from(KeyCode::Char('r'))),
+            DetailOutcome::Message(_)
+        ));
+    }
+
+    #[test]
+    fn enter_folds_the_selected_container() {
+        let mut v = view(br#"{"a":{"b":1,"c":2},"d":3}"#);
+        press(&mut v, KeyCode::Down);
+        press(&mut v, KeyCode::Enter);
+        let json = v.json.as_ref().expect("json");
+        assert!(json.is_folded(1));
+        assert_eq!(json.visible_len(), 4);
+        press(&mut v, KeyCode::Char(' '));
+        assert_eq!(v.json.as_ref().map(JsonRows::visible_len), Some(7));
+        press(&mut v, KeyCode::Char('G'));
+        assert_eq!(v.cursor, 6);
+        press(&mut v, KeyCode::Char('z'));
+        assert_eq!(v.cursor, 0);
+    }
+}

@@ -1,0 +1,314 @@
+//! The Changes tab: what differs from the previous delivery about the same subject.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::Span;
+use serde_json::Value;
+
+use super::DetailOutcome;
+use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN, safe};
+use super::json_diff::{self, Difference, Kind};
+use super::scroll::{self, Scroll};
+use super::summary::vendor_name;
+use crate::delivery::Delivery;
+use crate::provider::{self, ProviderId};
+use crate::signature::human_duration;
+
+/// More differences than this are counted, not listed.
+const MAX_LISTED: usize = 2000;
+/// Longest value shown in a difference line.
+const MAX_VALUE_CHARS: usize = 300;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Comparison {
+    NoPrevious,
+    Json {
+        diffs: Vec<Difference>,
+        bytes_equal: bool,
+    },
+    /// One body or both are not JSON.
+    Bytes {
+        old: Vec<u8>,
+        new: Vec<u8>,
+    },
+}
+
+/// Which delivery this one is compared with.
+#[derive(Debug, Clone, PartialEq)]
+struct Previous {
+    id: String,
+    received_at: DateTime<Utc>,
+    event: Option<String>,
+}
+
+pub struct ChangesView {
+    comparison: Comparison,
+    previous: Option<Previous>,
+    received_at: DateTime<Utc>,
+    event: Option<String>,
+    subject: Option<String>,
+    provider: ProviderId,
+    /// JobMojito's own list of the fields that changed.
+    reason: Option<String>,
+    scroll: Scroll,
+}
+
+/// `0190abcd-1234…`: enough of a time-ordered id to tell deliveries apart.
+pub fn short_id(id: &str) -> String {
+    let cut: String = id.chars().take(13).collect();
+    if cut.len() < id.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+pub fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+impl ChangesView {
+    pub fn new(delivery: &Delivery, json: Option<&Value>, previous: Option<&Delivery>) -> Self {
+        let comparison = match previous {
+            None => Comparison::NoPrevious,
+            Some(p) => match (provider::body_json(&p.request.body), json) {
+                (Some(old), Some(new)) => Comparison::Json {
+                    diffs: json_diff::diff(&old, new),
+                    bytes_equal: p.request.body == delivery.request.body,
+                },
+                _ => Comparison::Bytes {
+                    old: p.request.body.to_vec(),
+                    new: delivery.request.body.to_vec(),
+                },
+            },
+        };
+        Self {
+            comparison,
+            previous: previous.map(|p| Previous {
+                id: p.id.clone(),
+                received_at: p.received_at,
+                event: p.event.clone(),
+            }),
+            received_at: delivery.received_at,
+            event: delivery.event.clone(),
+            subject: delivery.subject.clone(),
+            provider: delivery.provider,
+            reason: json
+                .filter(|_| delivery.provider == ProviderId::Jobmojito)
+                .and_then(|v| v.get("reason"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            scroll: Scroll::default(),
+        }
+    }
+
+    pub fn applies(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        if self.scroll.key(&key) {
+            DetailOutcome::Consumed
+        } else {
+            DetailOutcome::Ignored
+        }
+    }
+
+    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+        vec![("j/k", "scroll"), ("g/G", "top/end")]
+    }
+
+    fn doc(&self, width: usize) -> Doc {
+        let mut d = Doc::new(width);
+        let Some(prev) = &self.previous else {
+            self.no_previous(&mut d);
+            return d;
+        };
+        d.heading("Compared with");
+        let earlier = self
+            .received_at
+            .signed_duration_since(prev.received_at)
+            .num_seconds();
+        let when = if earlier >= 0 {
+            format!("{} earlier", human_duration(earlier.unsigned_abs()))
+        } else {
+            format!("{} later", human_duration(earlier.unsigned_abs()))
+        };
+        d.field(
+            "Delivery",
+            &format!(
+                "{} received {} ({when})",
+                short_id(&prev.id),
+                time(prev.received_at)
+            ),
+        );
+        if prev.event.is_some() || self.event.is_some() {
+            let ev = |e: &Option<String>| e.clone().unwrap_or_else(|| "no event".into());
+            d.field(
+                "Event",
+                &format!("{} → {}", ev(&prev.event), ev(&self.event)),
+            );
+        }
+        if let Some(s) = &self.subject {
+            d.field("Subject", s);
+        }
+        if let Some(r) = &self.reason {
+            d.field(
+                "Reason",
+                &format!("{r} (the fields JobMojito says changed)"),
+            );
+        }
+        match &self.comparison {
+            Comparison::Json { diffs, bytes_equal } => json_section(&mut d, diffs, *bytes_equal),
+            Comparison::Bytes { old, new } => bytes_section(&mut d, old, new),
+            Comparison::NoPrevious => {}
+        }
+        d
+    }
+
+    fn no_previous(&self, d: &mut Doc) {
+        d.heading("No earlier delivery");
+        match &self.subject {
+            Some(s) => d.text(
+                &format!(
+                    "This is the first {} delivery about {s} in the history, so there is \
+                     nothing to compare it with.",
+                    vendor_name(self.provider)
+                ),
+                0,
+                MISSING,
+            ),
+            None => d.text(
+                "This delivery names no subject (candidate, interview or response), so it \
+                 cannot be matched with an earlier one.",
+                0,
+                MISSING,
+            ),
+        }
+        if self.provider == ProviderId::Classet {
+            d.blank();
+            d.note("Classet's own from → to changes for this delivery are on the Summary tab (1).");
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let d = self.doc(usize::from(scroll::text_area(area).width));
+        scroll::render_lines(&d.lines, &self.scroll, area, buf);
+    }
+}
+
+fn value_text(v: Option<&Value>) -> String {
+    let text = v.map_or_else(|| "(absent)".to_string(), Value::to_string);
+    if text.chars().count() > MAX_VALUE_CHARS {
+        let cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+fn json_section(d: &mut Doc, diffs: &[Difference], bytes_equal: bool) {
+    if diffs.is_empty() {
+        d.heading("No differences");
+        let how = if bytes_equal {
+            "The bodies are identical, byte for byte."
+        } else {
+            "The bodies hold the same JSON; only their formatting differs byte-wise."
+        };
+        d.note(how);
+        return;
+    }
+    let count = |k: Kind| diffs.iter().filter(|x| x.kind == k).count();
+    d.heading(&format!(
+        "{} difference{}: +{} added · -{} removed · ~{} changed",
+        diffs.len(),
+        if diffs.len() == 1 { "" } else { "s" },
+        count(Kind::Added),
+        count(Kind::Removed),
+        count(Kind::Changed)
+    ));
+    for x in diffs.iter().take(MAX_LISTED) {
+        let bold = Modifier::BOLD;
+        let spans = match x.kind {
+            Kind::Added => vec![
+                Span::styled("+ ", GOOD.add_modifier(bold)),
+                safe(&x.path, GOOD),
+                Span::raw(": "),
+                safe(&value_text(x.new.as_ref()), GOOD),
+            ],
+            Kind::Removed => vec![
+                Span::styled("- ", BAD.add_modifier(bold)),
+                safe(&x.path, BAD),
+                Span::raw(": "),
+                safe(&value_text(x.old.as_ref()), BAD),
+            ],
+            Kind::Changed => vec![
+                Span::styled("~ ", WARN.add_modifier(bold)),
+                safe(&x.path, WARN),
+                Span::raw(": "),
+                safe(&value_text(x.old.as_ref()), BAD),
+                Span::raw(" → "),
+                safe(&value_text(x.new.as_ref()), GOOD),
+            ],
+        };
+        d.spans_wrapped(spans, 4);
+    }
+    if diffs.len() > MAX_LISTED {
+        d.note(&format!("… and {} more.", diffs.len() - MAX_LISTED));
+    }
+}
+
+fn bytes_section(d: &mut Doc, old: &[u8], new: &[u8]) {
+    d.heading("Byte comparison");
+    d.note("At least one of the bodies is not JSON, so they are compared byte by byte.");
+    if old == new {
+        d.field_styled(
+            "Result",
+            &format!("equal ({})", doc::bytes(new.len() as u64)),
+            GOOD,
+        );
+        return;
+    }
+    let first = old
+        .iter()
+        .zip(new)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old.len().min(new.len()));
+    d.field_styled(
+        "Result",
+        &format!(
+            "different: {} before, {} now; first difference at byte {first}",
+            doc::bytes(old.len() as u64),
+            doc::bytes(new.len() as u64)
+        ),
+        WARN,
+    );
+    d.field_spans(
+        "",
+        vec![Span::styled("The Body tab (6) shows this body.", DIM)],
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ids_keep_the_time_ordered_prefix() {
+        assert_eq!(
+            short_id("0190abcd-1234-7000-8000-000000000001"),
+            "0190abcd-1234…"
+        );
+        assert_eq!(short_id("abc"), "abc");
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let long = Value::String("x".repeat(1000));
+        assert!(value_text(Some(&long)).ends_with('…'));
+        assert_eq!(value_text(None), "(absent)");
+    }
+}

@@ -1,0 +1,244 @@
+//! The Summary tab: what the delivery says, read the way each vendor means it.
+
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
+use serde_json::Value;
+
+use super::DetailOutcome;
+use super::changes::{short_id, time};
+use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
+use super::scroll::{self, Scroll};
+use super::verification::verdict_spans;
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::provider::{self, ProviderId, Summary, Understanding};
+
+mod brilliant;
+mod classet;
+mod clearspeed;
+mod jobmojito;
+mod talentsprout;
+
+/// From this width on, the summary is laid out in two columns.
+const TWO_COLUMNS: usize = 160;
+
+pub struct SummaryView {
+    understanding: Understanding,
+    fetched: Option<Value>,
+    /// Brilliant's API base and key are set, so the full response can be fetched.
+    fetch_configured: bool,
+    scroll: Scroll,
+}
+
+impl SummaryView {
+    pub fn new(
+        delivery: &Delivery,
+        json: Option<&Value>,
+        fetched: Option<Value>,
+        config: &Config,
+    ) -> Self {
+        let b = &config.providers.brilliant;
+        Self {
+            understanding: provider::understand(delivery.provider, &delivery.request, json),
+            fetched,
+            fetch_configured: b.api_base.as_deref().is_some_and(|s| !s.trim().is_empty())
+                && b.api_key.as_ref().is_some_and(|k| !k.expose().is_empty()),
+            scroll: Scroll::default(),
+        }
+    }
+
+    pub fn summary(&self) -> &Summary {
+        &self.understanding.summary
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        if self.scroll.key(&key) {
+            DetailOutcome::Consumed
+        } else {
+            DetailOutcome::Ignored
+        }
+    }
+
+    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+        vec![("j/k", "scroll"), ("g/G", "top/end")]
+    }
+
+    fn doc(&self, delivery: &Delivery, width: usize) -> Doc {
+        let mut d = Doc::new(width);
+        self.overview(&mut d, delivery);
+        match &self.understanding.summary {
+            Summary::Clearspeed(s) => clearspeed::render(&mut d, s),
+            Summary::Talentsprout(s) => talentsprout::render(&mut d, s),
+            Summary::Brilliant(s) => {
+                brilliant::render(&mut d, s, self.fetched.as_ref(), self.fetch_configured)
+            }
+            Summary::Classet(s) => classet::render(&mut d, s),
+            Summary::Jobmojito(s) => {
+                jobmojito::render(&mut d, s, self.understanding.event_inferred)
+            }
+            Summary::Unknown => unknown(&mut d, delivery),
+        }
+        d
+    }
+
+    fn overview(&self, d: &mut Doc, delivery: &Delivery) {
+        let u = &self.understanding;
+        d.heading("Delivery");
+        d.field(
+            "Provider",
+            &format!(
+                "{} (detected by {})",
+                delivery.provider,
+                delivery.detected_by.as_str()
+            ),
+        );
+        match (&u.event, u.event_inferred) {
+            (Some(e), true) => d.field("Event", &format!("{e} (inferred from the body)")),
+            (Some(e), false) => d.field("Event", e),
+            (None, _) => d.missing("Event"),
+        }
+        d.field_opt("Subject", u.subject.as_deref());
+        d.field(
+            "Received",
+            &format!(
+                "{} · {} · answered {}",
+                time(delivery.received_at),
+                short_id(&delivery.id),
+                delivery.response_status
+            ),
+        );
+        if let Some(of) = &delivery.replay_of {
+            d.field("Replay of", &short_id(of));
+        }
+        let mut v = verdict_spans(&delivery.verification);
+        v.push(Span::styled("  (tab 4)", DIM));
+        d.field_spans("Verification", v);
+    }
+
+    pub fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
+        let width = usize::from(scroll::text_area(area).width);
+        // Wide screens read better as two columns than as very long lines.
+        if width >= TWO_COLUMNS {
+            let d = self.doc(delivery, width.saturating_sub(2) / 2);
+            let (left, right) = d.halves();
+            scroll::render_columns(left, right, &self.scroll, area, buf);
+        } else {
+            let d = self.doc(delivery, width);
+            scroll::render_lines(&d.lines, &self.scroll, area, buf);
+        }
+    }
+}
+
+/// The vendor's own spelling of its name.
+pub fn vendor_name(p: ProviderId) -> &'static str {
+    match p {
+        ProviderId::Clearspeed => "Clearspeed",
+        ProviderId::Talentsprout => "TalentSprout",
+        ProviderId::Brilliant => "Brilliant",
+        ProviderId::Classet => "Classet",
+        ProviderId::Jobmojito => "JobMojito",
+        ProviderId::Unknown => "unknown",
+    }
+}
+
+/// What is known about a body no vendor view applies to.
+fn unknown(d: &mut Doc, delivery: &Delivery) {
+    let body = &delivery.request.body;
+    let kind = if provider::body_json(body).is_some() {
+        "JSON"
+    } else if body.is_empty() {
+        "nothing"
+    } else if std::str::from_utf8(body).is_ok() {
+        "text that is not JSON"
+    } else {
+        "binary data (not UTF-8)"
+    };
+    d.heading("Payload");
+    d.field(
+        "Body",
+        &format!("{} of {kind}", doc::bytes(delivery.request.body_bytes)),
+    );
+    let why = match delivery.provider {
+        ProviderId::Unknown => "No vendor was recognised from the path, the headers or the body's \
+                                shape, so there is no vendor view."
+            .to_string(),
+        p => format!(
+            "The body is not JSON, so the {} fields cannot be read.",
+            vendor_name(p)
+        ),
+    };
+    d.text(&why, 0, MISSING);
+    d.note("The Body tab (6) shows the body as it arrived; the Headers tab (5) what came with it.");
+}
+
+/// A `yes`/`no` span, `good` saying which answer is the reassuring one.
+pub fn flag(value: Option<bool>, good: bool) -> Span<'static> {
+    match value {
+        Some(v) if v == good => Span::styled(if v { "yes" } else { "no" }, GOOD),
+        Some(v) => Span::styled(if v { "yes" } else { "no" }, BAD),
+        None => Span::styled("not present", MISSING),
+    }
+}
+
+/// A number without a needless `.0`.
+pub fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// `█████▍░░░░  82`: a score out of `max` as a bar `width` cells wide.
+pub fn bar(score: Option<f64>, max: f64, width: usize) -> Vec<Span<'static>> {
+    let Some(score) = score else {
+        return vec![Span::styled("not present", MISSING)];
+    };
+    let ratio = (score / max).clamp(0.0, 1.0);
+    let eighths = (ratio * width as f64 * 8.0).round() as usize;
+    let (full, part) = (eighths / 8, eighths % 8);
+    let mut filled = "█".repeat(full);
+    if part > 0 {
+        filled.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][part - 1]);
+    }
+    let rest = width.saturating_sub(full + usize::from(part > 0));
+    let style = match ratio {
+        r if r >= 0.75 => GOOD,
+        r if r >= 0.5 => WARN,
+        _ => BAD,
+    };
+    vec![
+        Span::styled(filled, style),
+        Span::styled("░".repeat(rest), DIM),
+        Span::styled(format!(" {:>3}", number(score)), Style::new()),
+    ]
+}
+
+/// Bar width for a document: what is left after a label, capped.
+pub fn bar_width(d: &Doc, label: usize) -> usize {
+    d.width.saturating_sub(label + 5).clamp(4, 40)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_eighths() {
+        let text =
+            |s: Vec<Span<'static>>| s.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(bar(Some(50.0), 100.0, 4)), "██░░  50");
+        assert_eq!(text(bar(Some(82.0), 100.0, 10)), "████████▎░  82");
+        assert_eq!(text(bar(Some(150.0), 100.0, 2)), "██ 150");
+        assert_eq!(text(bar(None, 100.0, 2)), "not present");
+    }
+
+    #[test]
+    fn numbers_drop_a_whole_fraction() {
+        assert_eq!(number(82.0), "82");
+        assert_eq!(number(7.8), "7.8");
+    }
+}

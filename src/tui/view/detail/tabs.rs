@@ -1,0 +1,143 @@
+//! The six tabs and the bar that names them.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::doc::{DIM, text_width, truncate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Summary,
+    Transcript,
+    Changes,
+    Verification,
+    Headers,
+    Body,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Summary,
+        Tab::Transcript,
+        Tab::Changes,
+        Tab::Verification,
+        Tab::Headers,
+        Tab::Body,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Summary => "Summary",
+            Tab::Transcript => "Transcript",
+            Tab::Changes => "Changes",
+            Tab::Verification => "Verification",
+            Tab::Headers => "Headers",
+            Tab::Body => "Body",
+        }
+    }
+
+    /// For narrow bars.
+    fn short_title(self) -> &'static str {
+        match self {
+            Tab::Summary => "Sum",
+            Tab::Transcript => "Trn",
+            Tab::Changes => "Chg",
+            Tab::Verification => "Ver",
+            Tab::Headers => "Hdr",
+            Tab::Body => "Body",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The tab for key `1`…`6`.
+    pub fn from_digit(c: char) -> Option<Tab> {
+        let n = c.to_digit(10)? as usize;
+        Tab::ALL.get(n.checked_sub(1)?).copied()
+    }
+
+    pub fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+
+    pub fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+}
+
+const CURRENT: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::Cyan)
+    .add_modifier(Modifier::BOLD);
+
+/// `1 Summary  2 Transcript …`: the current tab highlighted, tabs without content for
+/// this delivery dimmed, `right` (the delivery's identity) in what width is left.
+pub fn render_bar(current: Tab, applies: [bool; 6], right: &str, area: Rect, buf: &mut Buffer) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let width = usize::from(area.width);
+    // Full titles if they fit, then short ones for the other tabs, then bare numbers.
+    let label = |t: Tab, level: u8| match level {
+        0 => format!(" {} {} ", t.index() + 1, t.title()),
+        _ if t == current => format!(" {} {} ", t.index() + 1, t.title()),
+        1 => format!(" {} {} ", t.index() + 1, t.short_title()),
+        _ => format!(" {} ", t.index() + 1),
+    };
+    let build = |level: u8| -> Vec<String> { Tab::ALL.iter().map(|t| label(*t, level)).collect() };
+    let fits = |labels: &[String]| labels.iter().map(|l| text_width(l)).sum::<usize>() <= width;
+    let labels = [0, 1, 2]
+        .into_iter()
+        .map(build)
+        .find(|l| fits(l))
+        .unwrap_or_else(|| build(2));
+    let mut spans = Vec::new();
+    for (tab, text) in Tab::ALL.iter().zip(labels) {
+        let style = if *tab == current {
+            CURRENT
+        } else if applies[tab.index()] {
+            Style::new()
+        } else {
+            DIM
+        };
+        spans.push(Span::styled(text, style));
+    }
+    let line = Line::from(spans);
+    let used = line.width();
+    buf.set_line(area.x, area.y, &line, area.width);
+    let room = width.saturating_sub(used + 2);
+    if room >= 8 && !right.is_empty() {
+        let shown = truncate(right, room);
+        let x = area.x + (width - text_width(&shown)) as u16;
+        buf.set_string(x, area.y, shown, DIM);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_cycle_and_map_digits() {
+        assert_eq!(Tab::Body.next(), Tab::Summary);
+        assert_eq!(Tab::Summary.prev(), Tab::Body);
+        assert_eq!(Tab::from_digit('4'), Some(Tab::Verification));
+        assert_eq!(Tab::from_digit('0'), None);
+        assert_eq!(Tab::from_digit('7'), None);
+        assert_eq!(Tab::ALL.map(Tab::title)[5], "Body");
+    }
+
+    #[test]
+    fn narrow_bars_keep_the_current_title() {
+        let area = Rect::new(0, 0, 40, 1);
+        let mut buf = Buffer::empty(area);
+        render_bar(Tab::Verification, [true; 6], "", area, &mut buf);
+        let text: String = (0..40).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert!(text.contains("4 Verification"), "{text}");
+        assert!(!text.contains("Transcript"), "{text}");
+    }
+}

@@ -1,0 +1,260 @@
+//! The Transcript tab: who said what and when, wrapped, scrollable and searchable.
+
+use std::cell::Cell;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui_textarea::TextArea;
+
+use super::DetailOutcome;
+use super::scroll::Scroll;
+use super::summary::vendor_name;
+use crate::provider::{ProviderId, Summary, classet};
+use crate::sanitize;
+
+const INTERVIEWER: Style = Style::new()
+    .fg(Color::LightBlue)
+    .add_modifier(Modifier::BOLD);
+const CANDIDATE: Style = Style::new()
+    .fg(Color::LightGreen)
+    .add_modifier(Modifier::BOLD);
+const OTHER: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+const MATCH: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
+const CURRENT: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::LightRed)
+    .add_modifier(Modifier::BOLD);
+/// The widest speaker column.
+const SPEAKER_WIDTH: usize = 12;
+
+#[derive(Debug, Clone)]
+struct Entry {
+    speaker: String,
+    style: Style,
+    start: Option<f64>,
+    /// Sanitized text, as characters so matches and wrapping share indices.
+    text: Vec<char>,
+}
+
+/// The interviewer's side (TalentSprout interviewer, Classet agent) or the candidate's.
+fn speaker_style(speaker: &str) -> Style {
+    let s = speaker.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
+    if has(&["interviewer", "agent", "assistant", "bot", "recruiter"]) || s == "ai" {
+        INTERVIEWER
+    } else if has(&["candidate", "user", "applicant", "interviewee", "human"]) {
+        CANDIDATE
+    } else {
+        OTHER
+    }
+}
+
+/// `mm:ss`, or `h:mm:ss` past an hour.
+pub fn clock(secs: f64) -> String {
+    let total = secs.max(0.0).floor() as u64;
+    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+pub struct TranscriptView {
+    entries: Vec<Entry>,
+    /// Why there is nothing to show, when there is not.
+    absent: String,
+    scroll: Scroll,
+    input: Option<TextArea<'static>>,
+    /// The lower-cased query whose matches are highlighted.
+    query: Vec<char>,
+    /// (entry, first character) of every match, in reading order.
+    matches: Vec<(usize, usize)>,
+    current: Option<usize>,
+    /// Scroll to the current match on the next frame (rows depend on the width).
+    follow: Cell<bool>,
+    input_top: Cell<usize>,
+}
+
+impl TranscriptView {
+    pub fn new(provider: ProviderId, summary: &Summary) -> Self {
+        let entry = |speaker: Option<&str>, text: Option<&str>, start: Option<f64>| {
+            let speaker = sanitize::line(speaker.unwrap_or("(unnamed)"));
+            Entry {
+                style: speaker_style(&speaker),
+                speaker,
+                start,
+                text: sanitize::line(text.unwrap_or_default()).chars().collect(),
+            }
+        };
+        let (entries, absent) = match summary {
+            Summary::Talentsprout(s) => (
+                s.transcript
+                    .iter()
+                    .map(|t| entry(t.speaker.as_deref(), t.text.as_deref(), t.start))
+                    .collect(),
+                "This TalentSprout delivery carries no transcript.".to_string(),
+            ),
+            Summary::Classet(c) => match &c.kind {
+                classet::Kind::CallCompleted(call) => (
+                    call.transcript
+                        .iter()
+                        .map(|t| entry(t.role.as_deref(), t.content.as_deref(), t.start))
+                        .collect(),
+                    "This call_completed delivery carries no transcript.".to_string(),
+                ),
+                _ => (
+                    Vec::new(),
+                    "Classet's candidate.interview.updated carries no transcript; only the \
+                     deprecated call_completed delivery has one."
+                        .to_string(),
+                ),
+            },
+            _ if provider == ProviderId::Unknown => (
+                Vec::new(),
+                "The provider is not recognised, so no transcript can be read.".to_string(),
+            ),
+            _ => (
+                Vec::new(),
+                format!("{} sends no transcript.", vendor_name(provider)),
+            ),
+        };
+        Self {
+            entries,
+            absent,
+            scroll: Scroll::default(),
+            input: None,
+            query: Vec::new(),
+            matches: Vec::new(),
+            current: None,
+            follow: Cell::new(false),
+            input_top: Cell::new(0),
+        }
+    }
+
+    pub fn applies(&self) -> bool {
+        !self.entries.is_empty()
+    }
+
+    pub fn is_searching(&self) -> bool {
+        self.input.is_some()
+    }
+
+    pub fn stop_searching(&mut self) {
+        self.input = None;
+    }
+
+    #[cfg(test)]
+    pub fn match_count(&self) -> usize {
+        self.matches.len()
+    }
+
+    #[cfg(test)]
+    pub fn current_match(&self) -> Option<usize> {
+        self.current
+    }
+
+    fn set_query(&mut self, text: &str) {
+        self.query = text.chars().flat_map(char::to_lowercase).collect();
+        self.matches.clear();
+        self.current = None;
+        if self.query.is_empty() {
+            return;
+        }
+        let q = &self.query;
+        for (i, e) in self.entries.iter().enumerate() {
+            let lower: Vec<char> = e
+                .text
+                .iter()
+                .map(|c| c.to_lowercase().next().unwrap_or(*c))
+                .collect();
+            let mut at = 0;
+            while at + q.len() <= lower.len() {
+                if lower[at..at + q.len()] == q[..] {
+                    self.matches.push((i, at));
+                    at += q.len();
+                } else {
+                    at += 1;
+                }
+            }
+        }
+    }
+
+    fn jump(&mut self, to: Option<usize>) -> DetailOutcome {
+        if self.matches.is_empty() {
+            let q: String = self.query.iter().collect();
+            return DetailOutcome::Message(format!("No match for \"{}\".", sanitize::line(&q)));
+        }
+        self.current = to.map(|i| i % self.matches.len());
+        self.follow.set(true);
+        DetailOutcome::Consumed
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        if let Some(input) = self.input.as_mut() {
+            match key.code {
+                KeyCode::Esc => {
+                    self.input = None;
+                    self.set_query("");
+                }
+                KeyCode::Enter => {
+                    self.input = None;
+                    return self.jump(Some(0));
+                }
+                _ => {
+                    if input.input(key) {
+                        let text = input.lines().first().cloned().unwrap_or_default();
+                        self.set_query(&text);
+                    }
+                }
+            }
+            return DetailOutcome::Consumed;
+        }
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return DetailOutcome::Ignored;
+        }
+        let n = self.matches.len();
+        match key.code {
+            KeyCode::Char('/') if self.applies() => {
+                self.input = Some(TextArea::default());
+                self.set_query("");
+                DetailOutcome::Consumed
+            }
+            KeyCode::Char('n') if !self.query.is_empty() => {
+                self.jump(Some(self.current.map_or(0, |c| c + 1)))
+            }
+            KeyCode::Char('N') if !self.query.is_empty() => self.jump(Some(
+                self.current
+                    .map_or(n.saturating_sub(1), |c| c + n.saturating_sub(1)),
+            )),
+            KeyCode::Esc if !self.query.is_empty() => {
+                self.set_query("");
+                DetailOutcome::Consumed
+            }
+            _ if self.scroll.key(&key) => DetailOutcome::Consumed,
+            _ => DetailOutcome::Ignored,
+        }
+    }
+
+    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.input.is_some() {
+            return vec![("Enter", "find"), ("Esc", "cancel")];
+        }
+        let mut hints = vec![("j/k", "scroll"), ("g/G", "top/end")];
+        if self.applies() {
+            hints.push(("/", "search"));
+        }
+        if !self.query.is_empty() {
+            hints.push(("n/N", "next/prev"));
+            hints.push(("Esc", "clear search"));
+        }
+        hints
+    }
+}
+
+mod draw;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+//! The signature debugger: the verdict and its evidence, with the secret and the body
+//! editable and the verdict recomputed on every keystroke.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui_textarea::TextArea;
+
+use super::DetailOutcome;
+use super::scroll::Scroll;
+use crate::config::Config;
+use crate::delivery::{Delivery, Request};
+use crate::provider::{self, ProviderId};
+use crate::signature::Verification;
+
+mod render;
+mod report;
+mod setting;
+
+pub use report::verdict_spans;
+pub use setting::{Setting, restore};
+
+/// Which field has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    None,
+    Secret,
+    Body,
+}
+
+pub struct Debugger {
+    provider: ProviderId,
+    /// Receipt time: timestamps are judged against it, as they were on arrival.
+    now: i64,
+    config: Arc<Config>,
+    /// The request with redaction markers restored.
+    request: Request,
+    unrestored: bool,
+    at_receipt: Verification,
+    setting: Option<Setting>,
+    original_secret: String,
+    secret: TextArea<'static>,
+    /// Created on the first edit: until then the body is the original bytes.
+    body: Option<TextArea<'static>>,
+    focus: Focus,
+    revealed: bool,
+    verdict: Verification,
+    scroll: Scroll,
+    secret_top: Cell<usize>,
+    body_top: Cell<usize>,
+}
+
+fn text_area(lines: Vec<String>) -> TextArea<'static> {
+    let mut ta = TextArea::new(lines);
+    ta.set_max_histories(200);
+    ta
+}
+
+impl Debugger {
+    pub fn new(delivery: &Delivery, config: Arc<Config>) -> Self {
+        let (request, unrestored) = restore(&delivery.request, &config);
+        let provider = delivery.provider;
+        let setting = Setting::for_request(provider, &request, &config);
+        let original_secret = setting.map(|s| s.value(&config)).unwrap_or_default();
+        let now = delivery.received_at.timestamp();
+        let verdict = provider::analyze_as(provider, &request, &config, now).verification;
+        Self {
+            provider,
+            now,
+            secret: text_area(vec![original_secret.clone()]),
+            original_secret,
+            config,
+            request,
+            unrestored,
+            at_receipt: delivery.verification.clone(),
+            setting,
+            body: None,
+            focus: Focus::None,
+            revealed: false,
+            verdict,
+            scroll: Scroll::default(),
+            secret_top: Cell::new(0),
+            body_top: Cell::new(0),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn verdict(&self) -> &Verification {
+        &self.verdict
+    }
+
+    #[cfg(test)]
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn is_editing(&self) -> bool {
+        self.focus != Focus::None
+    }
+
+    pub fn stop_editing(&mut self) {
+        self.focus = Focus::None;
+    }
+
+    fn secret_text(&self) -> &str {
+        self.secret
+            .lines()
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The body as edited, when it was.
+    fn edited_body(&self) -> Option<Vec<u8>> {
+        self.body
+            .as_ref()
+            .map(|b| b.lines().join("\n").into_bytes())
+    }
+
+    pub fn is_edited(&self) -> bool {
+        self.secret_text() != self.original_secret
+            || self
+                .edited_body()
+                .is_some_and(|b| b != self.request.body.as_ref())
+    }
+
+    /// Re-runs the provider's check with the edited secret and body.
+    fn recompute(&mut self) {
+        let config = match self.setting {
+            Some(s) => s.apply(&self.config, self.secret_text()),
+            None => (*self.config).clone(),
+        };
+        let mut req = self.request.clone();
+        if let Some(body) = self.edited_body() {
+            // What the user typed is the whole body, so it is no longer truncated.
+            req.body_bytes = body.len() as u64;
+            req.body_truncated = false;
+            req.body = Bytes::from(body);
+        }
+        self.verdict = provider::analyze_as(self.provider, &req, &config, self.now).verification;
+    }
+
+    fn reset(&mut self) {
+        self.secret = text_area(vec![self.original_secret.clone()]);
+        self.body = None;
+        self.recompute();
+    }
+
+    fn start_body(&mut self) -> DetailOutcome {
+        if self.body.is_none() {
+            let Ok(text) = std::str::from_utf8(&self.request.body) else {
+                return DetailOutcome::Message(
+                    "The body is not UTF-8 text, so it cannot be edited here.".into(),
+                );
+            };
+            // Split on '\n' only, so joining with '\n' gives back the exact bytes.
+            self.body = Some(text_area(text.split('\n').map(str::to_string).collect()));
+        }
+        self.focus = Focus::Body;
+        DetailOutcome::Consumed
+    }
+
+    fn start_secret(&mut self) -> DetailOutcome {
+        if self.setting.is_none() {
+            return DetailOutcome::Message(
+                "The provider is not recognised, so there is no credential to try.".into(),
+            );
+        }
+        self.secret.move_cursor(ratatui_textarea::CursorMove::End);
+        self.focus = Focus::Secret;
+        DetailOutcome::Consumed
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        match self.focus {
+            Focus::None => self.browse_key(key),
+            Focus::Secret | Focus::Body => self.edit_key(key),
+        }
+    }
+
+    fn browse_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return DetailOutcome::Ignored;
+        }
+        match key.code {
+            KeyCode::Char('s') => self.start_secret(),
+            KeyCode::Char('b') => self.start_body(),
+            KeyCode::Char('v') => {
+                self.revealed = !self.revealed;
+                DetailOutcome::Consumed
+            }
+            KeyCode::Char('R') => {
+                self.reset();
+                DetailOutcome::Message("Secret and body reset to the originals.".into())
+            }
+            _ if self.scroll.key(&key) => DetailOutcome::Consumed,
+            _ => DetailOutcome::Ignored,
+        }
+    }
+
+    fn edit_key(&mut self, key: KeyEvent) -> DetailOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.focus = Focus::None;
+                return DetailOutcome::Consumed;
+            }
+            KeyCode::Char('r') if ctrl => {
+                self.revealed = !self.revealed;
+                return DetailOutcome::Consumed;
+            }
+            KeyCode::Tab | KeyCode::BackTab => {
+                return match self.focus {
+                    Focus::Secret => self.start_body(),
+                    _ => self.start_secret(),
+                };
+            }
+            _ => {}
+        }
+        let modified = match self.focus {
+            Focus::Secret => {
+                // One line: Enter (or Ctrl-M/J, which the editor reads as Enter) finishes.
+                let enter = key.code == KeyCode::Enter
+                    || ctrl && matches!(key.code, KeyCode::Char('m' | 'j'));
+                if enter {
+                    self.focus = Focus::None;
+                    return DetailOutcome::Consumed;
+                }
+                self.secret.input(key)
+            }
+            _ => match self.body.as_mut() {
+                Some(body) => body.input(key),
+                None => false,
+            },
+        };
+        if modified {
+            self.recompute();
+        }
+        DetailOutcome::Consumed
+    }
+
+    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+        let reveal = if self.revealed { "mask" } else { "reveal" };
+        match self.focus {
+            Focus::None => {
+                let mut hints = vec![("s", "edit secret"), ("b", "edit body"), ("v", reveal)];
+                if self.is_edited() {
+                    hints.push(("R", "reset"));
+                }
+                hints.push(("j/k", "scroll"));
+                hints
+            }
+            Focus::Secret => vec![("Esc/Enter", "done"), ("Tab", "body"), ("Ctrl-R", reveal)],
+            Focus::Body => vec![("Esc", "done"), ("Tab", "secret"), ("Ctrl-R", reveal)],
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        render::render(self, area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! The verdict and the working behind it, as lines: status, hint, detail, expected and
+//! received signatures, the exact signed string, timestamp skew and JWT claims.
+
+use chrono::DateTime;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use serde_json::Value;
+
+use super::super::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, char_width, text_width};
+use super::super::json_view::JsonRows;
+use crate::sanitize;
+use crate::signature::{Evidence, Status, Verification, human_duration};
+
+/// What the report says besides the verdict itself.
+pub struct Context<'a> {
+    /// The verdict stored at receipt.
+    pub at_receipt: &'a Verification,
+    /// The secret or body differs from the original.
+    pub edited: bool,
+    /// Redaction markers that no configured secret restores.
+    pub unrestored: bool,
+    /// The timestamp tolerance of the check, when it has one.
+    pub tolerance: Option<u64>,
+}
+
+fn symbol(status: Status) -> (&'static str, Style) {
+    match status {
+        Status::Verified => ("✓", GOOD),
+        Status::Failed => ("✗", BAD),
+        Status::Unsigned => ("–", DIM),
+        Status::Unchecked => ("?", WARN),
+    }
+}
+
+/// `✓ verified`, `✗ failed · wrong_secret`.
+pub fn verdict_spans(v: &Verification) -> Vec<Span<'static>> {
+    let (sym, style) = symbol(v.status);
+    let mut spans = vec![Span::styled(
+        format!("{sym} {}", v.status.as_str()),
+        style.add_modifier(Modifier::BOLD),
+    )];
+    if let Some(h) = v.hint {
+        spans.push(Span::styled(format!(" · {}", h.as_str()), style));
+    }
+    spans
+}
+
+pub fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
+    let mut d = Doc::new(width);
+    let title = if ctx.edited {
+        "Verdict with your edits (R resets)"
+    } else {
+        "Verdict"
+    };
+    d.heading(title);
+    d.field_spans("Status", verdict_spans(v));
+    d.field("Scheme", &v.scheme);
+    d.field("Detail", &v.detail);
+    let before = ctx.at_receipt;
+    if before.status != v.status || before.hint != v.hint {
+        let mut spans = verdict_spans(before);
+        if !ctx.edited {
+            spans.push(Span::styled("  (the settings changed since)", DIM));
+        }
+        d.field_spans("At receipt", spans);
+    }
+    if ctx.unrestored {
+        d.field_styled(
+            "Note",
+            "The stored request has [redacted:…] markers for settings that are no longer \
+             configured, so those credentials cannot be restored and re-checked.",
+            WARN,
+        );
+    }
+    match &v.evidence {
+        Some(e) => evidence(&mut d, e, v.status, ctx),
+        None if v.status == Status::Unsigned => {}
+        None => d.note("No signatures were computed for this verdict."),
+    }
+    d
+}
+
+fn evidence(d: &mut Doc, e: &Evidence, status: Status, ctx: &Context<'_>) {
+    d.heading("Evidence");
+    let differ = e.expected.is_some() && e.received.is_some() && !received_has(e);
+    match &e.expected {
+        Some(x) => d.field_hard("Expected", x, GOOD),
+        // A bearer token has nothing to compute; an unchecked one has no key to compute with.
+        None if status == Status::Unchecked => d.field_spans(
+            "Expected",
+            vec![Span::styled("nothing computed: no secret is set", MISSING)],
+        ),
+        None => {}
+    }
+    match &e.received {
+        Some(r) => d.field_hard("Received", r, if differ { BAD } else { GOOD }),
+        None => d.field_spans("Received", vec![Span::styled("nothing arrived", MISSING)]),
+    }
+    if let Some(signed) = &e.signed_payload {
+        signed_payload(d, signed);
+    }
+    if let Some(skew) = e.skew_secs {
+        let d_text = human_duration(skew.unsigned_abs());
+        let when = if skew >= 0 { "before" } else { "after" };
+        let outside = ctx.tolerance.is_some_and(|t| skew.unsigned_abs() > t);
+        let tol = ctx
+            .tolerance
+            .map(|t| format!(" · tolerance {}", human_duration(t)))
+            .unwrap_or_default();
+        let style = if outside { BAD } else { Style::new() };
+        d.field_styled(
+            "Skew",
+            &format!("signed {d_text} {when} receipt{tol}"),
+            style,
+        );
+    }
+    if let Some(claims) = &e.claims {
+        d.heading("JWT claims");
+        for line in JsonRows::new(claims).all_lines() {
+            d.push(line);
+        }
+        times(d, claims);
+    }
+}
+
+/// Whether the expected value appears in what was received (a `v1=` among others).
+fn received_has(e: &Evidence) -> bool {
+    match (&e.expected, &e.received) {
+        (Some(x), Some(r)) => !x.is_empty() && r.contains(x.as_str()),
+        _ => false,
+    }
+}
+
+/// The signed string: whole when it fits three rows, else its start and end (where a
+/// stray newline would show) with the length.
+fn signed_payload(d: &mut Doc, signed: &str) {
+    let shown = sanitize::line(signed);
+    let avail = d.width.saturating_sub(d.label_width()).max(8);
+    let text = if text_width(&shown) <= avail * 3 {
+        shown
+    } else {
+        let head = take_width(&shown, avail * 2 - 2, false);
+        let tail = take_width(&shown, avail.saturating_sub(4), true);
+        format!("{head} … {tail}")
+    };
+    d.field_hard("Signed", &text, Style::new());
+    d.field_styled(
+        "",
+        &format!("({} bytes signed; ⏎ marks a newline)", signed.len()),
+        DIM,
+    );
+}
+
+/// The first (or last) characters of `s` filling `width` cells.
+fn take_width(s: &str, width: usize, from_end: bool) -> String {
+    let mut used = 0;
+    let mut out: Vec<char> = Vec::new();
+    let chars: Box<dyn Iterator<Item = char>> = if from_end {
+        Box::new(s.chars().rev())
+    } else {
+        Box::new(s.chars())
+    };
+    for c in chars {
+        let w = char_width(c);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if from_end {
+        out.reverse();
+    }
+    out.into_iter().collect()
+}
+
+/// `exp`, `iat` and `nbf` as dates.
+fn times(d: &mut Doc, claims: &Value) {
+    for key in ["iat", "nbf", "exp"] {
+        let Some(t) = claims.get(key).and_then(Value::as_i64) else {
+            continue;
+        };
+        if let Some(at) = DateTime::from_timestamp(t, 0) {
+            let text = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+            d.push(Line::from(vec![
+                Span::styled(format!("{key}: "), DIM),
+                Span::raw(text),
+            ]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_signed_strings_keep_both_ends() {
+        let mut d = Doc::new(40);
+        let body = format!("1763650000.{{\"a\":\"{}\"}}\n", "x".repeat(500));
+        signed_payload(&mut d, &body);
+        let text: Vec<String> = d.lines.iter().map(|l| l.to_string()).collect();
+        let all = text.join("\n");
+        assert!(all.contains("1763650000.{\"a\":"), "{all}");
+        assert!(all.contains("\"}⏎"), "{all}");
+        assert!(
+            all.contains(&format!("({} bytes signed", body.len())),
+            "{all}"
+        );
+        assert!(text.len() <= 5, "{all}");
+        assert!(text.iter().all(|l| text_width(l) <= 40), "{all}");
+    }
+}

@@ -1,0 +1,2 @@
+//! Views.
+pub mod detail;
