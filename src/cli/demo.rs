@@ -1,5 +1,6 @@
 //! `hookscope demo`: everything without any vendor.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,10 +8,11 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use super::DemoArgs;
+use super::{DemoArgs, data_dir, init_logging};
 use crate::receiver::{self, Receiver};
 use crate::sender::demo;
 use crate::store::Store;
+use crate::tui;
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = match &args.store.store {
@@ -18,6 +20,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         None => Store::in_memory()?,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    if !args.headless && std::io::stdout().is_terminal() {
+        let _log = init_logging(data_dir().as_deref());
+        return runtime
+            .block_on(run_ui(args, store))
+            .map(|()| ExitCode::SUCCESS);
+    }
     runtime.block_on(async move {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -50,4 +58,54 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let _ = tokio::task::spawn_blocking(move || printer.join()).await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The demo under the full-screen UI: the script repeats until the user quits.
+async fn run_ui(args: DemoArgs, store: Store) -> anyhow::Result<()> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot listen on a loopback port")?;
+    let local = listener.local_addr()?;
+    let config = Arc::new(demo::config(local.port()));
+    let reader = store.reader()?;
+    let (tx, deliveries) = tokio::sync::mpsc::unbounded_channel();
+    let (notice_tx, notices) = tokio::sync::mpsc::unbounded_channel();
+    let state = Receiver::new(config.clone(), store, tx);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(receiver::serve(listener, receiver::router(state), async {
+        let _ = stop_rx.await;
+    }));
+    let pause = Duration::from_millis(args.pause_ms.unwrap_or(700));
+    let sender = {
+        let config = config.clone();
+        let base = format!("http://{local}");
+        tokio::spawn(async move {
+            demo::run(&config, &base, pause, true, |e| {
+                tracing::warn!("{e}");
+                // Into the footer: the terminal belongs to the UI.
+                let _ = notice_tx.send(e);
+            })
+            .await
+        })
+    };
+    let app = tui::App::new(
+        tui::Context {
+            config,
+            listen: local.to_string(),
+            store: args.store.store.map(|p| p.display().to_string()),
+        },
+        reader,
+    );
+    let feeds = tui::Feeds {
+        deliveries,
+        notices,
+    };
+    let result = tokio::select! {
+        r = tui::run(app, feeds) => r.context("the terminal UI failed"),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    };
+    sender.abort();
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    result
 }

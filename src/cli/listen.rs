@@ -12,21 +12,27 @@ use crate::config::Config;
 use crate::forward::ForwardTarget;
 use crate::receiver::{self, Receiver};
 use crate::store::Store;
+use crate::tui;
 
 pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(args.config.as_deref())?;
     if let Some(addr) = &args.addr {
         config.server.addr = addr.clone();
     }
-    let (store, store_label) = if args.no_store {
-        (Store::in_memory()?, "in memory (--no-store)".to_string())
+    let (store, store_label, store_path) = if args.no_store {
+        (
+            Store::in_memory()?,
+            "in memory (--no-store)".to_string(),
+            None,
+        )
     } else {
         let path = store_path(&args.store)?;
-        (Store::open(&path)?, path.display().to_string())
+        let shown = path.display().to_string();
+        (Store::open(&path)?, shown.clone(), Some(shown))
     };
     let _log = init_logging(data_dir().as_deref());
-    // The live table arrives with the UI; until then every listen is headless.
-    let _headless = args.headless || !std::io::stdout().is_terminal();
+    // A pipe or a file gets JSON lines: a screen drawn there would be noise.
+    let headless = args.headless || !std::io::stdout().is_terminal();
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -34,24 +40,92 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", config.server.addr))?;
         let local = listener.local_addr()?;
-        if !local.ip().is_loopback() {
-            eprintln!(
-                "hookscope: warning: listening on {local}, reachable from other machines; \
+        let exposed = (!local.ip().is_loopback()).then(|| {
+            format!(
+                "warning: listening on {local}, reachable from other machines; \
                  deliveries and their credentials are visible to anyone who can connect"
-            );
+            )
+        });
+        if let Some(w) = &exposed {
+            eprintln!("hookscope: {w}");
         }
-        eprintln!("hookscope: listening on http://{local} (store: {store_label})");
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let printer = crate::headless::spawn_printer(rx);
+        let config = Arc::new(config);
         let forward = args.forward_to.clone().map(|base| ForwardTarget {
             base,
             use_app_status: args.forward_status,
         });
-        let state = Receiver::with_forward(Arc::new(config), store, tx, forward);
+        if !headless {
+            let ui = UiSession {
+                config,
+                store,
+                store_path,
+                listener,
+                notice: exposed,
+                forward,
+            };
+            return ui.run().await.map(|()| ExitCode::SUCCESS);
+        }
+        eprintln!("hookscope: listening on http://{local} (store: {store_label})");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let printer = crate::headless::spawn_printer(rx);
+        let state = Receiver::with_forward(config, store, tx, forward);
         receiver::serve(listener, receiver::router(state), shutdown_signal()).await?;
         drop(printer);
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The receiver under the full-screen UI.
+struct UiSession {
+    config: Arc<Config>,
+    store: Store,
+    store_path: Option<String>,
+    listener: TcpListener,
+    /// Shown in the footer at start.
+    notice: Option<String>,
+    forward: Option<ForwardTarget>,
+}
+
+impl UiSession {
+    async fn run(self) -> anyhow::Result<()> {
+        let local = self.listener.local_addr()?;
+        let reader = self.store.reader()?;
+        let (tx, deliveries) = tokio::sync::mpsc::unbounded_channel();
+        let (notice_tx, notices) = tokio::sync::mpsc::unbounded_channel();
+        if let Some(n) = self.notice {
+            let _ = notice_tx.send(n);
+        }
+        let state = Receiver::with_forward(self.config.clone(), self.store, tx, self.forward);
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(receiver::serve(
+            self.listener,
+            receiver::router(state),
+            async {
+                let _ = stop_rx.await;
+            },
+        ));
+        let app = tui::App::new(
+            tui::Context {
+                config: self.config,
+                listen: local.to_string(),
+                store: self.store_path,
+            },
+            reader,
+        );
+        let feeds = tui::Feeds {
+            deliveries,
+            notices,
+        };
+        let result = tokio::select! {
+            r = tui::run(app, feeds) => r.context("the terminal UI failed"),
+            _ = shutdown_signal() => Ok(()),
+        };
+        let _ = stop_tx.send(());
+        if let Ok(Err(e)) = server.await {
+            tracing::warn!("receiver: {e}");
+        }
+        result
+    }
 }
 
 /// Ctrl-C or SIGTERM.

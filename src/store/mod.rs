@@ -18,6 +18,7 @@ use crate::delivery::{Delivery, Forward};
 mod duration;
 mod export;
 mod import;
+mod query;
 mod read;
 mod schema;
 mod writer;
@@ -25,6 +26,7 @@ mod writer;
 pub use duration::parse_duration;
 pub use export::{export_har, export_ndjson};
 pub use import::{ImportReport, import_ndjson};
+pub use query::{Filter, SeqRange, Tally};
 pub use read::{Reader, Row, Stored};
 pub use schema::SCHEMA_VERSION;
 

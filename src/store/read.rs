@@ -46,7 +46,7 @@ pub struct Stored {
     pub fetched: Option<serde_json::Value>,
 }
 
-const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, provider, \
+pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, provider, \
     detected_by, event, event_inferred, subject, verification_status, verification_scheme, \
     verification_hint, verification_detail, response_status, body_bytes, body_truncated, \
     replay_of";
@@ -68,8 +68,13 @@ impl Reader {
         Self { conn, path }
     }
 
-    fn err(&self, e: rusqlite::Error) -> StoreError {
+    pub(super) fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(&self.path, e)
+    }
+
+    /// The connection, for the other read queries of the store module.
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// The database this reader reads, for messages.
@@ -227,7 +232,7 @@ impl Reader {
     }
 }
 
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     let t = |i| r.get_ref(i).map(text);
     let o = |i| r.get_ref(i).map(opt_text);
     let n = |i| r.get_ref(i).map(int);

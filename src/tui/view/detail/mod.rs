@@ -165,6 +165,18 @@ impl Detail {
         }
     }
 
+    /// The tab whose title is drawn at `at` when the view is rendered in `area`.
+    pub fn tab_at(&self, area: Rect, at: ratatui::layout::Position) -> Option<Tab> {
+        if at.y != area.y || at.x < area.x {
+            return None;
+        }
+        tabs::tab_at(
+            self.tab,
+            usize::from(area.width),
+            usize::from(at.x - area.x),
+        )
+    }
+
     /// The tab bar (with the delivery's identity on the right) and the current tab.
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);

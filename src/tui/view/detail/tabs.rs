@@ -74,6 +74,41 @@ const CURRENT: Style = Style::new()
     .bg(Color::Cyan)
     .add_modifier(Modifier::BOLD);
 
+/// The bar's labels at `width`: full titles if they fit, then short ones for the other
+/// tabs, then bare numbers. The current tab is bracketed as well as highlighted, so it
+/// shows without colour and to screen readers.
+fn labels(current: Tab, width: usize) -> Vec<String> {
+    let label = |t: Tab, level: u8| {
+        let n = t.index() + 1;
+        match level {
+            _ if t == current => format!("[{n} {}]", t.title()),
+            0 => format!(" {n} {} ", t.title()),
+            1 => format!(" {n} {} ", t.short_title()),
+            _ => format!(" {n} "),
+        }
+    };
+    let build = |level: u8| -> Vec<String> { Tab::ALL.iter().map(|t| label(*t, level)).collect() };
+    let fits = |labels: &[String]| labels.iter().map(|l| text_width(l)).sum::<usize>() <= width;
+    [0, 1, 2]
+        .into_iter()
+        .map(build)
+        .find(|l| fits(l))
+        .unwrap_or_else(|| build(2))
+}
+
+/// The tab whose label is `dx` columns into a bar `width` wide.
+pub fn tab_at(current: Tab, width: usize, dx: usize) -> Option<Tab> {
+    let mut x = 0;
+    for (tab, label) in Tab::ALL.iter().zip(labels(current, width)) {
+        let w = text_width(&label);
+        if dx >= x && dx < x + w {
+            return Some(*tab);
+        }
+        x += w;
+    }
+    None
+}
+
 /// `1 Summary  2 Transcript …`: the current tab highlighted, tabs without content for
 /// this delivery dimmed, `right` (the delivery's identity) in what width is left.
 pub fn render_bar(current: Tab, applies: [bool; 6], right: &str, area: Rect, buf: &mut Buffer) {
@@ -81,20 +116,7 @@ pub fn render_bar(current: Tab, applies: [bool; 6], right: &str, area: Rect, buf
         return;
     }
     let width = usize::from(area.width);
-    // Full titles if they fit, then short ones for the other tabs, then bare numbers.
-    let label = |t: Tab, level: u8| match level {
-        0 => format!(" {} {} ", t.index() + 1, t.title()),
-        _ if t == current => format!(" {} {} ", t.index() + 1, t.title()),
-        1 => format!(" {} {} ", t.index() + 1, t.short_title()),
-        _ => format!(" {} ", t.index() + 1),
-    };
-    let build = |level: u8| -> Vec<String> { Tab::ALL.iter().map(|t| label(*t, level)).collect() };
-    let fits = |labels: &[String]| labels.iter().map(|l| text_width(l)).sum::<usize>() <= width;
-    let labels = [0, 1, 2]
-        .into_iter()
-        .map(build)
-        .find(|l| fits(l))
-        .unwrap_or_else(|| build(2));
+    let labels = labels(current, width);
     let mut spans = Vec::new();
     for (tab, text) in Tab::ALL.iter().zip(labels) {
         let style = if *tab == current {

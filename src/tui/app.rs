@@ -1,0 +1,235 @@
+//! The UI's state and its one way to change: [`App::update`] takes an [`AppEvent`] and
+//! returns the [`Command`]s the loop must carry out. It needs no runtime: the store reads
+//! it makes are synchronous and fast, and they happen in [`App::refresh`], once per
+//! drained batch of events, never while drawing.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
+
+use super::clipboard::CopyMethod;
+use super::copy::{Copy, CopyWhat};
+use super::filter::FilterState;
+use super::keymap::Keymap;
+use super::list::List;
+use super::units::{Clock, human_size};
+use super::view::detail::Detail;
+use super::view::{Areas, Theme};
+use crate::config::Config;
+use crate::delivery::Delivery;
+use crate::store::{Reader, Tally};
+
+/// Everything that can happen to the UI.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// A delivery was committed to the store.
+    Delivery(Arc<Delivery>),
+    /// Something the rest of the program wants the user to see.
+    Notice(String),
+    /// How a [`Command::Copy`] went.
+    Copied {
+        what: CopyWhat,
+        bytes: usize,
+        notes: Vec<String>,
+        result: Result<CopyMethod, String>,
+    },
+}
+
+impl AppEvent {
+    /// The event for a terminal event, if it matters to the UI.
+    pub fn from_terminal(event: crossterm::event::Event) -> Option<AppEvent> {
+        use crossterm::event::Event;
+        match event {
+            Event::Key(k) => Some(AppEvent::Key(k)),
+            Event::Mouse(m) => Some(AppEvent::Mouse(m)),
+            Event::Resize(w, h) => Some(AppEvent::Resize(w, h)),
+            _ => None,
+        }
+    }
+}
+
+/// What the loop must do for the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Copy(Copy),
+}
+
+/// The footer's last message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Message {
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            error: false,
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            error: true,
+        }
+    }
+}
+
+/// What the header says about where deliveries arrive and where they are kept.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub config: Arc<Config>,
+    /// `host:port` the receiver listens on.
+    pub listen: String,
+    /// The store file as shown; `None` for an in-memory store.
+    pub store: Option<String>,
+}
+
+/// How many rows the mouse wheel moves.
+const WHEEL_STEP: u64 = 3;
+
+pub struct App {
+    context: Context,
+    reader: Reader,
+    keymap: Keymap,
+    theme: Theme,
+    clock: Clock,
+    area: Rect,
+    tally: Tally,
+    list: List,
+    filter: FilterState,
+    known_events: Vec<String>,
+    /// Deliveries arrived since the last count.
+    stale: bool,
+    /// The filter changed since the last count.
+    refilter: bool,
+    detail: Option<Detail>,
+    /// The help screen's scroll position, while it is open.
+    help: Option<u16>,
+    message: Option<Message>,
+}
+
+impl App {
+    /// An app over the history `reader` reads; the first [`App::refresh`] loads it.
+    pub fn new(context: Context, reader: Reader) -> Self {
+        Self {
+            context,
+            reader,
+            keymap: Keymap::default(),
+            theme: Theme::from_env(),
+            clock: Clock::local(),
+            area: Rect::default(),
+            tally: Tally::default(),
+            list: List::default(),
+            filter: FilterState::new(),
+            known_events: Vec::new(),
+            stale: true,
+            refilter: false,
+            detail: None,
+            help: None,
+            message: None,
+        }
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+    pub fn list(&self) -> &List {
+        &self.list
+    }
+    pub fn filter(&self) -> &FilterState {
+        &self.filter
+    }
+    pub fn detail(&self) -> Option<&Detail> {
+        self.detail.as_ref()
+    }
+    pub fn help_scroll(&self) -> Option<u16> {
+        self.help
+    }
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+    pub fn area(&self) -> Rect {
+        self.area
+    }
+
+    /// Applies one event. Cheap for deliveries, so a burst of thousands costs little
+    /// before the next [`App::refresh`].
+    pub fn update(&mut self, event: AppEvent) -> Vec<Command> {
+        match event {
+            AppEvent::Key(key) => return self.key(key),
+            AppEvent::Mouse(m) => self.mouse(m),
+            AppEvent::Resize(w, h) => self.area = Rect::new(0, 0, w, h),
+            AppEvent::Delivery(_) => self.stale = true,
+            AppEvent::Notice(text) => self.message = Some(Message::info(text)),
+            AppEvent::Copied {
+                what,
+                bytes,
+                notes,
+                result,
+            } => {
+                self.message = Some(match result {
+                    Ok(method) => {
+                        let mut text = format!(
+                            "Copied {} ({}) to the clipboard ({})",
+                            what.noun(),
+                            human_size(bytes as u64),
+                            method.describe()
+                        );
+                        for n in notes {
+                            text.push_str("; ");
+                            text.push_str(&n);
+                        }
+                        Message::info(text)
+                    }
+                    Err(e) => Message::error(format!("Could not copy {}: {e}", what.noun())),
+                })
+            }
+        }
+        Vec::new()
+    }
+
+    /// Rows the table shows at the current size.
+    pub fn table_height(&self) -> u16 {
+        Areas::new(self.area, self).body.height
+    }
+}
+
+mod input;
+mod sync;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+//! Keys and the mouse: what each does depends on what has focus (help, the filter
+//! field, the detail, or the table), and Ctrl-C is looked at before any of them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::{App, Command, Message, WHEEL_STEP};
+use crate::tui::copy::CopyWhat;
+use crate::tui::filter::FilterKey;
+use crate::tui::keymap::Action;
+use crate::tui::view::detail::{DetailOutcome, Tab};
+use crate::tui::view::{Areas, help};
+
+impl App {
+    pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let action = self.keymap.action(&key);
+        // Before any text field sees it.
+        if action == Some(Action::ForceQuit) {
+            return vec![Command::Quit];
+        }
+        if self.help.is_some() {
+            return self.help_key(action);
+        }
+        if self.filter.is_editing() {
+            if matches!(
+                self.filter.key(key, &self.known_events),
+                FilterKey::Changed | FilterKey::Cleared
+            ) {
+                self.refilter = true;
+            }
+            return Vec::new();
+        }
+        if let Some(detail) = self.detail.as_mut() {
+            if !detail.is_editing() {
+                match action {
+                    Some(Action::NextTab) => {
+                        detail.next_tab();
+                        return Vec::new();
+                    }
+                    Some(Action::PrevTab) => {
+                        detail.prev_tab();
+                        return Vec::new();
+                    }
+                    Some(Action::ShowTab(i)) => {
+                        if let Some(tab) = Tab::ALL.get(i) {
+                            detail.set_tab(*tab);
+                        }
+                        return Vec::new();
+                    }
+                    _ => {}
+                }
+            }
+            let editing = detail.is_editing();
+            match detail.handle_key(key) {
+                DetailOutcome::Consumed => return Vec::new(),
+                DetailOutcome::Message(m) => {
+                    self.message = Some(Message::info(m));
+                    return Vec::new();
+                }
+                // A field with focus owns every key but Ctrl-C.
+                DetailOutcome::Ignored if editing => return Vec::new(),
+                DetailOutcome::Ignored => {}
+            }
+        }
+        match action {
+            Some(a) => self.act(a),
+            None => Vec::new(),
+        }
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Command> {
+        let page = u64::from(self.table_height().max(1));
+        let in_table = self.detail.is_none();
+        match action {
+            Action::Up if in_table => self.list.up(1),
+            Action::Down if in_table => self.list.down(1),
+            Action::PageUp if in_table => self.list.up(page),
+            Action::PageDown if in_table => self.list.down(page),
+            Action::Top if in_table => self.list.top(),
+            Action::Bottom if in_table => self.list.bottom(),
+            Action::Open if in_table => self.open(),
+            Action::Back => self.back(),
+            Action::CopyBody => return self.copy(CopyWhat::Body),
+            Action::CopyCurl => return self.copy(CopyWhat::Curl),
+            Action::CopyHeaders => return self.copy(CopyWhat::Headers),
+            Action::Filter if in_table => self.open_filter(),
+            Action::Help => self.help = Some(0),
+            Action::Quit | Action::ForceQuit => return vec![Command::Quit],
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn help_key(&mut self, action: Option<Action>) -> Vec<Command> {
+        let scroll = self.help.unwrap_or(0);
+        self.help = match action {
+            Some(Action::Help | Action::Back) => None,
+            Some(Action::Quit) => return vec![Command::Quit],
+            Some(Action::Up) => Some(scroll.saturating_sub(1)),
+            Some(Action::Down) => Some(scroll.saturating_add(1)),
+            Some(Action::PageUp) => Some(scroll.saturating_sub(10)),
+            Some(Action::PageDown) => Some(scroll.saturating_add(10)),
+            Some(Action::Top) => Some(0),
+            Some(Action::Bottom) => Some(u16::MAX),
+            _ => Some(scroll),
+        }
+        .map(|s| s.min(help::max_scroll(self, self.area)));
+        Vec::new()
+    }
+
+    /// Esc: closes the detail, else clears the filter, else the message.
+    fn back(&mut self) {
+        if self.detail.take().is_some() {
+            return;
+        }
+        if self.filter.clear() {
+            self.refilter = true;
+        } else {
+            self.message = None;
+        }
+    }
+
+    fn open_filter(&mut self) {
+        // Event names are looked up when the field opens, not per key.
+        self.load_known_events();
+        self.filter.open();
+    }
+
+    fn load_known_events(&mut self) {
+        let mut events: Vec<String> = crate::sender::samples::SAMPLES
+            .iter()
+            .map(|(_, e, _)| e.to_string())
+            .collect();
+        match self.reader.event_names() {
+            Ok(stored) => events.extend(stored),
+            Err(e) => self.message = Some(Message::error(format!("Cannot read events: {e}"))),
+        }
+        events.sort_by_key(|e| e.to_ascii_lowercase());
+        events.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        self.known_events = events;
+    }
+
+    /// Filters the table as if `text` had been typed into the filter field.
+    pub fn set_filter(&mut self, text: &str) {
+        self.load_known_events();
+        self.filter.set_text(text, &self.known_events);
+        self.refilter = true;
+    }
+
+    pub(super) fn mouse(&mut self, m: MouseEvent) {
+        match m.kind {
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                if let Some(scroll) = self.help {
+                    let step = WHEEL_STEP as u16;
+                    let scroll = if down {
+                        scroll.saturating_add(step)
+                    } else {
+                        scroll.saturating_sub(step)
+                    };
+                    self.help = Some(scroll.min(help::max_scroll(self, self.area)));
+                } else if let Some(detail) = self.detail.as_mut() {
+                    if !detail.is_editing() {
+                        let code = if down { KeyCode::Down } else { KeyCode::Up };
+                        for _ in 0..WHEEL_STEP {
+                            detail.handle_key(KeyEvent::from(code));
+                        }
+                    }
+                } else if down {
+                    self.list.down(WHEEL_STEP);
+                } else {
+                    self.list.up(WHEEL_STEP);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) if self.help.is_none() => {
+                self.click(Position::new(m.column, m.row));
+            }
+            _ => {}
+        }
+    }
+
+    fn click(&mut self, at: Position) {
+        let areas = Areas::new(self.area, self);
+        if let Some(detail) = self.detail.as_mut() {
+            if let Some(tab) = detail.tab_at(areas.main, at) {
+                detail.set_tab(tab);
+            }
+            return;
+        }
+        if self.filter.is_editing() || !areas.body.contains(at) {
+            return;
+        }
+        let index = self.list.offset() + u64::from(at.y - areas.body.y);
+        if index >= self.list.total() {
+            return;
+        }
+        // A second click on the selected row opens it, as a double-click would.
+        if self.list.selected() == Some(index) {
+            self.open();
+        } else {
+            self.list.select(index);
+        }
+    }
+}

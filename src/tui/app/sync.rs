@@ -1,0 +1,162 @@
+//! The app's reads: catching up with the store before each frame, and loading the
+//! delivery a key acts on.
+
+use super::{App, Command, Message};
+use crate::provider::ProviderId;
+use crate::store::{SeqRange, StoreError};
+use crate::tui::copy::{self, CopyWhat};
+use crate::tui::view::detail::{Detail, DetailInput};
+
+impl App {
+    pub(super) fn selected_row(&mut self) -> Option<(String, ProviderId, Option<String>)> {
+        self.refresh();
+        let index = self.list.selected()?;
+        let fetched;
+        let row = match self.list.row(index) {
+            Some(row) => row,
+            // Not on screen (no room to draw it): read just that row.
+            None => {
+                let upto = self.tally.last_seq?;
+                let page = self.reader.rows_matching(
+                    self.filter.filter(),
+                    upto,
+                    self.list.total(),
+                    index,
+                    1,
+                );
+                fetched = page.ok()?.pop()?;
+                &fetched
+            }
+        };
+        Some((row.id.clone(), row.provider, row.subject.clone()))
+    }
+
+    pub(super) fn open(&mut self) {
+        let Some((id, provider, subject)) = self.selected_row() else {
+            return;
+        };
+        match self.load_detail(&id, provider, subject.as_deref()) {
+            Ok(Some(detail)) => self.detail = Some(detail),
+            Ok(None) => self.message = Some(Message::error(format!("{id} is no longer stored"))),
+            Err(e) => self.message = Some(Message::error(format!("Cannot open {id}: {e}"))),
+        }
+    }
+
+    fn load_detail(
+        &self,
+        id: &str,
+        provider: ProviderId,
+        subject: Option<&str>,
+    ) -> Result<Option<Detail>, StoreError> {
+        let Some(stored) = self.reader.stored(id)? else {
+            return Ok(None);
+        };
+        let previous = match subject {
+            Some(s) => self.reader.previous_for_subject(provider, s, stored.seq)?,
+            None => None,
+        };
+        Ok(Some(Detail::new(DetailInput {
+            delivery: stored.delivery,
+            previous,
+            fetched: stored.fetched,
+            config: self.context.config.clone(),
+        })))
+    }
+
+    pub(super) fn copy(&mut self, what: CopyWhat) -> Vec<Command> {
+        let delivery = match self.detail.as_ref() {
+            Some(d) => d.delivery().clone(),
+            None => {
+                let Some((id, _, _)) = self.selected_row() else {
+                    return Vec::new();
+                };
+                match self.reader.get(&id) {
+                    Ok(Some(d)) => d,
+                    Ok(None) => {
+                        self.message = Some(Message::error(format!("{id} is no longer stored")));
+                        return Vec::new();
+                    }
+                    Err(e) => {
+                        self.message = Some(Message::error(format!("Cannot read {id}: {e}")));
+                        return Vec::new();
+                    }
+                }
+            }
+        };
+        let c = match what {
+            CopyWhat::Body => copy::body(&delivery),
+            CopyWhat::Curl => copy::curl(&delivery, &self.context.listen),
+            CopyWhat::Headers => copy::headers(&delivery),
+        };
+        vec![Command::Copy(c)]
+    }
+
+    /// Catches up with the store: counts new deliveries, re-runs a changed filter, keeps
+    /// the selection in view and reads the rows on screen that are not cached. The loop
+    /// calls it once per batch of events, before drawing.
+    pub fn refresh(&mut self) {
+        if let Err(e) = self.try_refresh() {
+            tracing::warn!("reading the store failed: {e}");
+            self.message = Some(Message::error(format!("Cannot read the store: {e}")));
+        }
+    }
+
+    fn try_refresh(&mut self) -> Result<(), StoreError> {
+        let filter = self.filter.filter().clone();
+        if self.stale {
+            let later = self.reader.tally(self.tally.last_seq)?;
+            if later.total > 0 && !self.refilter {
+                let added = if filter.is_empty() {
+                    later.total
+                } else {
+                    let range = SeqRange {
+                        after: self.tally.last_seq,
+                        upto: later.last_seq,
+                    };
+                    self.reader.count_matching(&filter, range)?
+                };
+                self.list.grow(added);
+            }
+            self.tally.add(later);
+            self.stale = false;
+        }
+        let upto = self.tally.last_seq.unwrap_or(0);
+        if self.refilter {
+            let total = if filter.is_empty() {
+                self.tally.total
+            } else {
+                let all = SeqRange {
+                    after: None,
+                    upto: Some(upto),
+                };
+                self.reader.count_matching(&filter, all)?
+            };
+            // Keep the selected delivery (or the next one that matches) selected.
+            let anchor = match self.list.selected() {
+                Some(i) if !self.list.follow() => self.list.row(i).map(|r| r.seq),
+                _ => None,
+            };
+            let selected = match anchor {
+                Some(seq) => Some(self.reader.count_matching(
+                    &filter,
+                    SeqRange {
+                        after: None,
+                        upto: Some(seq - 1),
+                    },
+                )?),
+                None => None,
+            };
+            self.list.reset(total, selected);
+            self.refilter = false;
+        }
+        let height = self.table_height();
+        self.list.settle(height);
+        if let Some((start, count)) = self.list.missing(height) {
+            let rows = self
+                .reader
+                .rows_matching(&filter, upto, self.list.total(), start, count)?;
+            self.list.fill(start, rows);
+        }
+        Ok(())
+    }
+}

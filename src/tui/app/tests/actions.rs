@@ -1,0 +1,190 @@
+use super::*;
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(&mut app, [ch('/'), ch('a')]);
+    assert_eq!(app.update(ctrl_c()), vec![Command::Quit], "while typing");
+    let mut app = f.app();
+    apply(&mut app, [ch('?')]);
+    assert_eq!(app.update(ctrl_c()), vec![Command::Quit], "in help");
+    let mut app = f.app();
+    apply(&mut app, [key(KeyCode::Enter)]);
+    assert!(app.detail().is_some());
+    assert_eq!(app.update(ctrl_c()), vec![Command::Quit], "in the detail");
+}
+
+#[test]
+fn esc_closes_the_detail_then_clears_the_filter() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(
+        &mut app,
+        [
+            ch('/'),
+            ch('c'),
+            ch('l'),
+            ch('a'),
+            ch('s'),
+            ch('s'),
+            ch('e'),
+            ch('t'),
+        ],
+    );
+    apply(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.list().total(), 3);
+    apply(&mut app, [key(KeyCode::Enter)]);
+    assert!(app.detail().is_some());
+    apply(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.detail().is_none());
+    assert!(
+        app.filter().is_active(),
+        "the first Esc only closes the detail"
+    );
+    apply(&mut app, [key(KeyCode::Esc)]);
+    assert!(!app.filter().is_active());
+    assert_eq!(app.list().total(), 5);
+}
+
+#[test]
+fn enter_opens_the_detail_and_tabs_switch() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(&mut app, [ch('k'), key(KeyCode::Enter)]);
+    let d = app.detail().expect("open");
+    assert_eq!(d.delivery().subject.as_deref(), Some("cand_789"));
+    assert_eq!(d.tab(), Tab::Summary);
+    apply(&mut app, [key(KeyCode::Tab)]);
+    assert_eq!(app.detail().unwrap().tab(), Tab::Transcript);
+    apply(&mut app, [key(KeyCode::BackTab), key(KeyCode::BackTab)]);
+    assert_eq!(app.detail().unwrap().tab(), Tab::Body);
+    apply(&mut app, [ch('4')]);
+    assert_eq!(app.detail().unwrap().tab(), Tab::Verification);
+    apply(&mut app, [ch('j')]);
+    assert_eq!(
+        app.list().selected(),
+        Some(3),
+        "the table stays put under the detail"
+    );
+}
+
+#[test]
+fn copies_are_commands_with_the_exact_text() {
+    let f = mixed();
+    let mut app = f.app();
+    let commands = apply(&mut app, [ch('Y')]);
+    let [Command::Copy(c)] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(c.what, CopyWhat::Curl);
+    assert!(
+        c.text
+            .starts_with("curl -X 'POST' \\\n  'http://127.0.0.1:8787/brilliant'"),
+        "{}",
+        c.text
+    );
+    assert!(c.text.contains("-H 'x-note: O'\\''Brien'"), "{}", c.text);
+    assert!(c.text.contains("\"note\":\"it'\\''s\"}'"), "{}", c.text);
+
+    let commands = apply(&mut app, [ch('y')]);
+    let [Command::Copy(c)] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(
+        c.text,
+        "{\"n\":5,\"candidate\":\"cand_1234\",\"note\":\"it's\"}"
+    );
+
+    apply(&mut app, [key(KeyCode::Enter)]);
+    let commands = apply(&mut app, [ch('c')]);
+    let [Command::Copy(c)] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(c.text, "content-type: application/json\nx-note: O'Brien\n");
+}
+
+#[test]
+fn the_footer_says_how_a_copy_went() {
+    let f = mixed();
+    let mut app = f.app();
+    app.update(AppEvent::Copied {
+        what: CopyWhat::Body,
+        bytes: 2150,
+        notes: vec![],
+        result: Ok(CopyMethod::Osc52),
+    });
+    let m = app.message().unwrap();
+    assert_eq!(
+        m.text,
+        "Copied the body (2.1 KiB) to the clipboard (OSC 52)"
+    );
+    assert!(!m.error);
+    app.update(AppEvent::Copied {
+        what: CopyWhat::Headers,
+        bytes: 1,
+        notes: vec![],
+        result: Err("no terminal".into()),
+    });
+    assert!(app.message().unwrap().error);
+}
+
+#[test]
+fn nothing_to_copy_or_open_in_an_empty_store() {
+    let f = Fixture::new();
+    let mut app = f.app();
+    assert!(apply(&mut app, [ch('y'), ch('Y'), ch('c'), key(KeyCode::Enter)]).is_empty());
+    assert!(app.detail().is_none());
+    apply(
+        &mut app,
+        [ch('k'), ch('j'), ch('g'), ch('G'), key(KeyCode::PageUp)],
+    );
+    assert_eq!(app.list().selected(), None);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(&mut app, [ch('?')]);
+    assert_eq!(app.help_scroll(), Some(0));
+    apply(&mut app, [ch('j'), ch('j')]);
+    assert_eq!(app.help_scroll(), Some(2));
+    apply(&mut app, [ch('g')]);
+    assert_eq!(app.help_scroll(), Some(0));
+    assert_eq!(
+        app.list().selected(),
+        Some(4),
+        "keys do not reach the table"
+    );
+    apply(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.help_scroll(), None);
+    apply(&mut app, [ch('?')]);
+    assert_eq!(apply(&mut app, [ch('q')]), vec![Command::Quit]);
+}
+
+#[test]
+fn clicking_a_tab_title_shows_it() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(&mut app, [key(KeyCode::Enter)]);
+    let tabs = Areas::new(app.area(), &app).main;
+    // "[1 Summary] 2 Transcript  3 Changes ": the third title starts at 25.
+    apply(
+        &mut app,
+        [mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            tabs.x + 30,
+            tabs.y,
+        )],
+    );
+    assert_eq!(app.detail().unwrap().tab(), Tab::Changes);
+}
+
+#[test]
+fn reserved_keys_do_nothing_yet() {
+    let f = mixed();
+    let mut app = f.app();
+    assert!(apply(&mut app, [ch('r'), ch('e')]).is_empty());
+    assert!(app.detail().is_none() && app.message().is_none());
+}

@@ -1,0 +1,141 @@
+use super::*;
+
+#[test]
+fn filters_count_in_the_store() {
+    let f = mixed();
+    let mut app = f.app();
+    app.set_filter("classet failed");
+    app.refresh();
+    assert_eq!(app.filter().filter().providers, vec![ProviderId::Classet]);
+    assert_eq!(app.filter().filter().statuses, vec![Status::Failed]);
+    assert_eq!(app.list().total(), 2);
+
+    app.set_filter("cand_123");
+    app.refresh();
+    assert_eq!(app.filter().filter().text, vec!["cand_123".to_string()]);
+    assert_eq!(app.list().total(), 2, "cand_123 and cand_1234");
+
+    app.set_filter("call_completed wrong_secret");
+    app.refresh();
+    assert_eq!(app.list().total(), 2);
+
+    app.set_filter("CAND_456");
+    app.refresh();
+    assert_eq!(app.list().total(), 1, "text is case-insensitive");
+
+    app.set_filter("nothing-like-this");
+    app.refresh();
+    assert_eq!(app.list().total(), 0);
+    assert_eq!(app.list().selected(), None);
+}
+
+#[test]
+fn new_deliveries_are_counted_against_the_filter() {
+    let mut f = mixed();
+    let mut app = f.app();
+    app.set_filter("classet");
+    app.refresh();
+    assert_eq!(app.list().total(), 3);
+    let a = f.add(ProviderId::Classet, Status::Verified, "cand_x");
+    let b = f.add(ProviderId::Jobmojito, Status::Verified, "cand_y");
+    apply(&mut app, [AppEvent::Delivery(a), AppEvent::Delivery(b)]);
+    assert_eq!(app.list().total(), 4);
+    assert_eq!(app.tally().total, 7);
+    let last = app.list().selected().unwrap();
+    assert_eq!(
+        app.list().row(last).unwrap().subject.as_deref(),
+        Some("cand_x")
+    );
+}
+
+#[test]
+fn typing_in_the_filter_does_not_trigger_keys() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(&mut app, [ch('/')]);
+    assert!(app.filter().is_editing());
+    let commands = apply(&mut app, "classet q y".chars().map(ch));
+    assert!(commands.is_empty(), "{commands:?}");
+    assert_eq!(app.filter().text(), "classet q y");
+    assert_eq!(app.list().total(), 0, "q and y are text now");
+    apply(&mut app, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
+    apply(&mut app, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
+    assert_eq!(app.list().total(), 3);
+    apply(&mut app, [key(KeyCode::Enter)]);
+    assert!(!app.filter().is_editing());
+    assert_eq!(apply(&mut app, [ch('q')]), vec![Command::Quit]);
+}
+
+#[test]
+fn esc_in_the_filter_field_clears_it() {
+    let f = mixed();
+    let mut app = f.app();
+    apply(&mut app, [ch('/'), ch('a'), ch('t'), ch('s')]);
+    assert_eq!(app.list().total(), 1);
+    apply(&mut app, [key(KeyCode::Esc)]);
+    assert!(!app.filter().is_editing() && !app.filter().is_active());
+    assert_eq!(app.list().total(), 5);
+}
+
+#[test]
+fn clearing_a_filter_keeps_the_selected_delivery() {
+    let f = mixed();
+    let mut app = f.app();
+    app.set_filter("talentsprout");
+    apply(&mut app, [ch('k')]);
+    assert_eq!(app.list().total(), 1);
+    apply(&mut app, [key(KeyCode::Esc)]);
+    let i = app.list().selected().unwrap();
+    assert_eq!(app.list().row(i).unwrap().subject.as_deref(), Some("ats-1"));
+}
+
+#[test]
+fn pages_read_from_either_end_agree() {
+    let mut f = Fixture::new();
+    for i in 0..30 {
+        let provider = [
+            ProviderId::Classet,
+            ProviderId::Brilliant,
+            ProviderId::Jobmojito,
+        ][i % 3];
+        f.add(provider, Status::Verified, &format!("s{i}"));
+    }
+    let reader = f.store.reader().unwrap();
+    for filter in [
+        Filter::default(),
+        Filter {
+            providers: vec![ProviderId::Classet],
+            ..Default::default()
+        },
+    ] {
+        let upto = reader.tally(None).unwrap().last_seq.unwrap();
+        let all = SeqRange {
+            after: None,
+            upto: Some(upto),
+        };
+        let total = reader.count_matching(&filter, all).unwrap();
+        let whole: Vec<i64> = reader
+            .rows_matching(&filter, upto, total, 0, total as usize)
+            .unwrap()
+            .iter()
+            .map(|r| r.seq)
+            .collect();
+        assert_eq!(whole.len() as u64, total);
+        for offset in 0..total {
+            for limit in [1, 3] {
+                let page: Vec<i64> = reader
+                    .rows_matching(&filter, upto, total, offset, limit)
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.seq)
+                    .collect();
+                let end = (offset as usize + limit).min(whole.len());
+                assert_eq!(
+                    page,
+                    whole[offset as usize..end],
+                    "{filter:?} {offset} {limit}"
+                );
+            }
+        }
+    }
+}

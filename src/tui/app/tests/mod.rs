@@ -1,0 +1,135 @@
+use bytes::Bytes;
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
+
+use super::*;
+use crate::delivery::Request;
+use crate::provider::{DetectedBy, ProviderId};
+use crate::signature::{Hint, Status, Verification};
+use crate::store::{Filter, SeqRange, Store};
+use crate::tui::clipboard::CopyMethod;
+use crate::tui::view::detail::Tab;
+
+mod actions;
+mod filtering;
+mod navigation;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    next: i64,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("d.db")).unwrap();
+        Self {
+            _dir: dir,
+            store,
+            next: 0,
+        }
+    }
+
+    fn add(&mut self, provider: ProviderId, status: Status, subject: &str) -> Arc<Delivery> {
+        self.next += 1;
+        let n = self.next;
+        let body = format!("{{\"n\":{n},\"candidate\":\"{subject}\",\"note\":\"it's\"}}");
+        let mut verification = Verification::new(status, "test-scheme", "detail");
+        if status == Status::Failed {
+            verification.hint = Some(Hint::WrongSecret);
+        }
+        let d = Delivery {
+            id: format!("0193a5b0-0000-7000-8000-{n:012}"),
+            received_at: Utc.timestamp_opt(1_763_650_000 + n, 0).unwrap(),
+            request: Request {
+                method: "POST".into(),
+                path: format!("/{provider}"),
+                query: None,
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("x-note".into(), "O'Brien".into()),
+                ],
+                body_bytes: body.len() as u64,
+                body: Bytes::from(body),
+                body_truncated: false,
+                peer: None,
+            },
+            provider,
+            detected_by: DetectedBy::Path,
+            event: Some(if provider == ProviderId::Classet {
+                "call_completed".into()
+            } else {
+                "interview.completed".into()
+            }),
+            event_inferred: false,
+            subject: Some(subject.into()),
+            verification,
+            response_status: 200,
+            replay_of: None,
+            forward: None,
+        };
+        self.store.insert_blocking(&d).unwrap();
+        Arc::new(d)
+    }
+
+    fn many(&mut self, n: usize) {
+        for i in 0..n {
+            self.add(ProviderId::Talentsprout, Status::Verified, &format!("s{i}"));
+        }
+    }
+
+    fn app(&self) -> App {
+        let context = Context {
+            config: Arc::new(Config::default()),
+            listen: "127.0.0.1:8787".into(),
+            store: None,
+        };
+        let mut app =
+            App::new(context, self.store.reader().unwrap()).with_theme(Theme::monochrome());
+        app.update(AppEvent::Resize(100, 30));
+        app.refresh();
+        app
+    }
+}
+
+fn key(code: KeyCode) -> AppEvent {
+    AppEvent::Key(KeyEvent::from(code))
+}
+
+fn ch(c: char) -> AppEvent {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl_c() -> AppEvent {
+    AppEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+}
+
+/// Applies events, then catches up with the store as the loop does before drawing.
+fn apply(app: &mut App, events: impl IntoIterator<Item = AppEvent>) -> Vec<Command> {
+    let mut commands = Vec::new();
+    for e in events {
+        commands.extend(app.update(e));
+    }
+    app.refresh();
+    commands
+}
+
+fn mixed() -> Fixture {
+    let mut f = Fixture::new();
+    f.add(ProviderId::Classet, Status::Failed, "cand_123");
+    f.add(ProviderId::Classet, Status::Verified, "cand_456");
+    f.add(ProviderId::Talentsprout, Status::Failed, "ats-1");
+    f.add(ProviderId::Classet, Status::Failed, "cand_789");
+    f.add(ProviderId::Brilliant, Status::Unsigned, "cand_1234");
+    f
+}
+
+fn mouse(kind: MouseEventKind, column: u16, row: u16) -> AppEvent {
+    AppEvent::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}

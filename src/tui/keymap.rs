@@ -1,0 +1,360 @@
+//! Keys to actions. The defaults live here in one table; the help screen and the footer
+//! are generated from it, so a new binding shows up everywhere by adding one line.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::view::detail::Tab;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    NextTab,
+    PrevTab,
+    /// Show the detail tab at this index of [`Tab::ALL`].
+    ShowTab(usize),
+    CopyBody,
+    CopyCurl,
+    CopyHeaders,
+    Filter,
+    Help,
+    Quit,
+    /// Quits whatever has focus, even a text field.
+    ForceQuit,
+}
+
+/// The sections of the help screen, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Navigation,
+    Detail,
+    Actions,
+    Filter,
+    General,
+}
+
+impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::Navigation,
+        Group::Detail,
+        Group::Actions,
+        Group::Filter,
+        Group::General,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Navigation => "Navigation",
+            Group::Detail => "Detail",
+            Group::Actions => "Actions",
+            Group::Filter => "Filter",
+            Group::General => "General",
+        }
+    }
+}
+
+impl Action {
+    pub fn group(self) -> Group {
+        use Action::*;
+        match self {
+            Up | Down | PageUp | PageDown | Top | Bottom => Group::Navigation,
+            Open | Back | NextTab | PrevTab | ShowTab(_) => Group::Detail,
+            CopyBody | CopyCurl | CopyHeaders => Group::Actions,
+            Filter => Group::Filter,
+            Help | Quit | ForceQuit => Group::General,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        use Action::*;
+        match self {
+            Up => "Previous delivery (pauses following)".into(),
+            Down => "Next delivery".into(),
+            PageUp => "One page up".into(),
+            PageDown => "One page down".into(),
+            Top => "First delivery".into(),
+            Bottom => "Last delivery, and follow new ones".into(),
+            Open => "Open the selected delivery".into(),
+            Back => "Back to the table; clears the filter there".into(),
+            NextTab => "Next tab".into(),
+            PrevTab => "Previous tab".into(),
+            ShowTab(i) => match Tab::ALL.get(i) {
+                Some(tab) => format!("{} tab", tab.title()),
+                None => "Tab".into(),
+            },
+            CopyBody => "Copy the body".into(),
+            CopyCurl => "Copy a curl command that repeats the request".into(),
+            CopyHeaders => "Copy the headers".into(),
+            Filter => "Filter the table".into(),
+            Help => "This help".into(),
+            Quit => "Quit (the history is already saved)".into(),
+            ForceQuit => "Quit, even while typing".into(),
+        }
+    }
+}
+
+/// A key with its modifiers. Shift is not compared: a letter's case already says it, and
+/// terminals disagree about reporting it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyBinding {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeyBinding {
+    pub const fn plain(code: KeyCode) -> Self {
+        Self {
+            code,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    pub const fn ctrl(c: char) -> Self {
+        Self {
+            code: KeyCode::Char(c),
+            modifiers: KeyModifiers::CONTROL,
+        }
+    }
+
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        let ignore = KeyModifiers::SHIFT;
+        let same_char = match (self.code, key.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                // Ctrl letters arrive in either case depending on the terminal.
+                if self.modifiers.contains(KeyModifiers::CONTROL) {
+                    a.eq_ignore_ascii_case(&b)
+                } else {
+                    a == b
+                }
+            }
+            (a, b) => a == b,
+        };
+        same_char && self.modifiers.difference(ignore) == key.modifiers.difference(ignore)
+    }
+
+    /// How the key is written in the footer and the help screen.
+    pub fn label(&self) -> String {
+        let key = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{}", key.to_uppercase())
+        } else {
+            key
+        }
+    }
+}
+
+/// The bindings, first match wins.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<(KeyBinding, Action)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use Action::*;
+        use KeyCode as K;
+        let p = KeyBinding::plain;
+        let c = |ch| p(K::Char(ch));
+        let mut bindings = vec![
+            (KeyBinding::ctrl('c'), ForceQuit),
+            (p(K::Up), Up),
+            (c('k'), Up),
+            (p(K::Down), Down),
+            (c('j'), Down),
+            (p(K::PageUp), PageUp),
+            (p(K::PageDown), PageDown),
+            (c('g'), Top),
+            (p(K::Home), Top),
+            (c('G'), Bottom),
+            (p(K::End), Bottom),
+            (p(K::Enter), Open),
+            (p(K::Esc), Back),
+            (p(K::Tab), NextTab),
+            (p(K::BackTab), PrevTab),
+        ];
+        for (i, digit) in ('1'..='9').take(Tab::ALL.len()).enumerate() {
+            bindings.push((c(digit), ShowTab(i)));
+        }
+        bindings.extend([
+            (c('y'), CopyBody),
+            (c('Y'), CopyCurl),
+            (c('c'), CopyHeaders),
+            (c('/'), Filter),
+            (c('?'), Help),
+            (p(K::F(1)), Help),
+            (c('q'), Quit),
+        ]);
+        Self { bindings }
+    }
+}
+
+impl Keymap {
+    /// What `key` does, if anything. Key releases do nothing.
+    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        self.bindings
+            .iter()
+            .find(|(b, _)| b.matches(key))
+            .map(|(_, a)| *a)
+    }
+
+    /// Adds a binding that takes precedence over the existing ones.
+    pub fn bind(&mut self, key: KeyBinding, action: Action) {
+        self.bindings.insert(0, (key, action));
+    }
+
+    /// The first key bound to `action`, as written on screen; empty when unbound.
+    pub fn first_key(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map(|(b, _)| b.label())
+            .unwrap_or_default()
+    }
+
+    /// The keys bound to `action`, e.g. `k/↑`.
+    pub fn keys(&self, action: Action) -> String {
+        let labels: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(b, _)| b.label())
+            .collect();
+        labels.join("/")
+    }
+
+    /// Every bound action once, in binding order, with its keys: the help screen's rows.
+    pub fn entries(&self, group: Group) -> Vec<(String, String)> {
+        let mut seen: Vec<Action> = Vec::new();
+        let mut out = Vec::new();
+        for (_, action) in &self.bindings {
+            if action.group() != group || seen.contains(action) {
+                continue;
+            }
+            seen.push(*action);
+            out.push((self.keys(*action), action.describe()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn letters_and_arrows_map_to_the_same_moves() {
+        let k = Keymap::default();
+        let none = KeyModifiers::NONE;
+        assert_eq!(k.action(&key(KeyCode::Char('j'), none)), Some(Action::Down));
+        assert_eq!(k.action(&key(KeyCode::Down, none)), Some(Action::Down));
+        assert_eq!(k.action(&key(KeyCode::Char('k'), none)), Some(Action::Up));
+        assert_eq!(k.action(&key(KeyCode::Char('x'), none)), None);
+    }
+
+    #[test]
+    fn shift_is_carried_by_the_letter() {
+        let k = Keymap::default();
+        let shift = KeyModifiers::SHIFT;
+        assert_eq!(
+            k.action(&key(KeyCode::Char('G'), shift)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::Char('Y'), shift)),
+            Some(Action::CopyCurl)
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::BackTab, shift)),
+            Some(Action::PrevTab)
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::Char('?'), shift)),
+            Some(Action::Help)
+        );
+    }
+
+    #[test]
+    fn ctrl_c_is_force_quit_and_plain_c_copies_headers() {
+        let k = Keymap::default();
+        assert_eq!(
+            k.action(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::ForceQuit)
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::Char('C'), KeyModifiers::CONTROL)),
+            Some(Action::ForceQuit)
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
+            Some(Action::CopyHeaders)
+        );
+    }
+
+    #[test]
+    fn releases_do_nothing() {
+        let mut release = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(Keymap::default().action(&release), None);
+    }
+
+    #[test]
+    fn new_bindings_take_precedence_and_appear_in_help() {
+        let mut k = Keymap::default();
+        k.bind(KeyBinding::plain(KeyCode::Char('x')), Action::Quit);
+        assert_eq!(
+            k.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(k.keys(Action::Quit), "x/q");
+    }
+
+    #[test]
+    fn number_keys_show_each_tab() {
+        let k = Keymap::default();
+        let entries = k.entries(Group::Detail);
+        assert!(
+            entries
+                .iter()
+                .any(|(keys, what)| keys == "1" && what == "Summary tab")
+        );
+        assert!(
+            entries
+                .iter()
+                .any(|(keys, what)| keys == "6" && what == "Body tab")
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::Char('4'), KeyModifiers::NONE)),
+            Some(Action::ShowTab(3))
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! The event loop: wait for something to happen, apply it and everything else already
+//! queued, then draw once. A burst of thousands of deliveries costs one frame, and the
+//! receiver never waits for the UI: it only ever sends on an unbounded channel.
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::io;
+use std::sync::Arc;
+use std::task::Poll;
+
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::app::{App, AppEvent, Command};
+use super::clipboard::Clipboard;
+use super::view;
+use crate::delivery::Delivery;
+
+/// Events applied before a frame at most, so that a flood cannot keep the screen from
+/// updating.
+const MAX_BATCH: usize = 10_000;
+
+/// Where events come from besides the terminal.
+pub struct Feeds {
+    /// Deliveries, after they were committed.
+    pub deliveries: UnboundedReceiver<Arc<Delivery>>,
+    /// Messages for the footer from the rest of the program.
+    pub notices: UnboundedReceiver<String>,
+}
+
+fn backend_error(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Catches the app up with the store, then draws it.
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
+    app.refresh();
+    terminal
+        .draw(|frame| view::render(app, frame))
+        .map_err(backend_error)?;
+    Ok(())
+}
+
+/// Runs the UI on `terminal` until the user quits or `input` ends. Works with any
+/// backend and any stream of terminal events, so tests drive it with a `TestBackend` and
+/// a channel.
+pub async fn run_loop<B, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut input: S,
+    mut feeds: Feeds,
+    clipboard: &mut dyn Clipboard,
+) -> io::Result<()>
+where
+    B: Backend,
+    S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
+{
+    let size = terminal.size().map_err(backend_error)?;
+    app.update(AppEvent::Resize(size.width, size.height));
+    draw(terminal, app)?;
+    let mut deliveries_open = true;
+    let mut notices_open = true;
+    loop {
+        // Deliveries and notices first: then a batch applies them before the keys that
+        // came with them, in a fixed order.
+        let first = tokio::select! {
+            biased;
+            d = feeds.deliveries.recv(), if deliveries_open => match d {
+                Some(d) => Some(AppEvent::Delivery(d)),
+                None => {
+                    deliveries_open = false;
+                    Some(AppEvent::Notice("The receiver has stopped.".into()))
+                }
+            },
+            n = feeds.notices.recv(), if notices_open => match n {
+                Some(text) => Some(AppEvent::Notice(text)),
+                None => {
+                    notices_open = false;
+                    None
+                }
+            },
+            event = input.next() => match event {
+                Some(event) => AppEvent::from_terminal(event?),
+                // Nothing can drive the UI any more.
+                None => return Ok(()),
+            },
+        };
+        let mut queue: VecDeque<AppEvent> = first.into_iter().collect();
+        drain(&mut queue, &mut input, &mut feeds).await?;
+        while let Some(event) = queue.pop_front() {
+            for command in app.update(event) {
+                match command {
+                    Command::Quit => return Ok(()),
+                    Command::Copy(c) => {
+                        let result = clipboard.copy(&c.text);
+                        // Reported before anything queued after the key that asked.
+                        queue.push_front(AppEvent::Copied {
+                            what: c.what,
+                            bytes: c.text.len(),
+                            notes: c.notes,
+                            result,
+                        });
+                    }
+                }
+            }
+        }
+        draw(terminal, app)?;
+    }
+}
+
+/// Moves everything already waiting into `queue`, without waiting for more.
+async fn drain<S>(
+    queue: &mut VecDeque<AppEvent>,
+    input: &mut S,
+    feeds: &mut Feeds,
+) -> io::Result<()>
+where
+    S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
+{
+    while queue.len() < MAX_BATCH {
+        match feeds.deliveries.try_recv() {
+            Ok(d) => queue.push_back(AppEvent::Delivery(d)),
+            Err(_) => break,
+        }
+    }
+    while let Ok(text) = feeds.notices.try_recv() {
+        queue.push_back(AppEvent::Notice(text));
+    }
+    // Polled with this task's own waker, so a pending poll still wakes the loop later.
+    let events = poll_fn(|cx| {
+        let mut events = Vec::new();
+        while events.len() < MAX_BATCH {
+            match input.poll_next_unpin(cx) {
+                Poll::Ready(Some(event)) => events.push(event),
+                Poll::Ready(None) | Poll::Pending => break,
+            }
+        }
+        Poll::Ready(events)
+    })
+    .await;
+    for event in events {
+        queue.extend(AppEvent::from_terminal(event?));
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! The header: where to send deliveries (each vendor's URL, ready to paste), how many
+//! arrived and how they verified, where they are kept, and whether the table follows.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::super::app::App;
+use crate::provider::ProviderId;
+use crate::sanitize;
+
+/// Columns between two routes on a line.
+const GAP: usize = 3;
+
+/// Lines the header takes: the status line, then the routes (see [`route_lines`]).
+pub(super) fn height(app: &App, area: Rect) -> u16 {
+    route_lines(app, area).lines.len() as u16 + 1
+}
+
+fn routes(app: &App) -> Vec<(&'static str, String)> {
+    let base = format!("http://{}", sanitize::line(&app.context().listen));
+    ProviderId::VENDORS
+        .iter()
+        .map(|p| (p.as_str(), format!("{base}{}", p.route())))
+        .collect()
+}
+
+fn store_label(app: &App) -> String {
+    match &app.context().store {
+        Some(path) => sanitize::line(path),
+        None => "in memory".into(),
+    }
+}
+
+struct RouteLines {
+    lines: Vec<Line<'static>>,
+    /// The store is listed with the routes, so the status line can leave it out.
+    has_store: bool,
+}
+
+/// Each vendor's full URL in a grid, with the store as the last entry, when that fits
+/// in a few lines; else the base URL and the paths, wrapped; on very short terminals,
+/// nothing.
+fn route_lines(app: &App, area: Rect) -> RouteLines {
+    let theme = app.theme();
+    let none = RouteLines {
+        lines: Vec::new(),
+        has_store: false,
+    };
+    if area.height < 8 || area.width == 0 {
+        return none;
+    }
+    let budget = usize::from(area.height.saturating_sub(10) / 3).max(1);
+    let mut entries = routes(app);
+    let name_width = entries.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    // The store is last, so it may run to the end of its line.
+    let url_width = entries
+        .iter()
+        .map(|(_, u)| u.chars().count())
+        .max()
+        .unwrap_or(0);
+    entries.push(("store", store_label(app)));
+    let entry = name_width + 1 + url_width;
+    let per_line = ((area.width as usize + GAP) / (entry + GAP)).max(1);
+    if entries.len().div_ceil(per_line) <= budget {
+        let lines = entries
+            .chunks(per_line)
+            .map(|chunk| {
+                let mut spans = Vec::new();
+                for (i, (name, url)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        spans.push(Span::raw(" ".repeat(GAP)));
+                    }
+                    spans.push(Span::styled(format!("{name:<name_width$} "), theme.dim()));
+                    let pad = url_width.saturating_sub(url.chars().count());
+                    spans.push(Span::raw(format!("{url}{}", " ".repeat(pad))));
+                }
+                Line::from(spans)
+            })
+            .collect();
+        return RouteLines {
+            lines,
+            has_store: true,
+        };
+    }
+    // The base URL once, then each route's path, wrapped within the budget.
+    let mut lines = Vec::new();
+    let mut spans = vec![
+        Span::styled("routes ", theme.dim()),
+        Span::raw(format!("http://{}", sanitize::line(&app.context().listen))),
+    ];
+    let mut used: usize = spans.iter().map(|s| s.width()).sum();
+    for p in ProviderId::VENDORS {
+        let path = p.route();
+        if used + 1 + path.len() > area.width as usize && lines.len() + 1 < budget {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+        let path = if used == 0 {
+            path.to_string()
+        } else {
+            format!(" {path}")
+        };
+        used += path.len();
+        spans.push(Span::raw(path));
+    }
+    lines.push(Line::from(spans));
+    RouteLines {
+        lines,
+        has_store: false,
+    }
+}
+
+/// How much the store's part of the status line is worth keeping.
+const STORE: u8 = 3;
+
+/// One part of the status line; parts are dropped, least important first, until the
+/// line fits.
+struct Part {
+    keep: u8,
+    spans: Vec<Span<'static>>,
+}
+
+impl Part {
+    fn width(&self) -> usize {
+        self.spans.iter().map(|s| s.width()).sum()
+    }
+}
+
+fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
+    let theme = app.theme();
+    let t = app.tally();
+    let (verified, verified_style) = theme.status(crate::signature::Status::Verified);
+    let (failed, failed_style) = theme.status(crate::signature::Status::Failed);
+    let noun = if t.total == 1 {
+        "delivery"
+    } else {
+        "deliveries"
+    };
+    let store = match &app.context().store {
+        Some(_) => format!("store {}", store_label(app)),
+        None => store_label(app),
+    };
+    let follow = if app.list().follow() {
+        Span::raw("follow on")
+    } else {
+        Span::styled("follow off", theme.fg(ratatui::style::Color::Yellow))
+    };
+    let mut parts = vec![
+        Part {
+            keep: 9,
+            spans: vec![Span::styled(" hookscope ", theme.title())],
+        },
+        Part {
+            keep: 5,
+            spans: vec![Span::raw(format!(
+                "http://{}",
+                sanitize::line(&app.context().listen)
+            ))],
+        },
+        Part {
+            keep: 8,
+            spans: vec![
+                Span::raw(format!("{} {noun}: ", t.total)),
+                Span::styled(format!("{} {verified}", t.verified), verified_style),
+                Span::raw(", "),
+                Span::styled(format!("{} {failed}", t.failed), failed_style),
+            ],
+        },
+        Part {
+            keep: STORE,
+            spans: vec![Span::raw(store)],
+        },
+        Part {
+            keep: 7,
+            spans: vec![follow],
+        },
+    ];
+    if !with_store {
+        parts.retain(|p| p.keep != STORE);
+    }
+    fit(parts, width as usize, theme.dim())
+}
+
+fn fit(mut parts: Vec<Part>, width: usize, separator: Style) -> Line<'static> {
+    let total = |parts: &[Part]| -> usize {
+        parts.iter().map(Part::width).sum::<usize>() + 3 * parts.len().saturating_sub(1)
+    };
+    while total(&parts) > width && parts.len() > 1 {
+        let Some(least) = parts
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| p.keep)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        parts.remove(least);
+    }
+    let mut spans = Vec::new();
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", separator));
+        }
+        spans.extend(part.spans);
+    }
+    Line::from(spans)
+}
+
+/// Draws into `area`; `screen` is the whole terminal, which decides how routes are laid
+/// out (as [`height`] did).
+pub(super) fn render(app: &App, screen: Rect, area: Rect, buf: &mut Buffer) {
+    let routes = route_lines(app, screen);
+    let mut lines = vec![status_line(app, area.width, !routes.has_store)];
+    lines.extend(routes.lines);
+    Paragraph::new(lines).render(area, buf);
+}

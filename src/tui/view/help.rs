@@ -1,0 +1,157 @@
+//! The `?` screen: every key, grouped, generated from the keymap so it cannot drift.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Margin, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+use super::super::app::App;
+use super::super::keymap::Group;
+
+/// Rows the keymap does not hold: the mouse, and the keys of the filter field.
+fn extra(group: Group) -> Vec<(&'static str, &'static str)> {
+    match group {
+        Group::Navigation => vec![
+            ("Wheel", "Scroll"),
+            ("Click", "Select a delivery; click it again to open it"),
+        ],
+        Group::Detail => vec![("Click", "A tab's title shows that tab")],
+        Group::Filter => vec![
+            ("Enter", "Keep the filter and go back to the table"),
+            ("Esc", "Clear the filter"),
+        ],
+        Group::Actions | Group::General => Vec::new(),
+    }
+}
+
+/// Explanations under a group.
+fn note(group: Group) -> Option<&'static str> {
+    match group {
+        Group::Actions => Some(
+            "Copies go to the system clipboard, or as OSC 52 to your own terminal over SSH, \
+             in tmux (needs `set -g set-clipboard on`) or without a display.",
+        ),
+        Group::Filter => Some(
+            "Each word is a provider (classet), a status (verified, failed, unsigned, \
+             unchecked), a failure hint (wrong_secret), an event name (call_completed, \
+             \"Result Published\"), or else text to find in the subject or the body. \
+             Kinds combine with AND, words of one kind with OR.",
+        ),
+        _ => None,
+    }
+}
+
+/// Greedy word wrap for the notes; `width` is at least 1.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The help text for an inner width of `width`.
+fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = app.theme();
+    let keymap = app.keymap();
+    let groups: Vec<(Group, Vec<(String, String)>)> = Group::ALL
+        .into_iter()
+        .map(|g| {
+            let mut rows = keymap.entries(g);
+            rows.extend(
+                extra(g)
+                    .into_iter()
+                    .map(|(k, w)| (k.to_string(), w.to_string())),
+            );
+            (g, rows)
+        })
+        .collect();
+    let key_width = groups
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for (group, rows) in groups {
+        if !out.is_empty() {
+            out.push(Line::default());
+        }
+        out.push(Line::styled(
+            group.title(),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        ));
+        for (keys, what) in rows {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {keys:<key_width$}  "), theme.key()),
+                Span::raw(what),
+            ]));
+        }
+        if let Some(text) = note(group) {
+            let indent = 2;
+            for l in wrap(text, usize::from(width.max(indent + 1) - indent)) {
+                out.push(Line::styled(format!("  {l}"), theme.dim()));
+            }
+        }
+    }
+    out
+}
+
+/// Centred, as wide as the text needs up to 88 columns, as tall as it needs up to the
+/// screen.
+fn popup(app: &App, screen: Rect) -> Rect {
+    let width = screen.width.min(88);
+    let inner_width = width.saturating_sub(2);
+    let height = (lines(app, inner_width).len() as u16)
+        .saturating_add(2)
+        .min(screen.height);
+    Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// The furthest the help text scrolls on `screen`.
+pub(crate) fn max_scroll(app: &App, screen: Rect) -> u16 {
+    let inner = popup(app, screen).inner(Margin::new(1, 1));
+    let total = lines(app, inner.width).len() as u16;
+    total.saturating_sub(inner.height)
+}
+
+pub(super) fn render(app: &App, scroll: u16, screen: Rect, buf: &mut Buffer) {
+    let area = popup(app, screen);
+    Clear.render(area, buf);
+    let block = Block::bordered()
+        .title(" Keys ")
+        .title_bottom(Line::from(" ↑↓ scroll · Esc closes ").right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let text = lines(app, inner.width);
+    let scroll = scroll.min(max_scroll(app, screen));
+    Paragraph::new(text).scroll((scroll, 0)).render(inner, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn notes_wrap_at_word_boundaries() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("longword x", 3), ["longword", "x"]);
+        assert!(wrap("", 10).is_empty());
+    }
+}

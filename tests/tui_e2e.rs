@@ -1,0 +1,278 @@
+//! The real binary's UI in a real terminal: `hookscope listen` runs in a detached tmux
+//! session (a private tmux server), real deliveries arrive over HTTP, keys are sent with
+//! `send-keys`, and the screen is read back with `capture-pane`. Skipped when tmux is not
+//! installed.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::{CL_SECRET, TS_SECRET, bin, classet_header, compact, now, talentsprout_header};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A private tmux server holding one session; killed on drop, whatever happened.
+struct Tmux {
+    socket: String,
+    session: &'static str,
+    /// The server's socket file, which `kill-server` leaves behind.
+    socket_path: Option<String>,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(command: &str) -> Tmux {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let mut t = Tmux {
+            socket: format!("hookscope-e2e-{}-{nanos}", std::process::id()),
+            session: "ui",
+            socket_path: None,
+        };
+        let out = t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "35",
+            "-s",
+            t.session,
+            command,
+        ]);
+        assert!(out.status.success(), "tmux new-session: {out:?}");
+        t.socket_path = Some(t.pane("socket_path")).filter(|p| !p.is_empty());
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `ok`; fails with the last screen otherwise.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session];
+        args.extend(keys);
+        let out = self.tmux(&args);
+        assert!(out.status.success(), "send-keys {keys:?}: {out:?}");
+    }
+
+    /// Sends text literally, not as key names.
+    fn type_text(&self, text: &str) {
+        let out = self.tmux(&["send-keys", "-t", self.session, "-l", text]);
+        assert!(out.status.success(), "send-keys -l {text:?}: {out:?}");
+    }
+
+    /// A pane format variable, e.g. `alternate_on`.
+    fn pane(&self, variable: &str) -> String {
+        let format = format!("#{{{variable}}}");
+        let out = self.tmux(&["display-message", "-p", "-t", self.session, &format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    let mut req = client
+        .post(format!("http://127.0.0.1:{port}{path}"))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().expect("the receiver answers under the UI");
+    assert!(resp.status().is_success(), "{path}: {}", resp.status());
+}
+
+#[test]
+fn the_ui_shows_live_deliveries_opens_one_and_restores_the_terminal() {
+    if !Tmux::available() {
+        eprintln!("skipping the tmux end-to-end test: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("h.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[providers.talentsprout]\nsecret = \"{TS_SECRET}\"\n\n\
+             [providers.classet]\nsecret = \"{CL_SECRET}\"\n"
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let stty = dir.path().join("stty.txt");
+    // After the UI exits the shell reports its status and the terminal's mode, then
+    // keeps the pane open for reading.
+    let command = format!(
+        "env HOME={home} XDG_DATA_HOME={data} {bin} listen --addr 127.0.0.1:{port} \
+         --store {db} --config {config}; echo \"EXITED $?\"; stty -a > {stty}; sleep 60",
+        home = quote(dir.path()),
+        data = quote(&dir.path().join("data")),
+        bin = quote(Path::new(bin())),
+        db = quote(&dir.path().join("d.db")),
+        config = quote(&config),
+        stty = quote(&stty),
+    );
+    let tmux = Tmux::start(&command);
+
+    let screen = tmux.wait_for("the header", |s| {
+        s.contains("hookscope") && s.contains("Deliveries 0")
+    });
+    assert!(
+        screen.contains(&format!("http://127.0.0.1:{port}/classet")),
+        "{screen}"
+    );
+    assert_eq!(tmux.pane("alternate_on"), "1");
+
+    let ts = compact("talentsprout/interview_completed.json");
+    let ts_sig = talentsprout_header(TS_SECRET, now(), &ts);
+    post(
+        port,
+        "/talentsprout",
+        &[("X-TalentSprout-Signature", &ts_sig)],
+        &ts,
+    );
+    let cl = compact("classet/candidate_interview_updated.json");
+    let cl_sig = classet_header(CL_SECRET, &cl);
+    post(
+        port,
+        "/classet",
+        &[("x-classet-webhook-signature", &cl_sig)],
+        &cl,
+    );
+    let bad = classet_header("not-the-secret", &cl);
+    post(
+        port,
+        "/classet",
+        &[("x-classet-webhook-signature", &bad)],
+        &cl,
+    );
+    post(
+        port,
+        "/brilliant/anykey",
+        &[],
+        &compact("brilliant/response_completed.json"),
+    );
+
+    let screen = tmux.wait_for("four rows", |s| s.contains("Deliveries 4"));
+    for text in [
+        "talentsprout",
+        "cand_12345678",
+        "✓ verified",
+        "✗ failed",
+        "brilliant",
+    ] {
+        assert!(screen.contains(text), "{text} missing:\n{screen}");
+    }
+    assert!(
+        screen.contains("4 deliveries: 2 ✓ verified, 1 ✗ failed"),
+        "{screen}"
+    );
+
+    // The last row (brilliant) is selected while following; go up to the failed one.
+    tmux.keys(&["k"]);
+    tmux.wait_for("following paused", |s| s.contains("follow off"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the detail", |s| s.contains("[1 Summary]"));
+    assert!(
+        screen.contains("classet · candidate.interview.updated"),
+        "{screen}"
+    );
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the second tab", |s| s.contains("[2 Transcript]"));
+    tmux.keys(&["4"]);
+    tmux.wait_for("the verification tab", |s| s.contains("[4 Verification]"));
+    tmux.keys(&["Y"]);
+    tmux.wait_for("the copy message", |s| {
+        s.contains("Copied a curl command") && s.contains("(OSC 52)")
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the table again", |s| {
+        s.contains("Deliveries 4") && !s.contains("[4 Verification]")
+    });
+
+    tmux.keys(&["/"]);
+    tmux.wait_for("the filter field", |s| s.contains("Filter:"));
+    tmux.type_text("classet failed");
+    tmux.wait_for("the filtered table", |s| s.contains("Deliveries 1 of 4"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the field to close", |s| !s.contains("Filter:"));
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the process to end", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    assert!(!screen.contains("Deliveries"), "the UI is gone:\n{screen}");
+    assert_eq!(tmux.pane("alternate_on"), "0", "alternate screen left");
+    assert_eq!(tmux.pane("mouse_any_flag"), "0", "mouse reporting off");
+    let deadline = Instant::now() + TIMEOUT;
+    let modes = loop {
+        match std::fs::read_to_string(&stty) {
+            Ok(s) if !s.is_empty() => break s,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            other => panic!("no stty output: {other:?}"),
+        }
+    };
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(words.contains(&mode), "{mode} not restored:\n{modes}");
+    }
+}

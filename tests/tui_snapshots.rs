@@ -1,0 +1,175 @@
+//! The UI drawn on a `TestBackend` from a real temporary store, compared with reviewed
+//! snapshots in `tests/snapshots/`. Ids, times and the time zone are fixed; the one
+//! temporary path is replaced before comparing.
+
+mod tui_support;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use hookscope::provider::ProviderId;
+use hookscope::signature::Status;
+use hookscope::tui::AppEvent;
+use hookscope::tui::view::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use tui_support::{Screen, all_vendors_all_states, delivery, draw, press, text};
+
+fn assert_no_colors(terminal: &Terminal<TestBackend>) {
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!(cell.fg, Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, Color::Reset, "{cell:?}");
+    }
+}
+
+#[test]
+fn table_with_all_vendors_in_all_states() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 120, 35);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn verification_states_have_colours_and_words() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 120, 35);
+    let buffer = t.backend().buffer();
+    let find = |word: &str| {
+        let s = text(&t);
+        let line = s.lines().position(|l| l.contains(word)).unwrap();
+        let col = s
+            .lines()
+            .nth(line)
+            .unwrap()
+            .trim_matches('"')
+            .chars()
+            .position(|c| c == word.chars().next().unwrap())
+            .unwrap();
+        buffer[(col as u16, line as u16)].fg
+    };
+    assert_eq!(find("✓ verified"), Color::Green);
+    assert_eq!(find("✗ failed"), Color::Red);
+    assert_eq!(find("? unchecked"), Color::Yellow);
+}
+
+#[test]
+fn no_color_draws_the_same_words_without_colours() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let theme = Theme::from_no_color(Some("1".into()));
+    assert_eq!(theme, Theme::monochrome());
+    assert_eq!(Theme::from_no_color(Some("".into())), Theme::colored());
+    let mut app = screen.app(theme);
+    let t = draw(&mut app, 120, 35);
+    assert_no_colors(&t);
+    let mut colored = screen.app(Theme::colored());
+    assert_eq!(text(&t), text(&draw(&mut colored, 120, 35)));
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn header_shows_routes_counts_store_and_follow() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let path = screen
+        .dir
+        .path()
+        .join("deliveries.db")
+        .display()
+        .to_string();
+    let mut app = screen.app_with_label(Theme::colored(), path.clone());
+    let t = draw(&mut app, 140, 35);
+    // The temporary path's length varies, and with it the padding after it.
+    let header: Vec<String> = text(&t)
+        .replace(&path, "[STORE]")
+        .lines()
+        .take(5)
+        .map(|l| l.trim_matches('"').trim_end().to_string())
+        .collect();
+    let header = header.join("\n");
+    insta::assert_snapshot!(header);
+    press(&mut app, "k");
+    let t = draw(&mut app, 140, 35);
+    assert!(text(&t).lines().next().unwrap().contains("follow off"));
+}
+
+#[test]
+fn help_lists_every_group() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    press(&mut app, "?");
+    let t = draw(&mut app, 100, 60);
+    let s = text(&t);
+    for group in ["Navigation", "Detail", "Actions", "Filter", "General"] {
+        assert!(s.contains(group), "{group}");
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn filter_input_shows_what_it_matches() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    press(&mut app, "/classet failed");
+    let t = draw(&mut app, 120, 35);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn empty_store_says_how_to_start() {
+    let screen = Screen::with(&[]);
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn narrow_terminal_drops_columns() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 60, 15);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn wide_terminal_shows_every_column() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 250, 30);
+    insta::assert_snapshot!(text(&t));
+}
+
+#[test]
+fn hostile_subject_is_drawn_as_visible_text() {
+    let hostile = "cand\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}evil\r\nx";
+    let mut d = delivery(
+        1,
+        ProviderId::Classet,
+        "call\u{1b}[31m_completed",
+        hostile,
+        Status::Verified,
+    );
+    d.id = "0193a5b0-0000-7000-8000-00000000\u{1b}[1m".into();
+    let screen = Screen::with(&[d]);
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 250, 12);
+    for cell in t.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "control character drawn: {:?}",
+            cell.symbol()
+        );
+    }
+    let s = text(&t);
+    assert!(s.contains("cand␛]0;pwned␇␛[2J"), "{s}");
+    insta::assert_snapshot!(s);
+    // The detail's tab bar names the delivery too.
+    app.update(AppEvent::Key(KeyEvent::from(KeyCode::Enter)));
+    let t = draw(&mut app, 250, 12);
+    assert!(
+        !t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.symbol().chars().any(char::is_control))
+    );
+}

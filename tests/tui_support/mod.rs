@@ -1,0 +1,159 @@
+//! Deliveries with fixed ids and times in a temporary store, and an app over them drawn
+//! on a `TestBackend`, for the UI tests.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+use hookscope::config::Config;
+use hookscope::delivery::{Delivery, Request};
+use hookscope::provider::{DetectedBy, ProviderId};
+use hookscope::signature::{Hint, Status, Verification};
+use hookscope::store::Store;
+use hookscope::tui::units::Clock;
+use hookscope::tui::view::Theme;
+use hookscope::tui::{self, App, AppEvent, Context};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub fn at(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_763_650_000 + secs, 0).unwrap()
+}
+
+/// 2025-11-20 18:00:00 UTC: the fixtures arrive that afternoon.
+pub fn now() -> DateTime<Utc> {
+    at(11_600)
+}
+
+pub const VENDORS: [(ProviderId, &str, &str); 5] = [
+    (ProviderId::Talentsprout, "interview.completed", "ats-90213"),
+    (ProviderId::Classet, "call_completed", "cand_58c1e03a"),
+    (ProviderId::Clearspeed, "Result Published", "5520173846201"),
+    (ProviderId::Brilliant, "response.completed", "1112057"),
+    (ProviderId::Jobmojito, "interview_result", "ir_9c4d27e1"),
+];
+
+pub const STATES: [Status; 4] = [
+    Status::Verified,
+    Status::Failed,
+    Status::Unsigned,
+    Status::Unchecked,
+];
+
+pub fn delivery(
+    n: i64,
+    provider: ProviderId,
+    event: &str,
+    subject: &str,
+    status: Status,
+) -> Delivery {
+    let body = format!(
+        "{{\"event\":\"{event}\",\"subject\":\"{subject}\",\"pad\":\"{}\"}}",
+        "x".repeat((n as usize * 397) % 3000)
+    );
+    let mut verification = Verification::new(status, format!("{provider}-scheme"), "detail");
+    let mut response_status = 200;
+    if status == Status::Failed {
+        verification.hint =
+            Some([Hint::WrongSecret, Hint::TimestampOutsideTolerance][n as usize % 2]);
+        response_status = 401;
+    }
+    Delivery {
+        id: format!("0193a5b0-0000-7000-8000-{n:012}"),
+        received_at: at(n * 7),
+        request: Request {
+            method: "POST".into(),
+            path: format!("/{provider}"),
+            query: None,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body_bytes: body.len() as u64,
+            body: Bytes::from(body),
+            body_truncated: false,
+            peer: Some("127.0.0.1:50000".into()),
+        },
+        provider,
+        detected_by: DetectedBy::Path,
+        event: Some(event.into()),
+        event_inferred: false,
+        subject: Some(subject.into()),
+        verification,
+        response_status,
+        replay_of: None,
+        forward: None,
+    }
+}
+
+/// Every vendor in every verification state, after one delivery from the day before.
+pub fn all_vendors_all_states() -> Vec<Delivery> {
+    let mut out = vec![Delivery {
+        received_at: at(-86_400),
+        ..delivery(
+            0,
+            ProviderId::Classet,
+            "candidate.interview.updated",
+            "cand_0",
+            Status::Verified,
+        )
+    }];
+    let mut n = 1;
+    for status in STATES {
+        for (provider, event, subject) in VENDORS {
+            out.push(delivery(n, provider, event, subject, status));
+            n += 1;
+        }
+    }
+    out
+}
+
+pub struct Screen {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+}
+
+impl Screen {
+    pub fn with(deliveries: &[Delivery]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("deliveries.db")).unwrap();
+        for d in deliveries {
+            store.insert_blocking(d).unwrap();
+        }
+        Self { dir, store }
+    }
+
+    pub fn app(&self, theme: Theme) -> App {
+        self.app_with_label(
+            theme,
+            "/home/ada/.local/share/hookscope/deliveries.db".into(),
+        )
+    }
+
+    pub fn app_with_label(&self, theme: Theme, store: String) -> App {
+        let context = Context {
+            config: Arc::new(Config::default()),
+            listen: "127.0.0.1:8787".into(),
+            store: Some(store),
+        };
+        App::new(context, self.store.reader().unwrap())
+            .with_theme(theme)
+            .with_clock(Clock::fixed(FixedOffset::east_opt(0).unwrap(), now()))
+    }
+}
+
+pub fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.update(AppEvent::Resize(width, height));
+    tui::draw(&mut terminal, app).unwrap();
+    terminal
+}
+
+pub fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.update(AppEvent::Key(KeyEvent::from(KeyCode::Char(c))));
+    }
+}
+
+pub fn text(terminal: &Terminal<TestBackend>) -> String {
+    terminal.backend().to_string()
+}
