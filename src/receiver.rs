@@ -43,6 +43,17 @@ pub struct Receiver {
     redactor: Redactor,
     http: reqwest::Client,
     forward: Option<ForwardTarget>,
+    /// Where problems are reported under the UI; stderr otherwise.
+    notices: Option<mpsc::UnboundedSender<String>>,
+}
+
+/// What a receiver does besides recording and answering.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub forward: Option<ForwardTarget>,
+    /// Problems (such as a store that stopped accepting writes) go here instead of stderr,
+    /// which a full-screen UI would draw over.
+    pub notices: Option<mpsc::UnboundedSender<String>>,
 }
 
 /// Replays carry this header so the new row links to the delivery it re-sends.
@@ -60,6 +71,23 @@ impl Receiver {
         events: DeliverySender,
         forward: Option<ForwardTarget>,
     ) -> Arc<Self> {
+        Self::with_options(
+            config,
+            store,
+            events,
+            Options {
+                forward,
+                notices: None,
+            },
+        )
+    }
+
+    pub fn with_options(
+        config: Arc<Config>,
+        store: Store,
+        events: DeliverySender,
+        options: Options,
+    ) -> Arc<Self> {
         let redactor = Redactor::from_config(&config);
         Arc::new(Self {
             config,
@@ -67,7 +95,8 @@ impl Receiver {
             events,
             redactor,
             http: reqwest::Client::new(),
-            forward,
+            forward: options.forward,
+            notices: options.notices,
         })
     }
 }
@@ -400,8 +429,14 @@ async fn receive(
             }),
         },
         Err(e) => {
-            eprintln!("hookscope: could not store delivery {}: {e}", d.id);
-            tracing::error!("store insert failed: {e}");
+            let problem = format!("could not store delivery {}: {e}", d.id);
+            tracing::error!("{problem}");
+            match &state.notices {
+                Some(n) => {
+                    let _ = n.send(problem);
+                }
+                None => eprintln!("hookscope: {problem}"),
+            }
             status = StatusCode::SERVICE_UNAVAILABLE;
             d.response_status = status.as_u16();
             serde_json::json!({"id": d.id, "error": format!("could not store the delivery: {e}")})

@@ -70,7 +70,11 @@ async fn run_ui(args: DemoArgs, store: Store) -> anyhow::Result<()> {
     let reader = store.reader()?;
     let (tx, deliveries) = tokio::sync::mpsc::unbounded_channel();
     let (notice_tx, notices) = tokio::sync::mpsc::unbounded_channel();
-    let state = Receiver::new(config.clone(), store, tx);
+    let options = receiver::Options {
+        forward: None,
+        notices: Some(notice_tx.clone()),
+    };
+    let state = Receiver::with_options(config.clone(), store, tx, options);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(receiver::serve(listener, receiver::router(state), async {
         let _ = stop_rx.await;

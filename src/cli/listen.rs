@@ -95,7 +95,11 @@ impl UiSession {
         if let Some(n) = self.notice {
             let _ = notice_tx.send(n);
         }
-        let state = Receiver::with_forward(self.config.clone(), self.store, tx, self.forward);
+        let options = receiver::Options {
+            forward: self.forward,
+            notices: Some(notice_tx.clone()),
+        };
+        let state = Receiver::with_options(self.config.clone(), self.store, tx, options);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(receiver::serve(
             self.listener,

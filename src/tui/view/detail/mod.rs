@@ -218,23 +218,17 @@ impl Detail {
         }
     }
 
-    /// Keys for the footer, for the current tab and state.
+    /// Keys for the footer, for the current tab and state. Switching tabs and going back
+    /// are the caller's, which names them with its keymap.
     pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        let mut hints = match self.tab {
+        match self.tab {
             Tab::Summary => self.summary.key_hints(),
             Tab::Transcript => self.transcript.key_hints(),
             Tab::Changes => self.changes.key_hints(),
             Tab::Verification => self.verification.key_hints(),
             Tab::Headers => self.headers.key_hints(),
             Tab::Body => self.body.key_hints(),
-        };
-        if !self.is_editing() {
-            hints.push(("1-6/Tab", "tabs"));
-            if !hints.iter().any(|(k, _)| *k == "Esc") {
-                hints.push(("Esc", "back"));
-            }
         }
-        hints
     }
 }
 
