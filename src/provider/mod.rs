@@ -143,16 +143,19 @@ pub fn route(path: &str, query: Option<&str>) -> Route {
 
 /// One query parameter, percent-decoded.
 pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded_pairs(query?)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
+    query_pairs(query).find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    query.split('&').filter(|p| !p.is_empty()).map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(k), percent_decode(v))
-    })
+/// `a=1&b=x%20y` (a query or a form body) as decoded name/value pairs.
+pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (String, String)> + '_ {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
 }
 
 fn percent_decode(s: &str) -> String {

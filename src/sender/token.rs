@@ -75,7 +75,7 @@ impl TokenRequest {
     pub fn parse(form_body: &[u8], authorization: Option<&str>) -> TokenRequest {
         let mut r = TokenRequest::default();
         let text = String::from_utf8_lossy(form_body);
-        for (k, v) in form_pairs(&text) {
+        for (k, v) in crate::provider::query_pairs(Some(&text)) {
             match k.as_str() {
                 "grant_type" => r.grant_type = Some(v),
                 "client_id" => r.client_id = Some(v),
@@ -90,14 +90,6 @@ impl TokenRequest {
         }
         r
     }
-}
-
-fn form_pairs(text: &str) -> Vec<(String, String)> {
-    let query = Some(text);
-    ["grant_type", "client_id", "client_secret", "audience"]
-        .iter()
-        .filter_map(|k| crate::provider::query_param(query, k).map(|v| (k.to_string(), v)))
-        .collect()
 }
 
 fn basic_credentials(header: &str) -> Option<(String, String)> {

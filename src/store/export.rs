@@ -125,7 +125,7 @@ fn har_entry(d: &Delivery) -> Value {
         .iter()
         .map(|(name, value)| json!({"name": name, "value": value}))
         .collect();
-    let query_string: Vec<Value> = query_pairs(r.query.as_deref())
+    let query_string: Vec<Value> = crate::provider::query_pairs(r.query.as_deref())
         .map(|(name, value)| json!({"name": name, "value": value}))
         .collect();
     let mut request = json!({
@@ -185,38 +185,4 @@ fn har_entry(d: &Delivery) -> Value {
             "verification": d.verification,
         },
     })
-}
-
-/// `a=1&b=x%20y` as decoded name/value pairs.
-fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (String, String)> + '_ {
-    query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
