@@ -15,7 +15,13 @@ use hookscope::tui::{self, App, AppEvent, Context};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const PROVIDERS: [&str; 5] = ["talentsprout", "classet", "clearspeed", "brilliant", "jobmojito"];
+const PROVIDERS: [&str; 5] = [
+    "talentsprout",
+    "classet",
+    "clearspeed",
+    "brilliant",
+    "jobmojito",
+];
 const EVENTS: [&str; 5] = [
     "interview.completed",
     "candidate.interview.updated",
@@ -130,6 +136,7 @@ fn main() {
         config: Arc::new(Config::default()),
         listen: "127.0.0.1:8787".into(),
         store: Some(path.display().to_string()),
+        forward_to: None,
     };
     let t = Instant::now();
     let mut app = App::new(context, reader);
@@ -184,13 +191,28 @@ fn main() {
         timings.push((label, count, t.elapsed()));
     }
 
-    println!("hookscope scale benchmark: {n} deliveries ({})", path.display());
-    println!("open store + reader        {:>9.1} ms   (target < 2000 ms)", ms(open));
+    println!(
+        "hookscope scale benchmark: {n} deliveries ({})",
+        path.display()
+    );
+    println!(
+        "open store + reader        {:>9.1} ms   (target < 2000 ms)",
+        ms(open)
+    );
     println!("first frame (with tally)   {:>9.1} ms", ms(first_frame));
-    println!("frame at the bottom        {:>9.3} ms   (target < 2 ms)", ms(bottom));
-    println!("frame at the top           {:>9.3} ms   (target < 2 ms)", ms(top));
+    println!(
+        "frame at the bottom        {:>9.3} ms   (target < 2 ms)",
+        ms(bottom)
+    );
+    println!(
+        "frame at the top           {:>9.3} ms   (target < 2 ms)",
+        ms(top)
+    );
     println!("frame in the middle, cold  {:>9.3} ms", ms(middle_cold));
-    println!("frame in the middle        {:>9.3} ms   (target < 2 ms)", ms(middle));
+    println!(
+        "frame in the middle        {:>9.3} ms   (target < 2 ms)",
+        ms(middle)
+    );
     println!(
         "resident memory            {:>9.1} MiB  (target < 400 MiB; {:.1} MiB before opening)",
         rss_table, rss_before

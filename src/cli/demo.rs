@@ -97,6 +97,7 @@ async fn run_ui(args: DemoArgs, store: Store) -> anyhow::Result<()> {
             config,
             listen: local.to_string(),
             store: args.store.store.map(|p| p.display().to_string()),
+            forward_to: None,
         },
         reader,
     );

@@ -95,6 +95,7 @@ impl UiSession {
         if let Some(n) = self.notice {
             let _ = notice_tx.send(n);
         }
+        let forward_to = self.forward.as_ref().map(|f| f.base.clone());
         let options = receiver::Options {
             forward: self.forward,
             notices: Some(notice_tx.clone()),
@@ -113,6 +114,7 @@ impl UiSession {
                 config: self.config,
                 listen: local.to_string(),
                 store: self.store_path,
+                forward_to,
             },
             reader,
         );

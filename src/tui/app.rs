@@ -13,6 +13,7 @@ use super::copy::{Copy, CopyWhat};
 use super::filter::FilterState;
 use super::keymap::Keymap;
 use super::list::List;
+use super::resend::{BodyEditor, Resend, Resent, UrlPrompt};
 use super::units::{Clock, human_size};
 use super::view::detail::Detail;
 use super::view::{Areas, Theme};
@@ -37,6 +38,8 @@ pub enum AppEvent {
         notes: Vec<String>,
         result: Result<CopyMethod, String>,
     },
+    /// How a [`Command::Resend`] went.
+    Resent(Resent),
 }
 
 impl AppEvent {
@@ -53,10 +56,12 @@ impl AppEvent {
 }
 
 /// What the loop must do for the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Quit,
     Copy(Copy),
+    /// Send this request, off the UI's thread, and report with [`AppEvent::Resent`].
+    Resend(Resend),
 }
 
 /// The footer's last message.
@@ -90,6 +95,9 @@ pub struct Context {
     pub listen: String,
     /// The store file as shown; `None` for an in-memory store.
     pub store: Option<String>,
+    /// The user's app (`--forward-to`), where `r` and `e` send at once; without it they
+    /// ask for a URL.
+    pub forward_to: Option<String>,
 }
 
 /// How many rows the mouse wheel moves.
@@ -114,6 +122,12 @@ pub struct App {
     /// The help screen's scroll position, while it is open.
     help: Option<u16>,
     message: Option<Message>,
+    /// `e`'s body editor, while it is open.
+    editor: Option<BodyEditor>,
+    /// The URL prompt of a re-send, while it is open (over the editor, if that is open).
+    prompt: Option<UrlPrompt>,
+    /// The last URL typed into the prompt, offered again next time.
+    last_url: Option<String>,
 }
 
 impl App {
@@ -135,6 +149,9 @@ impl App {
             detail: None,
             help: None,
             message: None,
+            editor: None,
+            prompt: None,
+            last_url: None,
         }
     }
 
@@ -186,6 +203,12 @@ impl App {
     pub fn area(&self) -> Rect {
         self.area
     }
+    pub fn editor(&self) -> Option<&BodyEditor> {
+        self.editor.as_ref()
+    }
+    pub fn prompt(&self) -> Option<&UrlPrompt> {
+        self.prompt.as_ref()
+    }
 
     /// Applies one event. Cheap for deliveries, so a burst of thousands costs little
     /// before the next [`App::refresh`].
@@ -219,6 +242,7 @@ impl App {
                     Err(e) => Message::error(format!("Could not copy {}: {e}", what.noun())),
                 })
             }
+            AppEvent::Resent(r) => self.message = Some(r.message()),
         }
         Vec::new()
     }
@@ -230,6 +254,7 @@ impl App {
 }
 
 mod input;
+mod resend;
 mod sync;
 #[cfg(test)]
 mod tests;

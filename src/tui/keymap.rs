@@ -22,6 +22,10 @@ pub enum Action {
     CopyBody,
     CopyCurl,
     CopyHeaders,
+    /// Re-send the delivery to the forward target, or to a URL asked for.
+    Resend,
+    /// Edit the delivery's body, then re-sign and re-send it.
+    EditResend,
     Filter,
     Help,
     Quit,
@@ -65,7 +69,7 @@ impl Action {
         match self {
             Up | Down | PageUp | PageDown | Top | Bottom => Group::Navigation,
             Open | Back | NextTab | PrevTab | ShowTab(_) => Group::Detail,
-            CopyBody | CopyCurl | CopyHeaders => Group::Actions,
+            CopyBody | CopyCurl | CopyHeaders | Resend | EditResend => Group::Actions,
             Filter => Group::Filter,
             Help | Quit | ForceQuit => Group::General,
         }
@@ -91,6 +95,8 @@ impl Action {
             CopyBody => "Copy the body".into(),
             CopyCurl => "Copy a curl command that repeats the request".into(),
             CopyHeaders => "Copy the headers".into(),
+            Resend => "Re-send the delivery (to --forward-to, else to a URL you type)".into(),
+            EditResend => "Edit the body, then re-sign and re-send it".into(),
             Filter => "Filter the table".into(),
             Help => "This help".into(),
             Quit => "Quit (the history is already saved)".into(),
@@ -202,6 +208,8 @@ impl Default for Keymap {
             (c('y'), CopyBody),
             (c('Y'), CopyCurl),
             (c('c'), CopyHeaders),
+            (c('r'), Resend),
+            (c('e'), EditResend),
             (c('/'), Filter),
             (c('?'), Help),
             (p(K::F(1)), Help),
@@ -318,6 +326,23 @@ mod tests {
             k.action(&key(KeyCode::Char('c'), KeyModifiers::NONE)),
             Some(Action::CopyHeaders)
         );
+    }
+
+    #[test]
+    fn r_re_sends_and_e_edits_then_re_sends() {
+        let k = Keymap::default();
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            k.action(&key(KeyCode::Char('r'), none)),
+            Some(Action::Resend)
+        );
+        assert_eq!(
+            k.action(&key(KeyCode::Char('e'), none)),
+            Some(Action::EditResend)
+        );
+        let actions = k.entries(Group::Actions);
+        assert!(actions.iter().any(|(keys, _)| keys == "r"), "{actions:?}");
+        assert!(actions.iter().any(|(keys, _)| keys == "e"), "{actions:?}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The event loop: wait for something to happen, apply it and everything else already
 //! queued, then draw once. A burst of thousands of deliveries costs one frame, and the
-//! receiver never waits for the UI: it only ever sends on an unbounded channel.
+//! receiver never waits for the UI: it only ever sends on an unbounded channel. Re-sends
+//! run as tasks of their own and report back on another channel, so a slow app never
+//! freezes the screen.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -11,10 +13,11 @@ use std::task::Poll;
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::app::{App, AppEvent, Command};
 use super::clipboard::Clipboard;
+use super::resend::{self, Resend};
 use super::view;
 use crate::delivery::Delivery;
 
@@ -62,6 +65,9 @@ where
     draw(terminal, app)?;
     let mut deliveries_open = true;
     let mut notices_open = true;
+    let (results_tx, mut results) = unbounded_channel::<AppEvent>();
+    // Made on the first re-send: most sessions never need one.
+    let mut client: Option<reqwest::Client> = None;
     loop {
         // Deliveries and notices first: then a batch applies them before the keys that
         // came with them, in a fixed order.
@@ -81,6 +87,8 @@ where
                     None
                 }
             },
+            // Never closed: the loop holds a sender.
+            r = results.recv() => r,
             event = input.next() => match event {
                 Some(event) => AppEvent::from_terminal(event?),
                 // Nothing can drive the UI any more.
@@ -88,6 +96,9 @@ where
             },
         };
         let mut queue: VecDeque<AppEvent> = first.into_iter().collect();
+        while let Ok(event) = results.try_recv() {
+            queue.push_back(event);
+        }
         drain(&mut queue, &mut input, &mut feeds).await?;
         while let Some(event) = queue.pop_front() {
             for command in app.update(event) {
@@ -103,11 +114,24 @@ where
                             result,
                         });
                     }
+                    Command::Resend(r) => {
+                        let client = client.get_or_insert_with(reqwest::Client::new).clone();
+                        spawn_resend(client, r, results_tx.clone());
+                    }
                 }
             }
         }
         draw(terminal, app)?;
     }
+}
+
+/// Sends `r` on a task of its own; its outcome comes back to the loop as an event.
+fn spawn_resend(client: reqwest::Client, r: Resend, results: UnboundedSender<AppEvent>) {
+    tokio::spawn(async move {
+        let outcome = resend::execute(&client, r).await;
+        // The loop may have ended meanwhile; nobody is left to tell.
+        let _ = results.send(AppEvent::Resent(outcome));
+    });
 }
 
 /// Moves everything already waiting into `queue`, without waiting for more.

@@ -134,6 +134,7 @@ impl Screen {
             config: Arc::new(Config::default()),
             listen: "127.0.0.1:8787".into(),
             store: Some(store),
+            forward_to: None,
         };
         App::new(context, self.store.reader().unwrap())
             .with_theme(theme)

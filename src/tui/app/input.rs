@@ -1,5 +1,6 @@
-//! Keys and the mouse: what each does depends on what has focus (help, the filter
-//! field, the detail, or the table), and Ctrl-C is looked at before any of them.
+//! Keys and the mouse: what each does depends on what has focus (a re-send's URL prompt
+//! or body editor, help, the filter field, the detail, or the table), and Ctrl-C is looked
+//! at before any of them.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
@@ -20,6 +21,13 @@ impl App {
         // Before any text field sees it.
         if action == Some(Action::ForceQuit) {
             return vec![Command::Quit];
+        }
+        // The prompt opens over the editor, so it goes first.
+        if self.prompt.is_some() {
+            return self.prompt_key(key);
+        }
+        if self.editor.is_some() {
+            return self.editor_key(key);
         }
         if self.help.is_some() {
             return self.help_key(action);
@@ -86,6 +94,8 @@ impl App {
             Action::CopyBody => return self.copy(CopyWhat::Body),
             Action::CopyCurl => return self.copy(CopyWhat::Curl),
             Action::CopyHeaders => return self.copy(CopyWhat::Headers),
+            Action::Resend => return self.resend(),
+            Action::EditResend => self.edit(),
             Action::Filter if in_table => self.open_filter(),
             Action::Help => self.help = Some(0),
             Action::Quit | Action::ForceQuit => return vec![Command::Quit],
@@ -154,7 +164,10 @@ impl App {
         match m.kind {
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
                 let down = m.kind == MouseEventKind::ScrollDown;
-                if let Some(scroll) = self.help {
+                if let Some(editor) = self.editor.as_mut() {
+                    let step = WHEEL_STEP as i16;
+                    editor.scroll(if down { step } else { -step });
+                } else if let Some(scroll) = self.help {
                     let step = WHEEL_STEP as u16;
                     let scroll = if down {
                         scroll.saturating_add(step)
@@ -175,7 +188,10 @@ impl App {
                     self.list.up(WHEEL_STEP);
                 }
             }
-            MouseEventKind::Down(MouseButton::Left) if self.help.is_none() => {
+            // Nothing to click under the editor or while the prompt has focus.
+            MouseEventKind::Down(MouseButton::Left)
+                if self.help.is_none() && self.editor.is_none() && self.prompt.is_none() =>
+            {
                 self.click(Position::new(m.column, m.row));
             }
             _ => {}

@@ -2,6 +2,7 @@
 //! delivery a key acts on.
 
 use super::{App, Command, Message};
+use crate::delivery::Delivery;
 use crate::provider::ProviderId;
 use crate::store::{SeqRange, StoreError};
 use crate::tui::copy::{self, CopyWhat};
@@ -63,25 +64,28 @@ impl App {
         })))
     }
 
-    pub(super) fn copy(&mut self, what: CopyWhat) -> Vec<Command> {
-        let delivery = match self.detail.as_ref() {
-            Some(d) => d.delivery().clone(),
-            None => {
-                let Some((id, _, _)) = self.selected_row() else {
-                    return Vec::new();
-                };
-                match self.reader.get(&id) {
-                    Ok(Some(d)) => d,
-                    Ok(None) => {
-                        self.message = Some(Message::error(format!("{id} is no longer stored")));
-                        return Vec::new();
-                    }
-                    Err(e) => {
-                        self.message = Some(Message::error(format!("Cannot read {id}: {e}")));
-                        return Vec::new();
-                    }
-                }
+    /// The delivery a key acts on: the one open in the detail, else the selected row.
+    pub(super) fn acted_on(&mut self) -> Option<Delivery> {
+        if let Some(d) = self.detail.as_ref() {
+            return Some(d.delivery().clone());
+        }
+        let (id, _, _) = self.selected_row()?;
+        match self.reader.get(&id) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                self.message = Some(Message::error(format!("{id} is no longer stored")));
+                None
             }
+            Err(e) => {
+                self.message = Some(Message::error(format!("Cannot read {id}: {e}")));
+                None
+            }
+        }
+    }
+
+    pub(super) fn copy(&mut self, what: CopyWhat) -> Vec<Command> {
+        let Some(delivery) = self.acted_on() else {
+            return Vec::new();
         };
         let c = match what {
             CopyWhat::Body => copy::body(&delivery),

@@ -9,6 +9,7 @@ use ratatui::widgets::Widget;
 use super::super::app::App;
 use super::super::filter;
 use super::super::keymap::Action;
+use super::super::resend;
 use crate::sanitize;
 
 fn key(app: &App, action: Action) -> String {
@@ -26,6 +27,25 @@ fn hints(app: &App) -> Vec<(String, String)> {
             pair(k(Action::Quit), "quit"),
         ];
     }
+    if app.prompt().is_some() {
+        return vec![
+            pair("Enter".into(), "send"),
+            pair("Esc".into(), "cancel"),
+            pair(k(Action::ForceQuit), "quit"),
+        ];
+    }
+    if let Some(editor) = app.editor() {
+        let send = if resend::resigns(editor.delivery()) {
+            "re-sign & send"
+        } else {
+            "send"
+        };
+        return vec![
+            pair("Ctrl-S".into(), send),
+            pair("Esc".into(), "cancel"),
+            pair(k(Action::ForceQuit), "quit"),
+        ];
+    }
     if app.filter().is_editing() {
         return vec![
             pair("Enter".into(), "keep filter"),
@@ -33,24 +53,32 @@ fn hints(app: &App) -> Vec<(String, String)> {
             pair(k(Action::ForceQuit), "quit"),
         ];
     }
-    let copies = [
+    let actions = [
         pair(k(Action::CopyBody), "copy body"),
         pair(k(Action::CopyCurl), "copy curl"),
         pair(k(Action::CopyHeaders), "copy headers"),
+        pair(k(Action::Resend), "re-send"),
+        pair(k(Action::EditResend), "edit & send"),
     ];
     if let Some(detail) = app.detail() {
-        let own = detail
+        let own: Vec<(String, String)> = detail
             .key_hints()
             .into_iter()
-            .map(|(keys, what)| pair(keys.into(), what));
+            .map(|(keys, what)| pair(keys.into(), what))
+            .collect();
         if detail.is_editing() {
-            return own.chain([pair(k(Action::ForceQuit), "quit")]).collect();
+            let mut out = own;
+            out.push(pair(k(Action::ForceQuit), "quit"));
+            return out;
         }
         let tabs = format!("{}/1-{}", k(Action::NextTab), super::detail::Tab::ALL.len());
         let mut out = vec![pair(tabs, "tabs")];
+        // A key the tab uses itself (the Body tab's r) does that there.
+        let taken = |keys: &str| own.iter().any(|(k, _)| k == keys);
+        let actions: Vec<_> = actions.into_iter().filter(|(k, _)| !taken(k)).collect();
         out.extend(own);
         out.push(pair(k(Action::Back), "back"));
-        out.extend(copies);
+        out.extend(actions);
         out.push(pair(k(Action::Help), "help"));
         out.push(pair(k(Action::Quit), "quit"));
         return out;
@@ -71,7 +99,7 @@ fn hints(app: &App) -> Vec<(String, String)> {
         out.push(pair(k(Action::Back), "clear filter"));
     }
     if app.list().total() > 0 {
-        out.extend(copies);
+        out.extend(actions);
     }
     out.push(pair(k(Action::Help), "help"));
     out.push(pair(k(Action::Quit), "quit"));
@@ -103,6 +131,13 @@ fn message_line(app: &App) -> Option<Line<'static>> {
         } else {
             Line::from(text)
         });
+    }
+    if let Some(p) = app.prompt() {
+        let path = sanitize::line(&p.pending().delivery.request.path);
+        return Some(Line::styled(
+            format!("A URL without a path gets the delivery's own ({path})"),
+            theme.dim(),
+        ));
     }
     if app.filter().is_editing() {
         let f = app.filter().filter();

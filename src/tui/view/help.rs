@@ -17,11 +17,19 @@ fn extra(group: Group) -> Vec<(&'static str, &'static str)> {
             ("Click", "Select a delivery; click it again to open it"),
         ],
         Group::Detail => vec![("Click", "A tab's title shows that tab")],
+        Group::Actions => vec![
+            (
+                "Ctrl-S",
+                "In the body editor: send (re-signed for TalentSprout and Classet)",
+            ),
+            ("Enter", "In the URL prompt: send there"),
+            ("Esc", "In the body editor or the URL prompt: cancel"),
+        ],
         Group::Filter => vec![
             ("Enter", "Keep the filter and go back to the table"),
             ("Esc", "Clear the filter"),
         ],
-        Group::Actions | Group::General => Vec::new(),
+        Group::General => Vec::new(),
     }
 }
 
@@ -30,7 +38,10 @@ fn note(group: Group) -> Option<&'static str> {
     match group {
         Group::Actions => Some(
             "Copies go to the system clipboard, or as OSC 52 to your own terminal over SSH, \
-             in tmux (needs `set -g set-clipboard on`) or without a display.",
+             in tmux (needs `set -g set-clipboard on`) or without a display. Without \
+             --forward-to, r and e offer hookscope's own address, where the re-send arrives as \
+             a new row marked ↻. TalentSprout's t= is refreshed, as an old one fails the \
+             tolerance check. In the Body tab, r switches raw/pretty instead.",
         ),
         Group::Filter => Some(
             "Each word is a provider (classet), a status (verified, failed, unsigned, \

@@ -13,6 +13,7 @@ pub mod detail;
 mod footer;
 mod header;
 pub(crate) mod help;
+mod resend;
 mod table;
 
 /// Colours, or none at all when `NO_COLOR` is set: every colour then has a word or a
@@ -99,7 +100,7 @@ pub struct Areas {
     pub title: Rect,
     pub columns: Rect,
     pub body: Rect,
-    /// The filter field; empty unless it has focus.
+    /// The filter field or a re-send's URL prompt; empty unless one has focus.
     pub filter: Rect,
     pub footer: Rect,
 }
@@ -107,7 +108,7 @@ pub struct Areas {
 impl Areas {
     pub fn new(area: Rect, app: &App) -> Self {
         let footer_height = if area.height >= 10 { 2 } else { 1 };
-        let filter_height = u16::from(app.filter().is_editing());
+        let filter_height = u16::from(app.filter().is_editing() || app.prompt().is_some());
         let [header, main, filter, footer] = Layout::vertical([
             Constraint::Length(header::height(app, area)),
             Constraint::Fill(1),
@@ -143,7 +144,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(detail) => detail.render(areas.main, buf),
         None => table::render(app, &areas, buf),
     }
+    // Full screen but for the footer, which shows the editor's keys.
+    let above_footer = Rect {
+        height: areas.main.bottom().saturating_sub(area.y),
+        ..area
+    };
+    resend::render_editor(app, above_footer, buf);
     footer::render_filter(app, areas.filter, buf);
+    resend::render_prompt(app, areas.filter, buf);
     footer::render(app, areas.footer, buf);
     if let Some(scroll) = app.help_scroll() {
         help::render(app, scroll, area, buf);

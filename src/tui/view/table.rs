@@ -130,7 +130,12 @@ fn cell(app: &App, column: Column, row: &Row, time: &str) -> Cell<'static> {
             } else {
                 Style::new()
             };
-            Cell::from(Span::styled(or_dash(row.event.as_deref()), style))
+            let event = Span::styled(or_dash(row.event.as_deref()), style);
+            // A re-send of another row: marked inside the shared column, so no width moves.
+            match row.replay_of {
+                Some(_) => Cell::from(Line::from(vec![Span::styled("↻ ", theme.key()), event])),
+                None => Cell::from(event),
+            }
         }
         Column::Subject => Cell::from(or_dash(row.subject.as_deref())),
         Column::Verification => {

@@ -13,6 +13,7 @@ use crate::tui::view::detail::Tab;
 mod actions;
 mod filtering;
 mod navigation;
+mod resend;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -32,6 +33,13 @@ impl Fixture {
     }
 
     fn add(&mut self, provider: ProviderId, status: Status, subject: &str) -> Arc<Delivery> {
+        let d = self.build(provider, status, subject);
+        self.store.insert_blocking(&d).unwrap();
+        Arc::new(d)
+    }
+
+    /// The next delivery, not stored yet.
+    fn build(&mut self, provider: ProviderId, status: Status, subject: &str) -> Delivery {
         self.next += 1;
         let n = self.next;
         let body = format!("{{\"n\":{n},\"candidate\":\"{subject}\",\"note\":\"it's\"}}");
@@ -39,7 +47,7 @@ impl Fixture {
         if status == Status::Failed {
             verification.hint = Some(Hint::WrongSecret);
         }
-        let d = Delivery {
+        Delivery {
             id: format!("0193a5b0-0000-7000-8000-{n:012}"),
             received_at: Utc.timestamp_opt(1_763_650_000 + n, 0).unwrap(),
             request: Request {
@@ -68,9 +76,7 @@ impl Fixture {
             response_status: 200,
             replay_of: None,
             forward: None,
-        };
-        self.store.insert_blocking(&d).unwrap();
-        Arc::new(d)
+        }
     }
 
     fn many(&mut self, n: usize) {
@@ -80,10 +86,16 @@ impl Fixture {
     }
 
     fn app(&self) -> App {
+        self.app_with(Config::default(), None)
+    }
+
+    /// An app with `config`, sending re-sends to `forward_to` when given.
+    fn app_with(&self, config: Config, forward_to: Option<&str>) -> App {
         let context = Context {
-            config: Arc::new(Config::default()),
+            config: Arc::new(config),
             listen: "127.0.0.1:8787".into(),
             store: None,
+            forward_to: forward_to.map(str::to_string),
         };
         let mut app =
             App::new(context, self.store.reader().unwrap()).with_theme(Theme::monochrome());

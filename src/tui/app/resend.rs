@@ -1,0 +1,113 @@
+//! `r` and `e`: the delivery a key acts on, re-sent as stored or with its body edited, to
+//! the forward target or to a URL the prompt asks for. Sending itself is a command.
+
+use crossterm::event::KeyEvent;
+
+use super::{App, Command, Message};
+use crate::tui::resend::{
+    BodyEditor, EditorKey, Pending, PromptKey, Resend, UrlPrompt, check_url, short_id,
+};
+
+impl App {
+    /// `r`: re-sends the delivery as stored.
+    pub(super) fn resend(&mut self) -> Vec<Command> {
+        match self.acted_on() {
+            Some(d) => self.dispatch(Pending::stored(d)),
+            None => Vec::new(),
+        }
+    }
+
+    /// `e`: opens the body in the editor, or says why it cannot be edited.
+    pub(super) fn edit(&mut self) {
+        let Some(d) = self.acted_on() else {
+            return;
+        };
+        match BodyEditor::open(&d, self.theme.dim()) {
+            Ok(editor) => {
+                self.editor = Some(editor);
+                self.message = None;
+            }
+            Err(e) => {
+                self.message = Some(Message::error(format!(
+                    "Cannot edit {}: {e}",
+                    short_id(&d.id)
+                )))
+            }
+        }
+    }
+
+    /// Sends to the forward target at once; without one, asks where to.
+    fn dispatch(&mut self, pending: Pending) -> Vec<Command> {
+        if let Some(to) = self.context.forward_to.clone() {
+            return self.send(&pending, &to);
+        }
+        // Hookscope's own receiver by default: the re-send then shows up as a new row.
+        let url = self
+            .last_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.context.listen));
+        self.prompt = Some(UrlPrompt::open(&url, pending));
+        Vec::new()
+    }
+
+    fn send(&mut self, pending: &Pending, to: &str) -> Vec<Command> {
+        self.prompt = None;
+        let now = chrono::Utc::now().timestamp();
+        match Resend::prepare(pending, to, &self.context.config, now) {
+            Ok(resend) => {
+                self.editor = None;
+                self.message = Some(resend.message());
+                vec![Command::Resend(resend)]
+            }
+            Err(e) => {
+                // The editor stays open: its edits are not lost to a missing secret.
+                self.message = Some(Message::error(format!(
+                    "Cannot re-send {}: {e}",
+                    short_id(&pending.delivery.id)
+                )));
+                Vec::new()
+            }
+        }
+    }
+
+    /// A key for the URL prompt, which has focus while it is open.
+    pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return Vec::new();
+        };
+        match prompt.key(key) {
+            PromptKey::Consumed => Vec::new(),
+            PromptKey::Cancel => {
+                self.prompt = None;
+                Vec::new()
+            }
+            PromptKey::Submit(url) => {
+                if let Err(e) = check_url(&url) {
+                    self.message = Some(Message::error(format!("Cannot send there: {e}")));
+                    return Vec::new();
+                }
+                let pending = prompt.pending().clone();
+                self.last_url = Some(url.clone());
+                self.send(&pending, &url)
+            }
+        }
+    }
+
+    /// A key for the body editor, which has focus while it is open.
+    pub(super) fn editor_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(editor) = self.editor.as_mut() else {
+            return Vec::new();
+        };
+        match editor.key(key) {
+            EditorKey::Consumed => Vec::new(),
+            EditorKey::Cancel => {
+                self.editor = None;
+                Vec::new()
+            }
+            EditorKey::Send => {
+                let pending = editor.pending();
+                self.dispatch(pending)
+            }
+        }
+    }
+}

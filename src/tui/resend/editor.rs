@@ -1,0 +1,127 @@
+//! `e`: a delivery's body in a multi-line text field, JSON pretty-printed for editing and
+//! compacted again for sending.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::TextArea;
+
+use super::Pending;
+use crate::delivery::Delivery;
+
+/// The body being edited, and the delivery it belongs to.
+pub struct BodyEditor {
+    delivery: Delivery,
+    input: TextArea<'static>,
+    /// The text as opened: sent unchanged, it is the stored body byte for byte.
+    opened: String,
+    pretty: bool,
+}
+
+/// What a key did in the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditorKey {
+    /// Ctrl-S: send what is in the field.
+    Send,
+    /// Esc: close without sending.
+    Cancel,
+    Consumed,
+}
+
+impl BodyEditor {
+    /// The editor over `d`'s body, or why it cannot be edited as text. `gutter` styles the
+    /// line numbers.
+    pub fn open(d: &Delivery, gutter: Style) -> Result<Self, String> {
+        let r = &d.request;
+        if r.body_truncated {
+            return Err(format!(
+                "only the first {} of {} body bytes were kept; it cannot be edited",
+                r.body.len(),
+                r.body_bytes
+            ));
+        }
+        let Ok(text) = std::str::from_utf8(&r.body) else {
+            return Err(
+                "the body is not UTF-8 text; it cannot be edited (r re-sends it as is)".into(),
+            );
+        };
+        let pretty = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok());
+        let opened = pretty.clone().unwrap_or_else(|| text.to_string());
+        // Split on '\n' only, so that '\r' and a final newline survive the round trip.
+        let mut input = TextArea::new(opened.split('\n').map(str::to_string).collect());
+        input.set_max_histories(200);
+        input.set_tab_length(2);
+        input.set_cursor_line_style(Style::default());
+        input.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
+        input.set_line_number_style(gutter);
+        Ok(Self {
+            delivery: d.clone(),
+            input,
+            opened,
+            pretty: pretty.is_some(),
+        })
+    }
+
+    pub fn delivery(&self) -> &Delivery {
+        &self.delivery
+    }
+
+    pub fn input(&self) -> &TextArea<'static> {
+        &self.input
+    }
+
+    /// Whether the body was JSON, shown pretty-printed.
+    pub fn is_pretty(&self) -> bool {
+        self.pretty
+    }
+
+    pub fn text(&self) -> String {
+        self.input.lines().join("\n")
+    }
+
+    pub fn key(&mut self, key: KeyEvent) -> EditorKey {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('s' | 'S') if ctrl => EditorKey::Send,
+            KeyCode::Esc => EditorKey::Cancel,
+            _ => {
+                self.input.input(key);
+                EditorKey::Consumed
+            }
+        }
+    }
+
+    /// Moves the view (and the cursor with it) by `rows`.
+    pub fn scroll(&mut self, rows: i16) {
+        self.input.scroll((rows, 0));
+    }
+
+    /// What Ctrl-S sends: the stored bytes when nothing changed, edited JSON compacted
+    /// again (the signature then covers exactly what is sent), anything else as typed.
+    pub fn pending(&self) -> Pending {
+        let text = self.text();
+        let mut pending = Pending::stored(self.delivery.clone());
+        if text == self.opened {
+            pending
+                .notes
+                .push("the body was not changed, so it went as stored".into());
+            return pending;
+        }
+        let body = if self.pretty {
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(v) => serde_json::to_vec(&v).unwrap_or_else(|_| text.clone().into_bytes()),
+                Err(e) => {
+                    pending
+                        .notes
+                        .push(format!("the edited body is not JSON ({e}); sent as typed"));
+                    text.into_bytes()
+                }
+            }
+        } else {
+            text.into_bytes()
+        };
+        pending.edited = Some(body);
+        pending
+    }
+}
