@@ -355,7 +355,7 @@ fn body_pretty_folded_and_raw() {
     (0..5).for_each(|_| press(&mut d, KeyCode::Char('j')));
     press(&mut d, KeyCode::Enter);
     snap("detail_body_folded", &d, 100, 30);
-    press(&mut d, KeyCode::Char('r'));
+    press(&mut d, KeyCode::Char('p'));
     snap("detail_body_raw", &d, 100, 12);
 }
 

@@ -73,7 +73,7 @@ fn hints(app: &App) -> Vec<(String, String)> {
         }
         let tabs = format!("{}/1-{}", k(Action::NextTab), super::detail::Tab::ALL.len());
         let mut out = vec![pair(tabs, "tabs")];
-        // A key the tab uses itself (the Body tab's r) does that there.
+        // A key the tab uses itself does that there.
         let taken = |keys: &str| own.iter().any(|(k, _)| k == keys);
         let actions: Vec<_> = actions.into_iter().filter(|(k, _)| !taken(k)).collect();
         out.extend(own);

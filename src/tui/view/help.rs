@@ -41,7 +41,7 @@ fn note(group: Group) -> Option<&'static str> {
              in tmux (needs `set -g set-clipboard on`) or without a display. Without \
              --forward-to, r and e offer hookscope's own address, where the re-send arrives as \
              a new row marked ↻. TalentSprout's t= is refreshed, as an old one fails the \
-             tolerance check. In the Body tab, r switches raw/pretty instead.",
+             tolerance check.",
         ),
         Group::Filter => Some(
             "Each word is a provider (classet), a status (verified, failed, unsigned, \

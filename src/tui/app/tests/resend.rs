@@ -320,7 +320,7 @@ fn talentsprout_without_its_secret_is_not_re_sent_stale() {
 }
 
 #[test]
-fn in_the_detail_r_re_sends_except_in_the_body_tab() {
+fn in_the_detail_r_re_sends_on_every_tab() {
     let mut f = Fixture::new();
     f.classet(BODY);
     let mut app = f.app_with(config(), Some("http://127.0.0.1:3000"));
@@ -328,9 +328,10 @@ fn in_the_detail_r_re_sends_except_in_the_body_tab() {
     one_resend(apply(&mut app, [ch('r')]));
     apply(&mut app, [ch('6')]);
     assert_eq!(app.detail().unwrap().tab(), Tab::Body);
+    one_resend(apply(&mut app, [ch('r')]));
     assert!(
-        apply(&mut app, [ch('r')]).is_empty(),
-        "r is raw/pretty there"
+        apply(&mut app, [ch('p')]).is_empty(),
+        "p switches pretty/raw there"
     );
     apply(&mut app, [ch('e')]);
     assert!(app.editor().is_some());

@@ -81,7 +81,7 @@ impl BodyView {
             return DetailOutcome::Ignored;
         }
         match key.code {
-            KeyCode::Char('r') => return self.toggle_raw(),
+            KeyCode::Char('p') => return self.toggle_raw(),
             KeyCode::Char('x') => return self.toggle_hex(),
             KeyCode::Left | KeyCode::Char('h') => self.pan = self.pan.saturating_sub(PAN),
             KeyCode::Right | KeyCode::Char('l') => self.pan = self.pan.saturating_add(PAN),
@@ -165,7 +165,7 @@ impl BodyView {
             hints.push(("z/Z", "fold/unfold all"));
         }
         if self.json.is_some() || self.mode == Mode::Hex && self.text.is_some() {
-            hints.push(("r", "raw/pretty"));
+            hints.push(("p", "pretty/raw"));
         }
         hints.push(("x", "hex"));
         if self.mode != Mode::Text {
@@ -287,7 +287,7 @@ mod tests {
         assert_eq!(view(b"a=1&b=2").mode(), Mode::Text);
         assert_eq!(view(b"\xff\xfe\x00").mode(), Mode::Hex);
         let mut v = view(b"{\"a\":1}");
-        press(&mut v, KeyCode::Char('r'));
+        press(&mut v, KeyCode::Char('p'));
         assert_eq!(v.mode(), Mode::Text);
         press(&mut v, KeyCode::Char('x'));
         assert_eq!(v.mode(), Mode::Hex);
@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(v.mode(), Mode::Pretty);
         let mut bin = view(b"\xff");
         assert!(matches!(
-            bin.handle_key(KeyEvent::from(KeyCode::Char('r'))),
+            bin.handle_key(KeyEvent::from(KeyCode::Char('p'))),
             DetailOutcome::Message(_)
         ));
     }

@@ -79,7 +79,7 @@ fn searching_the_transcript_is_editing() {
 fn key_hints_follow_the_tab() {
     let mut d = ts_detail();
     d.set_tab(Tab::Body);
-    assert!(d.key_hints().contains(&("r", "raw/pretty")));
+    assert!(d.key_hints().contains(&("p", "pretty/raw")));
     d.set_tab(Tab::Headers);
     assert!(d.key_hints().contains(&("v", "reveal")));
     d.set_tab(Tab::Verification);
