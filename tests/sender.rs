@@ -96,6 +96,7 @@ fn talentsprout_send_is_signed_over_timestamp_dot_body_with_the_whole_secret() {
     let (code, out) = send(&cfg, &["talentsprout", "--to", &format!("{base}/hook")]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("attempt 1: 200"), "{out}");
+    assert!(out.contains("only to https://"), "{out}");
     let hits = seen.hits.lock().unwrap();
     assert_eq!(hits.len(), 1);
     let (_, _, headers, body) = &hits[0];

@@ -30,6 +30,11 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
         None => samples::body(provider, args.event.as_deref()).map_err(anyhow::Error::msg)?,
     };
     let policy = Policy::for_provider(provider, Duration::from_millis(args.retry_base_ms));
+    if provider == ProviderId::Talentsprout && args.to.starts_with("http://") {
+        println!(
+            "note: TalentSprout itself delivers only to https:// URLs; plain http is fine for a rehearsal"
+        );
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     let acked = runtime.block_on(async {
         let client = reqwest::Client::new();
