@@ -1,6 +1,7 @@
 //! The HTTP receiver: every request is read (within limits and timeouts), analysed,
 //! committed to the store, answered, and only then announced to the UI or headless output.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -242,30 +243,31 @@ async fn read_body(body: Body, limit: u64, declared: Option<u64>) -> BodyRead {
             let frame = frame.map_err(|e| e.to_string())?;
             if let Ok(data) = frame.into_data() {
                 seen += data.len() as u64;
-                if seen > limit {
-                    let keep = OVERSIZE_PREFIX_BYTES
-                        .saturating_sub(buf.len())
-                        .min(data.len());
-                    if buf.len() < OVERSIZE_PREFIX_BYTES {
-                        buf.extend_from_slice(&data[..keep]);
-                    }
-                    return Ok::<bool, String>(false);
+                if seen <= limit {
+                    buf.extend_from_slice(&data);
+                } else {
+                    // Without a declared length the full size is known only at the end, so
+                    // the rest is still read and counted; only a prefix is kept.
+                    buf.truncate(OVERSIZE_PREFIX_BYTES);
+                    let keep = (OVERSIZE_PREFIX_BYTES - buf.len()).min(data.len());
+                    buf.extend_from_slice(&data[..keep]);
                 }
-                buf.extend_from_slice(&data);
             }
         }
-        Ok(true)
+        Ok::<(), String>(())
     };
-    match tokio::time::timeout(BODY_READ_TIMEOUT, read).await {
-        Ok(Ok(true)) => BodyRead::Complete(buf.freeze()),
-        Ok(Ok(false)) => {
-            let mut prefix = buf;
-            prefix.truncate(OVERSIZE_PREFIX_BYTES);
-            BodyRead::TooLarge {
-                prefix: prefix.freeze(),
-                size: declared.unwrap_or(seen),
-            }
-        }
+    let outcome = tokio::time::timeout(BODY_READ_TIMEOUT, read).await;
+    if seen > limit {
+        // Over the limit is the answer even if the rest never arrived: `seen` is then the
+        // least the body would have been.
+        buf.truncate(OVERSIZE_PREFIX_BYTES);
+        return BodyRead::TooLarge {
+            prefix: buf.freeze(),
+            size: declared.unwrap_or(seen).max(seen),
+        };
+    }
+    match outcome {
+        Ok(Ok(())) => BodyRead::Complete(buf.freeze()),
         Ok(Err(e)) => BodyRead::Incomplete {
             prefix: buf.freeze(),
             reason: format!("the connection failed while reading the body: {e}"),
@@ -435,7 +437,11 @@ async fn receive(
                 Some(n) => {
                     let _ = n.send(problem);
                 }
-                None => eprintln!("hookscope: {problem}"),
+                // Not eprintln!: it panics when stderr is a closed pipe, and then the
+                // sender would get no answer at all.
+                None => {
+                    let _ = writeln!(std::io::stderr(), "hookscope: {problem}");
+                }
             }
             status = StatusCode::SERVICE_UNAVAILABLE;
             d.response_status = status.as_u16();
@@ -498,4 +504,47 @@ fn spawn_brilliant_fetch(state: &Arc<Receiver>, delivery_id: String, response_id
             tracing::warn!("could not store fetched Brilliant response: {e}");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunked(total: usize, chunk: usize) -> Body {
+        let chunks: Vec<Result<Bytes, std::io::Error>> = (0..total)
+            .step_by(chunk)
+            .map(|start| Ok(Bytes::from(vec![b'x'; chunk.min(total - start)])))
+            .collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_body_over_the_limit_is_counted_to_its_end() {
+        match read_body(chunked(300_000, 1000), 1024, None).await {
+            BodyRead::TooLarge { prefix, size } => {
+                assert_eq!(size, 300_000);
+                assert!(prefix.len() <= OVERSIZE_PREFIX_BYTES && prefix.len() > 1024);
+            }
+            _ => panic!("not too large"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_body_at_the_limit_is_complete() {
+        match read_body(chunked(1024, 100), 1024, None).await {
+            BodyRead::Complete(b) => assert_eq!(b.len(), 1024),
+            _ => panic!("not complete"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_declared_body_over_the_limit_keeps_the_declared_size() {
+        match read_body(chunked(5000, 1000), 1024, Some(5000)).await {
+            BodyRead::TooLarge { prefix, size } => {
+                assert_eq!(size, 5000);
+                assert!(prefix.len() <= 5000);
+            }
+            _ => panic!("not too large"),
+        }
+    }
 }

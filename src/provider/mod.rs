@@ -122,10 +122,11 @@ pub struct Route {
 pub fn route(path: &str, query: Option<&str>) -> Route {
     let mut segments = path.trim_start_matches('/').split('/');
     let first = segments.next().unwrap_or_default();
+    // A key with characters such as `+`, `/` or `=` arrives percent-encoded in a path.
     let second = segments
         .next()
         .filter(|s| !s.is_empty())
-        .map(str::to_string);
+        .map(|s| percent_decode(s, false));
     let provider = ProviderId::parse(first).filter(|p| *p != ProviderId::Unknown);
     let mut r = Route {
         provider,
@@ -154,18 +155,20 @@ pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (String, String)
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
+            (percent_decode(k, true), percent_decode(v, true))
         })
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`, as in a query); a
+/// malformed escape is kept as written.
+pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 (Some(h), Some(l)) => {
                     out.push((h * 16 + l) as u8);
@@ -384,7 +387,21 @@ mod tests {
 
     #[test]
     fn percent_decode_tolerates_bad_escapes() {
-        assert_eq!(percent_decode("a%zz%4"), "a%zz%4");
-        assert_eq!(percent_decode("%41+b"), "A b");
+        assert_eq!(percent_decode("a%zz%4", true), "a%zz%4");
+        assert_eq!(percent_decode("%41+b", true), "A b");
+        assert_eq!(percent_decode("%41+b", false), "A+b");
+    }
+
+    #[test]
+    fn a_percent_encoded_key_in_the_path_is_read_decoded() {
+        let b = route("/brilliant/br%2Burl%3Dkey%2F1", None);
+        assert_eq!(b.url_key.as_deref(), Some("br+url=key/1"));
+        // In a path `+` is itself, not a space.
+        assert_eq!(
+            route("/brilliant/a+b", None).url_key.as_deref(),
+            Some("a+b")
+        );
+        let j = route("/jobmojito/interview%5Fresult", None);
+        assert_eq!(j.event.as_deref(), Some("interview_result"));
     }
 }

@@ -42,8 +42,8 @@ pub fn prepare(
         ));
     }
     let redactor = Redactor::from_config(config);
-    let path = redactor.restore_text(&d.request.path);
-    let query = d.request.query.as_deref().map(|q| redactor.restore_text(q));
+    let path = redactor.restore_url(&d.request.path);
+    let query = d.request.query.as_deref().map(|q| redactor.restore_url(q));
     if path.contains("[redacted:") || query.as_deref().is_some_and(|q| q.contains("[redacted:")) {
         return Err("the URL held a secret that is no longer configured".into());
     }

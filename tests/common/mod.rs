@@ -50,6 +50,14 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// What [`Server::start_opts`] may change.
+#[derive(Default)]
+pub struct Options {
+    /// The store file (default: `deliveries.db` in the server's temporary dir).
+    pub store: Option<PathBuf>,
+    pub env: Vec<(String, String)>,
+}
+
 pub struct Server {
     pub child: Child,
     pub port: u16,
@@ -71,9 +79,16 @@ impl Server {
 
     /// As [`Server::start`], with more `listen` arguments.
     pub fn start_with(config: &str, extra: &[&str]) -> Server {
+        Self::start_opts(config, Options::default(), extra)
+    }
+
+    /// As [`Server::start_with`], with a store path and environment of the caller's choosing.
+    pub fn start_opts(config: &str, opts: Options, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let cfg = dir.path().join("hookscope.toml");
-        let db = dir.path().join("deliveries.db");
+        let db = opts
+            .store
+            .unwrap_or_else(|| dir.path().join("deliveries.db"));
         let text = if config.contains("[server]") {
             config.replacen("[server]", "[server]\naddr = \"127.0.0.1:0\"", 1)
         } else {
@@ -89,6 +104,7 @@ impl Server {
             .current_dir(dir.path())
             .env("HOME", dir.path())
             .env("XDG_DATA_HOME", dir.path().join("data"))
+            .envs(opts.env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
