@@ -1,5 +1,10 @@
 use std::process::ExitCode;
 
+// Many small allocations per delivery across threads: glibc's allocator serialises them
+// on its arena locks under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {
