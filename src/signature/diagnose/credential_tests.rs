@@ -110,7 +110,7 @@ fn key_as_bearer_token_is_a_header_name() {
 fn wrong_header_value_but_right_key_elsewhere_is_a_header_name() {
     let v = run(
         &clearspeed(Some(KEY)),
-        &[("x-api-key", "placeholder"), ("x-clearspeed-key", KEY)],
+        &[("x-api-key", "some-other-value"), ("x-clearspeed-key", KEY)],
     );
     assert_eq!(v.hint, Some(Hint::HeaderName), "{}", v.detail);
 }
