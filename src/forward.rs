@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::delivery::{Forward, Request};
 use crate::provider::ProviderId;
 use crate::sender::Policy;
-use crate::sender::deliver::is_hop_by_hop;
+use crate::sender::deliver::{error_chain, is_hop_by_hop};
 
 /// How long we wait for the app; longer than any vendor's timeout so that "too slow for
 /// the vendor" can still be measured and reported.
@@ -69,7 +69,7 @@ pub async fn forward(
             Some(format!("no answer within {} s", FORWARD_TIMEOUT.as_secs())),
             String::new(),
         ),
-        Err(e) => (None, Some(describe(&e)), String::new()),
+        Err(e) => (None, Some(error_chain(&e)), String::new()),
     };
     let latency = started.elapsed();
     Forward {
@@ -82,32 +82,10 @@ pub async fn forward(
     }
 }
 
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-fn vendor_name(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::Clearspeed => "Clearspeed",
-        ProviderId::Talentsprout => "TalentSprout",
-        ProviderId::Brilliant => "Brilliant",
-        ProviderId::Classet => "Classet",
-        ProviderId::Jobmojito => "JobMojito",
-        ProviderId::Unknown => "the sender",
-    }
-}
-
 /// Where the app's answer would count as a failed delivery for the vendor.
 pub fn warnings(provider: ProviderId, status: Option<u16>, latency: Duration) -> Vec<String> {
     let policy = Policy::for_provider(provider, Duration::from_secs(1));
-    let vendor = vendor_name(provider);
+    let vendor = provider.display_name().unwrap_or("the sender");
     let mut out = Vec::new();
     match status {
         Some(s) if !policy.acknowledges(s) => {

@@ -58,6 +58,18 @@ impl ProviderId {
             .find(|p| p.as_str().eq_ignore_ascii_case(s))
     }
 
+    /// The vendor's own spelling of its name; `None` for an unrecognised sender.
+    pub fn display_name(self) -> Option<&'static str> {
+        Some(match self {
+            ProviderId::Clearspeed => "Clearspeed",
+            ProviderId::Talentsprout => "TalentSprout",
+            ProviderId::Brilliant => "Brilliant",
+            ProviderId::Classet => "Classet",
+            ProviderId::Jobmojito => "JobMojito",
+            ProviderId::Unknown => return None,
+        })
+    }
+
     /// The route to paste into the vendor's settings.
     pub fn route(self) -> &'static str {
         match self {

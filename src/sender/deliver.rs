@@ -146,7 +146,9 @@ pub fn is_hop_by_hop(name: &str) -> bool {
     )
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
+/// An error and its sources, one after the other: reqwest's own message alone rarely
+/// says what went wrong (refused, reset, DNS).
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

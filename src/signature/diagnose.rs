@@ -5,6 +5,7 @@ use super::encoding;
 use super::stripe::parse_stripe_header;
 use super::{Evidence, Hint, HmacCheck, Input, Status, Verification, ct_eq, hmac_sha256};
 use super::{KeyRef, human_duration};
+use crate::provider::ProviderId;
 
 mod credential;
 #[cfg(test)]
@@ -30,12 +31,10 @@ pub(super) fn vendor_name(key: &KeyRef, scheme: &str) -> String {
         .nth(1)
         .or_else(|| scheme.split('-').next())
         .unwrap_or_default();
+    if let Some(name) = ProviderId::parse(id).and_then(ProviderId::display_name) {
+        return name.into();
+    }
     match id {
-        "talentsprout" => "TalentSprout".into(),
-        "classet" => "Classet".into(),
-        "clearspeed" => "Clearspeed".into(),
-        "brilliant" => "Brilliant".into(),
-        "jobmojito" => "JobMojito".into(),
         "" => "the sender".into(),
         other => {
             let mut chars = other.chars();

@@ -134,14 +134,7 @@ impl SummaryView {
 
 /// The vendor's own spelling of its name.
 pub fn vendor_name(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::Clearspeed => "Clearspeed",
-        ProviderId::Talentsprout => "TalentSprout",
-        ProviderId::Brilliant => "Brilliant",
-        ProviderId::Classet => "Classet",
-        ProviderId::Jobmojito => "JobMojito",
-        ProviderId::Unknown => "unknown",
-    }
+    p.display_name().unwrap_or("unknown")
 }
 
 /// What is known about a body no vendor view applies to.
