@@ -1,97 +1,21 @@
-//! Scale benchmark: a store of a million deliveries (generated once, kept in
+//! Scale benchmark: a store of a million ~2 KiB deliveries (generated once, kept in
 //! target/bench-data), then the figures the targets are about: time to open it, resident
-//! memory while the table shows it, a frame at several scroll positions, and filtering.
+//! memory while the table shows it, a frame at several scroll positions, filtering, and
+//! frames while a filter is being searched for.
 //!
 //! cargo bench --bench scale            (HOOKSCOPE_BENCH_ROWS=200000 for a quicker run)
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use hookscope::config::Config;
-use hookscope::store::{Filter, SeqRange, Store};
+use hookscope::store::Store;
 use hookscope::tui::{self, App, AppEvent, Context};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-const PROVIDERS: [&str; 5] = [
-    "talentsprout",
-    "classet",
-    "clearspeed",
-    "brilliant",
-    "jobmojito",
-];
-const EVENTS: [&str; 5] = [
-    "interview.completed",
-    "candidate.interview.updated",
-    "Result Update",
-    "response.completed",
-    "interview_result",
-];
-const STATUSES: [&str; 4] = ["verified", "failed", "unsigned", "unchecked"];
-
-fn rows_wanted() -> u64 {
-    std::env::var("HOOKSCOPE_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000)
-}
-
-/// Creates the store through hookscope (schema, WAL), then bulk-fills it with plain SQL:
-/// the generator is not what is measured.
-fn generate(path: &Path, n: u64) {
-    drop(Store::open(path).expect("create the store"));
-    let mut conn = rusqlite::Connection::open(path).expect("open for filling");
-    let tx = conn.transaction().expect("transaction");
-    {
-        let mut stmt = tx
-            .prepare(
-                "INSERT INTO deliveries (id, received_at, method, path, query, headers, body, \
-                 body_bytes, body_truncated, peer, provider, detected_by, event, event_inferred, \
-                 subject, verification_status, verification_scheme, verification_hint, \
-                 verification_detail, response_status) VALUES (?1, ?2, 'POST', ?3, NULL, \
-                 '[[\"content-type\",\"application/json\"]]', ?4, ?5, 0, '127.0.0.1:50000', ?6, \
-                 'path', ?7, 0, ?8, ?9, 'bench', NULL, 'generated', 200)",
-            )
-            .expect("prepare");
-        let base = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
-        for i in 0..n {
-            let p = (i % 5) as usize;
-            let subject = format!("cand_{:08}", i % 250_000);
-            let body = format!(
-                "{{\"event\":\"{}\",\"data\":{{\"candidate_id\":\"{subject}\",\"summary\":\"Delivery number {i} \
-                 with some text to search through: experienced forklift operator, weekend availability.\"}}}}",
-                EVENTS[p]
-            );
-            let at = (base + chrono::Duration::seconds(i as i64)).to_rfc3339();
-            stmt.execute(rusqlite::params![
-                format!("bench-{i:012}"),
-                at,
-                format!("/{}", PROVIDERS[p]),
-                body.as_bytes(),
-                body.len() as i64,
-                PROVIDERS[p],
-                EVENTS[p],
-                subject,
-                STATUSES[(i % 7 % 4) as usize],
-            ])
-            .expect("insert");
-        }
-    }
-    tx.commit().expect("commit");
-}
-
-fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kib| kib / 1024.0)
-}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -115,17 +39,9 @@ fn frame_time(app: &mut App, terminal: &mut Terminal<TestBackend>, runs: usize) 
 }
 
 fn main() {
-    let n = rows_wanted();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&dir).expect("bench-data dir");
-    let path = dir.join(format!("scale-{n}.db"));
-    if !path.exists() {
-        let t = Instant::now();
-        eprintln!("generating {n} deliveries in {} …", path.display());
-        generate(&path, n);
-        eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
-    }
-    let rss_before = rss_mib();
+    let n = support::rows_wanted();
+    let path = support::store_path();
+    let rss_before = support::rss_mib();
 
     let t = Instant::now();
     let store = Store::open(&path).expect("open");
@@ -157,39 +73,39 @@ fn main() {
     tui::draw(&mut terminal, &mut app).expect("draw");
     let middle_cold = t.elapsed();
     let middle = frame_time(&mut app, &mut terminal, 200);
-    let rss_table = rss_mib();
+    let rss_table = support::rss_mib();
 
-    let filter_reader = store.reader().expect("reader");
-    let range = SeqRange::default();
     let mut timings = Vec::new();
-    for (label, filter) in [
-        (
-            "provider + status",
-            Filter {
-                providers: vec![hookscope::provider::ProviderId::Classet],
-                statuses: vec![hookscope::signature::Status::Failed],
-                ..Filter::default()
-            },
-        ),
-        (
-            "free text (subject)",
-            Filter {
-                text: vec!["cand_00012345".into()],
-                ..Filter::default()
-            },
-        ),
-        (
-            "free text (body)",
-            Filter {
-                text: vec!["number 54321 with".into()],
-                ..Filter::default()
-            },
-        ),
-    ] {
+    for (label, text) in FILTERS {
         let t = Instant::now();
-        let count = filter_reader.count_matching(&filter, range).expect("count");
-        timings.push((label, count, t.elapsed()));
+        app.set_filter(text);
+        app.finish_filtering();
+        timings.push((label, app.list().total(), t.elapsed()));
     }
+    let rss_filtered = support::rss_mib();
+
+    // While the broadest search runs on the worker, keys still move the selection.
+    app.set_filter("");
+    app.finish_filtering();
+    app.set_filter("forklift");
+    tui::draw(&mut terminal, &mut app).expect("draw");
+    let mut during = Vec::new();
+    while app.searching().is_some() && during.len() < 1000 {
+        let t = Instant::now();
+        key(&mut app, KeyCode::Up);
+        tui::draw(&mut terminal, &mut app).expect("draw");
+        during.push(t.elapsed());
+        if let Some(found) = app.try_found() {
+            app.update(AppEvent::Found(found));
+        }
+    }
+    let during_worst = during.iter().max().copied().unwrap_or_default();
+    let during_count = during.len();
+    let during_median = if during.is_empty() {
+        Duration::ZERO
+    } else {
+        median(during)
+    };
 
     println!(
         "hookscope scale benchmark: {n} deliveries ({})",
@@ -223,7 +139,26 @@ fn main() {
             ms(took)
         );
     }
+    println!(
+        "resident memory, filtered  {:>9.1} MiB  (target < 400 MiB)",
+        rss_filtered
+    );
+    println!(
+        "key + frame while searching {:>8.3} ms   (median of {during_count}; worst {:.3} ms)",
+        ms(during_median),
+        ms(during_worst)
+    );
 }
+
+/// Filters as typed into `/`, from narrow to matching everything.
+const FILTERS: [(&str, &str); 6] = [
+    ("provider + status", "classet failed"),
+    ("candidate id", "cand_00123456"),
+    ("name (2 words)", "grace hopper"),
+    ("email", "hopper12@example.com"),
+    ("id + provider", "cand_0012 classet"),
+    ("word in every body", "forklift"),
+];
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

@@ -110,6 +110,10 @@ fn filter_input_shows_what_it_matches() {
     let screen = Screen::with(&all_vendors_all_states());
     let mut app = screen.app(Theme::colored());
     press(&mut app, "/classet failed");
+    // The first frame starts the search; the rows stay as they were until it ends.
+    let t = draw(&mut app, 120, 35);
+    insta::assert_snapshot!("filter_input_while_searching", text(&t));
+    app.finish_filtering();
     let t = draw(&mut app, 120, 35);
     insta::assert_snapshot!(text(&t));
 }

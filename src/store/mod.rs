@@ -21,6 +21,9 @@ mod import;
 mod query;
 mod read;
 mod schema;
+mod search;
+#[cfg(test)]
+mod search_tests;
 mod writer;
 
 pub use duration::parse_duration;
@@ -29,6 +32,7 @@ pub use import::{ImportReport, import_ndjson};
 pub use query::{Filter, SeqRange, Tally};
 pub use read::{Reader, Row, Stored};
 pub use schema::SCHEMA_VERSION;
+pub use search::{phrase_in, words};
 
 use writer::{Job, NewRow};
 
@@ -111,8 +115,8 @@ impl StoreError {
 }
 
 /// Where the database lives.
-#[derive(Debug)]
-enum Location {
+#[derive(Debug, Clone)]
+pub(crate) enum Location {
     File(PathBuf),
     /// A shared-cache in-memory database, alive while any connection to it is open.
     Memory {
@@ -122,11 +126,28 @@ enum Location {
 }
 
 impl Location {
-    fn label(&self) -> &Path {
+    pub(crate) fn label(&self) -> &Path {
         match self {
             Location::File(p) => p,
             Location::Memory { label, .. } => label,
         }
+    }
+
+    /// A new read connection to this database.
+    pub(crate) fn open_reader(&self) -> Result<Reader, StoreError> {
+        let label = self.label();
+        let conn = match self {
+            Location::File(path) => {
+                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                Connection::open_with_flags(path, flags)
+            }
+            Location::Memory { uri, .. } => Connection::open_with_flags(uri, memory_flags()),
+        }
+        .map_err(|e| StoreError::from_sqlite(label, e))?;
+        let shared_cache = matches!(self, Location::Memory { .. });
+        schema::prepare_reader(&conn, shared_cache)
+            .map_err(|e| StoreError::from_sqlite(label, e))?;
+        Ok(Reader::new(conn, self.clone()))
     }
 }
 
@@ -303,20 +324,7 @@ impl Store {
 
     /// A separate read connection; rows are fetched on demand.
     pub fn reader(&self) -> Result<Reader, StoreError> {
-        let location = &self.inner.location;
-        let label = location.label();
-        let conn = match location {
-            Location::File(path) => {
-                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                Connection::open_with_flags(path, flags)
-            }
-            Location::Memory { uri, .. } => Connection::open_with_flags(uri, memory_flags()),
-        }
-        .map_err(|e| StoreError::from_sqlite(label, e))?;
-        let shared_cache = matches!(location, Location::Memory { .. });
-        schema::prepare_reader(&conn, shared_cache)
-            .map_err(|e| StoreError::from_sqlite(label, e))?;
-        Ok(Reader::new(conn, label.to_path_buf()))
+        self.inner.location.open_reader()
     }
 }
 

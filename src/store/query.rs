@@ -6,6 +6,7 @@ use rusqlite::types::Value;
 
 use super::StoreError;
 use super::read::{ROW_COLUMNS, Reader, Row, read_row};
+use super::search::{self, INDEXED_UPTO, PHRASE_FN};
 use crate::provider::ProviderId;
 use crate::signature::{Hint, Status};
 
@@ -18,8 +19,8 @@ pub struct Filter {
     pub hints: Vec<Hint>,
     /// Event names, compared case-insensitively (ASCII).
     pub events: Vec<String>,
-    /// Free-text terms, matched case-insensitively (ASCII) in the subject or the body.
-    /// A body is searched up to its first NUL byte.
+    /// Free-text terms, each matched as words in the subject or the body (see
+    /// `search.rs`); a term without words is found as a plain substring.
     pub text: Vec<String>,
 }
 
@@ -32,8 +33,8 @@ impl Filter {
             && self.text.is_empty()
     }
 
-    /// The SQL conditions (AND-ed) and their parameters.
-    fn conditions(&self, params: &mut Vec<Value>) -> Vec<String> {
+    /// The SQL conditions (AND-ed) for the rows in `range`, and their parameters.
+    fn conditions(&self, range: SeqRange, params: &mut Vec<Value>) -> Vec<String> {
         let mut out = Vec::new();
         let mut any_of = |column: &str, values: Vec<String>, params: &mut Vec<Value>| {
             if values.is_empty() {
@@ -63,15 +64,69 @@ impl Filter {
             self.events.iter().map(|e| e.to_ascii_lowercase()).collect(),
             params,
         );
-        for term in &self.text {
-            out.push(
-                "(subject LIKE ? ESCAPE '\\' OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')".into(),
-            );
+        if let Some(set) = self.word_matches(range, params) {
+            out.push(format!("seq IN ({set})"));
+        }
+        for term in self.text.iter().filter(|t| search::words(t).is_empty()) {
+            // Only punctuation (`--`, `@`): nothing for the index, so a plain substring.
             let pattern = like_pattern(term);
             params.push(Value::Text(pattern.clone()));
             params.push(Value::Text(pattern));
+            out.push(
+                "(subject LIKE ? ESCAPE '\\' OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')".into(),
+            );
         }
+        range.push(&mut out, params);
         out
+    }
+
+    /// The filter is free text with words and nothing else: the word index alone
+    /// answers it.
+    fn words_only(&self) -> bool {
+        self.providers.is_empty()
+            && self.statuses.is_empty()
+            && self.hints.is_empty()
+            && self.events.is_empty()
+            && !self.text.is_empty()
+            && self.text.iter().all(|t| !search::words(t).is_empty())
+    }
+
+    /// The seqs in `range` holding every text term that has words (see `search.rs`), as
+    /// a query: found in the word index up to where it reaches, and row by row after
+    /// that. Both parts are bounded by `range`, so that looking at a few new rows never
+    /// searches them all. `None` when no term has words.
+    fn word_matches(&self, range: SeqRange, params: &mut Vec<Value>) -> Option<String> {
+        let terms: Vec<(&String, Vec<String>)> = self
+            .text
+            .iter()
+            .map(|t| (t, search::words(t)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect();
+        if terms.is_empty() {
+            return None;
+        }
+        let fts = terms
+            .iter()
+            .map(|(_, w)| search::fts_query(w))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let after = Value::Integer(range.after.unwrap_or(i64::MIN));
+        let upto = Value::Integer(range.upto.unwrap_or(i64::MAX));
+        params.extend([Value::Text(fts), after.clone(), upto.clone(), after, upto]);
+        let row_by_row = terms
+            .iter()
+            .map(|(term, _)| {
+                params.push(Value::Text(term.to_string()));
+                format!("{PHRASE_FN}(subject, body, ?)")
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        Some(format!(
+            "SELECT rowid FROM delivery_words WHERE delivery_words MATCH ? \
+             AND rowid > ? AND rowid <= min(?, {INDEXED_UPTO}) \
+             UNION ALL SELECT seq FROM deliveries WHERE seq > max(?, {INDEXED_UPTO}) \
+             AND seq <= ? AND {row_by_row}"
+        ))
     }
 }
 
@@ -181,8 +236,7 @@ impl Reader {
     /// How many deliveries in `range` match `filter`.
     pub fn count_matching(&self, filter: &Filter, range: SeqRange) -> Result<u64, StoreError> {
         let mut params = Vec::new();
-        let mut conditions = filter.conditions(&mut params);
-        range.push(&mut conditions, &mut params);
+        let conditions = filter.conditions(range, &mut params);
         let sql = format!("SELECT count(*) FROM deliveries {}", where_sql(&conditions));
         let n: i64 = self
             .conn()
@@ -217,12 +271,11 @@ impl Reader {
         }
         let backwards = from_end < offset;
         let mut params = Vec::new();
-        let mut conditions = filter.conditions(&mut params);
-        SeqRange {
+        let range = SeqRange {
             after: None,
             upto: Some(upto),
-        }
-        .push(&mut conditions, &mut params);
+        };
+        let conditions = filter.conditions(range, &mut params);
         params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
         let skip = if backwards { from_end } else { offset };
         params.push(Value::Integer(i64::try_from(skip).unwrap_or(i64::MAX)));
@@ -245,13 +298,60 @@ impl Reader {
         Ok(rows)
     }
 
+    /// The seqs of the deliveries in `range` matching `filter`, in arrival order: what a
+    /// filtered table pages through, so that any page is read by key.
+    pub fn matching_seqs(&self, filter: &Filter, range: SeqRange) -> Result<Vec<i64>, StoreError> {
+        let mut params = Vec::new();
+        let sql = match filter.word_matches(range, &mut params) {
+            // Rows need not be read at all.
+            Some(set) if filter.words_only() => set,
+            _ => {
+                params.clear();
+                let conditions = filter.conditions(range, &mut params);
+                format!(
+                    "SELECT seq FROM deliveries {} ORDER BY seq",
+                    where_sql(&conditions)
+                )
+            }
+        };
+        let mut seqs = self
+            .conn()
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map(params_from_iter(params), |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()
+            })
+            .map_err(|e| self.err(e))?;
+        // The index answers in seq order and its part comes first; sorting is then a
+        // check, and a guard should either ever change.
+        if !seqs.is_sorted() {
+            seqs.sort_unstable();
+        }
+        Ok(seqs)
+    }
+
+    /// The rows with these seqs, in arrival order; seqs no longer stored are skipped.
+    pub fn rows_at(&self, seqs: &[i64]) -> Result<Vec<Row>, StoreError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::to_string(seqs).unwrap_or_else(|_| "[]".into());
+        self.conn()
+            .prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM deliveries \
+                 WHERE seq IN (SELECT value FROM json_each(?1)) ORDER BY seq"
+            ))
+            .and_then(|mut s| {
+                s.query_map([list], read_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// Every event name stored, as first spelled, for recognising event names in a filter.
     pub fn event_names(&self) -> Result<Vec<String>, StoreError> {
         self.conn()
-            .prepare_cached(
-                "SELECT min(event) FROM deliveries WHERE event IS NOT NULL \
-                 GROUP BY lower(event) ORDER BY 1",
-            )
+            .prepare_cached("SELECT name FROM delivery_events ORDER BY name")
             .and_then(|mut s| {
                 s.query_map([], |r| r.get::<_, String>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()
@@ -272,24 +372,47 @@ mod tests {
     #[test]
     fn empty_filter_has_no_conditions() {
         let mut params = Vec::new();
-        assert!(Filter::default().conditions(&mut params).is_empty());
+        assert!(
+            Filter::default()
+                .conditions(SeqRange::default(), &mut params)
+                .is_empty()
+        );
         assert!(params.is_empty());
         assert!(Filter::default().is_empty());
     }
 
     #[test]
-    fn lists_become_in_clauses_and_terms_two_likes() {
+    fn lists_become_in_clauses_and_terms_word_searches() {
         let f = Filter {
             providers: vec![ProviderId::Classet, ProviderId::Brilliant],
             statuses: vec![Status::Failed],
-            text: vec!["cand_1".into()],
+            text: vec!["cand_1".into(), "--".into()],
             ..Filter::default()
         };
         let mut params = Vec::new();
-        let c = f.conditions(&mut params);
+        let c = f.conditions(SeqRange::default(), &mut params);
         assert_eq!(c[0], "provider IN (?, ?)");
         assert_eq!(c[1], "verification_status IN (?)");
-        assert!(c[2].contains("subject LIKE ?"));
-        assert_eq!(params.len(), 5);
+        assert!(c[2].contains("MATCH ?"), "{}", c[2]);
+        assert!(c[3].contains("subject LIKE ?"), "{}", c[3]);
+        assert_eq!(params.len(), 3 + 6 + 2);
+        assert_eq!(params[3], Value::Text("\"cand_1\" *".into()));
+        assert!(!f.words_only());
+    }
+
+    #[test]
+    fn terms_share_one_index_query() {
+        let f = Filter {
+            text: vec!["Grace".into(), "hop-per".into()],
+            ..Filter::default()
+        };
+        let mut params = Vec::new();
+        let set = f.word_matches(SeqRange::default(), &mut params).unwrap();
+        assert_eq!(
+            params[0],
+            Value::Text("\"grace\" * AND \"hop per\" *".into())
+        );
+        assert_eq!(set.matches(PHRASE_FN).count(), 2);
+        assert!(f.words_only());
     }
 }

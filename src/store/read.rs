@@ -1,14 +1,14 @@
 //! Read connections: paging through rows in arrival order and fetching single deliveries
 //! with their headers and body, on demand.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::StoreError;
+use super::{Location, StoreError};
 use crate::delivery::{Delivery, Request, rfc3339};
 use crate::provider::{DetectedBy, ProviderId};
 use crate::signature::{Hint, Status, Verification};
@@ -60,16 +60,27 @@ fn full_select(clause: &str) -> String {
 /// A read connection. Each reader is independent; open one per thread that reads.
 pub struct Reader {
     conn: Connection,
-    path: PathBuf,
+    location: Location,
 }
 
 impl Reader {
-    pub(crate) fn new(conn: Connection, path: PathBuf) -> Self {
-        Self { conn, path }
+    pub(crate) fn new(conn: Connection, location: Location) -> Self {
+        Self { conn, location }
+    }
+
+    /// Another reader of the same database, for another thread.
+    pub fn another(&self) -> Result<Reader, StoreError> {
+        self.location.open_reader()
+    }
+
+    /// Stops the query running on this reader from another thread; it fails with an
+    /// interrupted error.
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
     }
 
     pub(super) fn err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::from_sqlite(&self.path, e)
+        StoreError::from_sqlite(self.location.label(), e)
     }
 
     /// The connection, for the other read queries of the store module.
@@ -79,7 +90,7 @@ impl Reader {
 
     /// The database this reader reads, for messages.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.location.label()
     }
 
     /// Number of deliveries stored.
@@ -92,6 +103,22 @@ impl Reader {
             r.get(0)
         })?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// How many deliveries the free-text index has not reached yet (they are still found,
+    /// row by row).
+    pub fn unindexed(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM deliveries WHERE seq > {}",
+                    super::search::INDEXED_UPTO
+                ),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| self.err(e))
     }
 
     /// The highest seq stored, `None` when the table is empty.

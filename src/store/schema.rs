@@ -9,7 +9,7 @@ use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. A new version is one more
 /// entry; entries are never edited once released.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -69,6 +69,37 @@ END;
 
 /// v2: what the user's app answered when a delivery was forwarded to it (JSON).
 const V2: &str = "ALTER TABLE deliveries ADD COLUMN forward TEXT;";
+
+/// v3: the free-text index (see `search.rs`), which the writer fills for existing rows
+/// too, and the event names seen, for reading filter words without scanning every row.
+const V3: &str = "
+-- unicode61 with `_` as a word character keeps ids such as cand_0042 whole; diacritics
+-- are kept so that matching the rows not yet indexed agrees with it exactly.
+CREATE VIRTUAL TABLE delivery_words USING fts5(
+    subject, body,
+    content = '', contentless_delete = 1, detail = full,
+    tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\"
+);
+-- Every delivery with seq <= indexed_upto is in delivery_words.
+CREATE TABLE delivery_words_progress (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_upto INTEGER NOT NULL
+);
+INSERT INTO delivery_words_progress (id, indexed_upto) VALUES (1, 0);
+CREATE TRIGGER deliveries_words_delete AFTER DELETE ON deliveries
+BEGIN
+    DELETE FROM delivery_words WHERE rowid = old.seq;
+END;
+
+-- Each event name as first spelled, compared as the filter compares them.
+CREATE TABLE delivery_events (name TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
+INSERT OR IGNORE INTO delivery_events (name)
+    SELECT event FROM deliveries WHERE event IS NOT NULL ORDER BY seq;
+CREATE TRIGGER deliveries_event_names AFTER INSERT ON deliveries WHEN new.event IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO delivery_events (name) VALUES (new.event);
+END;
+";
 
 /// Readies the writer connection: checks the file is a database we may use, enables WAL
 /// (`wal`: false for in-memory databases) and migrates. The migration always runs in a
@@ -143,6 +174,7 @@ fn check_version(conn: &Connection, path: &Path, known: i64) -> Result<i64, Stor
 pub(crate) fn prepare_reader(conn: &Connection, shared_cache: bool) -> rusqlite::Result<()> {
     conn.busy_timeout(RUN_BUSY)?;
     conn.pragma_update(None, "query_only", true)?;
+    super::search::register(conn)?;
     if shared_cache {
         conn.pragma_update(None, "read_uncommitted", true)?;
     }

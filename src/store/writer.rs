@@ -4,12 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use super::search;
 use crate::delivery::{Delivery, rfc3339};
 
 /// Jobs per transaction at most, so one commit never waits on an unbounded queue.
@@ -215,9 +217,38 @@ impl Job {
     }
 }
 
+/// How long the queue must stay empty before the writer turns to the word index.
+const INDEX_WHEN_IDLE: Duration = Duration::from_millis(20);
+/// Rows indexed per transaction: a delivery arriving meanwhile waits for one such step
+/// (a few milliseconds) at most.
+const INDEX_STEP: usize = 256;
+/// Under a steady stream the queue is never idle; one step this often keeps the index
+/// from falling ever further behind, at a few percent of the writer's time.
+const INDEX_WHEN_BUSY: Duration = Duration::from_millis(250);
+
 pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>, path: PathBuf) {
-    // Ends when every Store handle is gone and the queue is empty.
-    while let Ok(first) = jobs.recv() {
+    let mut index = WordIndex::new();
+    loop {
+        let next = if !index.behind {
+            jobs.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else if index.idle {
+            // Already indexing: carry on while nothing else is queued.
+            jobs.try_recv().map_err(|e| match e {
+                TryRecvError::Empty => RecvTimeoutError::Timeout,
+                TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            })
+        } else {
+            jobs.recv_timeout(INDEX_WHEN_IDLE)
+        };
+        let first = match next {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                index.step(&conn, &path);
+                continue;
+            }
+            // Every Store handle is gone and the queue is empty.
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -226,6 +257,44 @@ pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>
             }
         }
         commit_batch(&conn, batch, &commits, &path);
+        index.behind = true;
+        index.idle = false;
+        if index.last_step.elapsed() >= INDEX_WHEN_BUSY {
+            index.step(&conn, &path);
+            index.idle = false;
+        }
+    }
+}
+
+/// The writer's side of the free-text index (`search.rs`): whether rows may be waiting
+/// for it, whether the queue was quiet long enough to index, and when it last did.
+struct WordIndex {
+    behind: bool,
+    idle: bool,
+    last_step: Instant,
+}
+
+impl WordIndex {
+    fn new() -> Self {
+        Self {
+            behind: true,
+            idle: false,
+            last_step: Instant::now(),
+        }
+    }
+
+    fn step(&mut self, conn: &Connection, path: &Path) {
+        self.last_step = Instant::now();
+        self.idle = true;
+        match search::index_pending(conn, INDEX_STEP) {
+            Ok(n) => self.behind = n > 0,
+            Err(e) => {
+                // Filters still find these rows, row by row; try again after the next
+                // commit rather than spinning on a full disk.
+                tracing::warn!(path = %path.display(), "indexing deliveries for search failed: {e}");
+                self.behind = false;
+            }
+        }
     }
 }
 

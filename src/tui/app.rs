@@ -1,7 +1,8 @@
 //! The UI's state and its one way to change: [`App::update`] takes an [`AppEvent`] and
 //! returns the [`Command`]s the loop must carry out. It needs no runtime: the store reads
-//! it makes are synchronous and fast, and they happen in [`App::refresh`], once per
-//! drained batch of events, never while drawing.
+//! it makes are synchronous and small (a page, the rows just arrived), and they happen in
+//! [`App::refresh`], once per drained batch of events, never while drawing. Filtering the
+//! whole history is the one slow read; a worker does it (`matcher.rs`).
 
 use std::sync::Arc;
 
@@ -13,13 +14,15 @@ use super::copy::{Copy, CopyWhat};
 use super::filter::FilterState;
 use super::keymap::Keymap;
 use super::list::List;
+use super::matcher::{Found, Matcher, Search};
 use super::resend::{BodyEditor, Resend, Resent, UrlPrompt};
 use super::units::{Clock, human_size};
 use super::view::detail::Detail;
 use super::view::{Areas, Theme};
 use crate::config::Config;
 use crate::delivery::Delivery;
-use crate::store::{Reader, Tally};
+use crate::store::{Filter, Reader, Tally};
+use filtering::Shown;
 
 /// Everything that can happen to the UI.
 #[derive(Debug, Clone)]
@@ -40,6 +43,8 @@ pub enum AppEvent {
     },
     /// How a [`Command::Resend`] went.
     Resent(Resent),
+    /// What the filter worker found.
+    Found(Found),
 }
 
 impl AppEvent {
@@ -114,6 +119,17 @@ pub struct App {
     list: List,
     filter: FilterState,
     known_events: Vec<String>,
+    /// Whether `known_events` holds the stored ones too.
+    events_loaded: bool,
+    /// Runs filters off this thread; `None` when it could not start (filters then run
+    /// on this one).
+    matcher: Option<Matcher>,
+    /// What the table pages through.
+    shown: Shown,
+    /// The filter being searched for, while the table still shows the previous rows.
+    searching: Option<Filter>,
+    /// A search's result, shown at the next refresh.
+    arrived: Option<(Search, Vec<i64>)>,
     /// Deliveries arrived since the last count.
     stale: bool,
     /// The filter changed since the last count.
@@ -133,6 +149,14 @@ pub struct App {
 impl App {
     /// An app over the history `reader` reads; the first [`App::refresh`] loads it.
     pub fn new(context: Context, reader: Reader) -> Self {
+        let (matcher, message) = match reader.another().map(Matcher::start) {
+            Ok(Ok(m)) => {
+                m.events();
+                (Some(m), None)
+            }
+            Ok(Err(e)) => (None, Some(format!("Filters will block the screen: {e}"))),
+            Err(e) => (None, Some(format!("Filters will block the screen: {e}"))),
+        };
         Self {
             context,
             reader,
@@ -143,12 +167,20 @@ impl App {
             tally: Tally::default(),
             list: List::default(),
             filter: FilterState::new(),
-            known_events: Vec::new(),
+            known_events: crate::sender::samples::SAMPLES
+                .iter()
+                .map(|(_, e, _)| e.to_string())
+                .collect(),
+            events_loaded: false,
+            matcher,
+            shown: Shown::All,
+            searching: None,
+            arrived: None,
             stale: true,
             refilter: false,
             detail: None,
             help: None,
-            message: None,
+            message: message.map(Message::error),
             editor: None,
             prompt: None,
             last_url: None,
@@ -217,7 +249,13 @@ impl App {
             AppEvent::Key(key) => return self.key(key),
             AppEvent::Mouse(m) => self.mouse(m),
             AppEvent::Resize(w, h) => self.area = Rect::new(0, 0, w, h),
-            AppEvent::Delivery(_) => self.stale = true,
+            AppEvent::Delivery(d) => {
+                if let Some(event) = &d.event {
+                    self.learn_event(event);
+                }
+                self.stale = true;
+            }
+            AppEvent::Found(found) => self.found(found),
             AppEvent::Notice(text) => self.message = Some(Message::info(text)),
             AppEvent::Copied {
                 what,
@@ -253,6 +291,7 @@ impl App {
     }
 }
 
+mod filtering;
 mod input;
 mod resend;
 mod sync;

@@ -8,6 +8,7 @@ pub mod copy;
 pub mod filter;
 pub mod keymap;
 pub mod list;
+pub mod matcher;
 pub mod resend;
 pub mod run;
 pub mod units;

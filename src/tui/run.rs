@@ -89,6 +89,7 @@ where
             },
             // Never closed: the loop holds a sender.
             r = results.recv() => r,
+            found = app.next_found() => Some(AppEvent::Found(found)),
             event = input.next() => match event {
                 Some(event) => AppEvent::from_terminal(event?),
                 // Nothing can drive the UI any more.
@@ -98,6 +99,9 @@ where
         let mut queue: VecDeque<AppEvent> = first.into_iter().collect();
         while let Ok(event) = results.try_recv() {
             queue.push_back(event);
+        }
+        while let Some(found) = app.try_found() {
+            queue.push_back(AppEvent::Found(found));
         }
         drain(&mut queue, &mut input, &mut feeds).await?;
         while let Some(event) = queue.pop_front() {

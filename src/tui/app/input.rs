@@ -134,28 +134,24 @@ impl App {
     }
 
     fn open_filter(&mut self) {
-        // Event names are looked up when the field opens, not per key.
-        self.load_known_events();
+        // Event names come from the worker at start and from deliveries as they arrive:
+        // listing them from a large store would hold up the key.
         self.filter.open();
     }
 
-    fn load_known_events(&mut self) {
-        let mut events: Vec<String> = crate::sender::samples::SAMPLES
-            .iter()
-            .map(|(_, e, _)| e.to_string())
-            .collect();
-        match self.reader.event_names() {
-            Ok(stored) => events.extend(stored),
-            Err(e) => self.message = Some(Message::error(format!("Cannot read events: {e}"))),
-        }
-        events.sort_by_key(|e| e.to_ascii_lowercase());
-        events.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        self.known_events = events;
-    }
-
-    /// Filters the table as if `text` had been typed into the filter field.
+    /// Filters the table as if `text` had been typed into the filter field. Reads the
+    /// stored event names first unless the worker has, so that it means the same however
+    /// soon it is called.
     pub fn set_filter(&mut self, text: &str) {
-        self.load_known_events();
+        if !self.events_loaded {
+            match self.reader.event_names() {
+                Ok(stored) => stored.iter().for_each(|e| self.learn_event(e)),
+                Err(e) => {
+                    self.message = Some(Message::error(format!("Cannot read events: {e}")));
+                }
+            }
+            self.events_loaded = true;
+        }
         self.filter.set_text(text, &self.known_events);
         self.refilter = true;
     }

@@ -17,15 +17,7 @@ impl App {
             Some(row) => row,
             // Not on screen (no room to draw it): read just that row.
             None => {
-                let upto = self.tally.last_seq?;
-                let page = self.reader.rows_matching(
-                    self.filter.filter(),
-                    upto,
-                    self.list.total(),
-                    index,
-                    1,
-                );
-                fetched = page.ok()?.pop()?;
+                fetched = self.page(index, 1).ok()?.pop()?;
                 &fetched
             }
         };
@@ -106,59 +98,30 @@ impl App {
     }
 
     fn try_refresh(&mut self) -> Result<(), StoreError> {
-        let filter = self.filter.filter().clone();
         if self.stale {
             let later = self.reader.tally(self.tally.last_seq)?;
-            if later.total > 0 && !self.refilter {
-                let added = if filter.is_empty() {
-                    later.total
-                } else {
-                    let range = SeqRange {
-                        after: self.tally.last_seq,
-                        upto: later.last_seq,
-                    };
-                    self.reader.count_matching(&filter, range)?
+            if later.total > 0 {
+                let range = SeqRange {
+                    after: self.tally.last_seq,
+                    upto: later.last_seq,
                 };
+                let added = self.count_new(range, later.total)?;
                 self.list.grow(added);
             }
             self.tally.add(later);
             self.stale = false;
         }
-        let upto = self.tally.last_seq.unwrap_or(0);
         if self.refilter {
-            let total = if filter.is_empty() {
-                self.tally.total
-            } else {
-                let all = SeqRange {
-                    after: None,
-                    upto: Some(upto),
-                };
-                self.reader.count_matching(&filter, all)?
-            };
-            // Keep the selected delivery (or the next one that matches) selected.
-            let anchor = match self.list.selected() {
-                Some(i) if !self.list.follow() => self.list.row(i).map(|r| r.seq),
-                _ => None,
-            };
-            let selected = match anchor {
-                Some(seq) => Some(self.reader.count_matching(
-                    &filter,
-                    SeqRange {
-                        after: None,
-                        upto: Some(seq - 1),
-                    },
-                )?),
-                None => None,
-            };
-            self.list.reset(total, selected);
             self.refilter = false;
+            self.start_search()?;
+        }
+        if let Some((search, seqs)) = self.arrived.take() {
+            self.show_matches(search, seqs)?;
         }
         let height = self.table_height();
         self.list.settle(height);
         if let Some((start, count)) = self.list.missing(height) {
-            let rows = self
-                .reader
-                .rows_matching(&filter, upto, self.list.total(), start, count)?;
+            let rows = self.page(start, count)?;
             self.list.fill(start, rows);
         }
         Ok(())

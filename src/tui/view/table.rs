@@ -204,7 +204,17 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
         " Deliveries ",
         Style::new().add_modifier(Modifier::BOLD),
     )];
-    if f.is_active() {
+    if let Some(searching) = app.searching() {
+        // The rows below are the previous result until the search ends.
+        spans.push(Span::styled(
+            format!(
+                "searching {} deliveries for {}… ",
+                app.tally().total,
+                sanitize::line(&filter::describe(searching))
+            ),
+            theme.fg(ratatui::style::Color::Yellow),
+        ));
+    } else if f.is_active() {
         spans.push(Span::raw(format!(
             "{} of {} · filter: {} ",
             list.total(),
@@ -242,7 +252,13 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_empty(app: &App, area: Rect, buf: &mut Buffer) {
-    let text = if app.filter().is_active() {
+    let text = if let Some(searching) = app.searching() {
+        format!(
+            "Searching {} deliveries for {}…",
+            app.tally().total,
+            sanitize::line(&filter::describe(searching))
+        )
+    } else if app.filter().is_active() {
         format!(
             "No delivery matches {}. Esc clears the filter.",
             sanitize::line(&filter::describe(app.filter().filter()))

@@ -5,26 +5,26 @@ fn filters_count_in_the_store() {
     let f = mixed();
     let mut app = f.app();
     app.set_filter("classet failed");
-    app.refresh();
+    app.finish_filtering();
     assert_eq!(app.filter().filter().providers, vec![ProviderId::Classet]);
     assert_eq!(app.filter().filter().statuses, vec![Status::Failed]);
     assert_eq!(app.list().total(), 2);
 
     app.set_filter("cand_123");
-    app.refresh();
+    app.finish_filtering();
     assert_eq!(app.filter().filter().text, vec!["cand_123".to_string()]);
     assert_eq!(app.list().total(), 2, "cand_123 and cand_1234");
 
     app.set_filter("call_completed wrong_secret");
-    app.refresh();
+    app.finish_filtering();
     assert_eq!(app.list().total(), 2);
 
     app.set_filter("CAND_456");
-    app.refresh();
+    app.finish_filtering();
     assert_eq!(app.list().total(), 1, "text is case-insensitive");
 
     app.set_filter("nothing-like-this");
-    app.refresh();
+    app.finish_filtering();
     assert_eq!(app.list().total(), 0);
     assert_eq!(app.list().selected(), None);
 }
@@ -34,7 +34,7 @@ fn new_deliveries_are_counted_against_the_filter() {
     let mut f = mixed();
     let mut app = f.app();
     app.set_filter("classet");
-    app.refresh();
+    app.finish_filtering();
     assert_eq!(app.list().total(), 3);
     let a = f.add(ProviderId::Classet, Status::Verified, "cand_x");
     let b = f.add(ProviderId::Jobmojito, Status::Verified, "cand_y");
@@ -138,4 +138,92 @@ fn pages_read_from_either_end_agree() {
             }
         }
     }
+}
+
+#[test]
+fn keys_are_answered_while_a_filter_is_searched_for() {
+    let f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    assert_eq!(app.searching(), Some(app.filter().filter()));
+    assert_eq!(
+        app.list().total(),
+        5,
+        "the previous rows stay until it ends"
+    );
+    app.update(key(KeyCode::Up));
+    app.refresh();
+    assert_eq!(
+        app.list().selected(),
+        Some(3),
+        "the key moved the selection"
+    );
+    app.finish_filtering();
+    assert_eq!(app.searching(), None);
+    assert_eq!(app.list().total(), 3);
+}
+
+#[test]
+fn a_newer_filter_supersedes_one_still_searched_for() {
+    let f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    app.set_filter("talentsprout");
+    app.finish_filtering();
+    assert_eq!(app.list().total(), 1);
+    let only = app.list().row(0).unwrap();
+    assert_eq!(only.subject.as_deref(), Some("ats-1"));
+}
+
+#[test]
+fn clearing_a_filter_still_searched_for_shows_everything_at_once() {
+    let f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    app.set_filter("");
+    app.refresh();
+    assert_eq!(app.searching(), None);
+    assert_eq!(app.list().total(), 5);
+}
+
+#[test]
+fn deliveries_arriving_during_a_search_are_matched_too() {
+    let mut f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    let a = f.add(ProviderId::Classet, Status::Verified, "cand_late");
+    app.update(AppEvent::Delivery(a));
+    app.finish_filtering();
+    assert_eq!(app.list().total(), 4);
+    let last = app.list().selected().unwrap();
+    assert_eq!(
+        app.list().row(last).unwrap().subject.as_deref(),
+        Some("cand_late")
+    );
+}
+
+#[test]
+fn event_names_come_from_the_store_and_from_deliveries() {
+    let mut f = mixed();
+    let mut app = f.app();
+    app.finish_filtering();
+    let mut d = f.build(ProviderId::Jobmojito, Status::Verified, "x");
+    d.event = Some("Offer Extended".into());
+    f.store.insert_blocking(&d).unwrap();
+    app.update(AppEvent::Delivery(Arc::new(d)));
+    apply(&mut app, [ch('/')]);
+    apply(&mut app, "\"offer extended\"".chars().map(ch));
+    assert_eq!(
+        app.filter().filter().events,
+        vec!["Offer Extended".to_string()]
+    );
+    assert_eq!(app.list().total(), 1);
 }

@@ -1,0 +1,99 @@
+//! Criterion benchmarks of the table over the million-delivery store (`support`): one
+//! frame at the top, in the middle and at the bottom, and a filter from the moment it is
+//! set until its first frame is drawn (searched for on the worker, as in the UI).
+//!
+//! cargo bench --bench table            (HOOKSCOPE_BENCH_ROWS=200000 for a quicker run)
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent};
+use hookscope::config::Config;
+use hookscope::store::Store;
+use hookscope::tui::{self, App, AppEvent, Context};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(store: &Store) -> (App, Terminal<TestBackend>) {
+    let context = Context {
+        config: Arc::new(Config::default()),
+        listen: "127.0.0.1:8787".into(),
+        store: None,
+        forward_to: None,
+    };
+    let mut app = App::new(context, store.reader().expect("reader"));
+    let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
+    app.update(AppEvent::Resize(160, 50));
+    tui::draw(&mut terminal, &mut app).expect("first frame");
+    (app, terminal)
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(AppEvent::Key(KeyEvent::from(code)));
+}
+
+fn frame(c: &mut Criterion) {
+    let store = Store::open(&support::store_path()).expect("open");
+    let (mut app, mut terminal) = app(&store);
+    let mut group = c.benchmark_group("frame");
+    group.bench_function("bottom", |b| {
+        b.iter(|| tui::draw(&mut terminal, &mut app).expect("draw"))
+    });
+    key(&mut app, KeyCode::Home);
+    group.bench_function("top", |b| {
+        b.iter(|| tui::draw(&mut terminal, &mut app).expect("draw"))
+    });
+    for _ in 0..(support::rows_wanted() / 2 / 45).min(20_000) {
+        key(&mut app, KeyCode::PageDown);
+    }
+    group.bench_function("middle", |b| {
+        b.iter(|| tui::draw(&mut terminal, &mut app).expect("draw"))
+    });
+    // Each frame a page further: every one reads its rows from the store.
+    group.bench_function("scrolling", |b| {
+        b.iter(|| {
+            key(&mut app, KeyCode::PageDown);
+            tui::draw(&mut terminal, &mut app).expect("draw")
+        })
+    });
+    group.finish();
+}
+
+fn filter(c: &mut Criterion) {
+    let store = Store::open(&support::store_path()).expect("open");
+    let (mut app, mut terminal) = app(&store);
+    let mut group = c.benchmark_group("filter");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    for (label, text) in [
+        ("provider_status", "classet failed"),
+        ("candidate_id", "cand_00123456"),
+        ("name_two_words", "grace hopper"),
+        ("email", "hopper12@example.com"),
+        ("word_in_every_body", "forklift"),
+    ] {
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    app.set_filter("");
+                    app.finish_filtering();
+                    let t = Instant::now();
+                    app.set_filter(text);
+                    app.finish_filtering();
+                    tui::draw(&mut terminal, &mut app).expect("draw");
+                    total += t.elapsed();
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frame, filter);
+criterion_main!(benches);

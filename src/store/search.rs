@@ -1,0 +1,164 @@
+//! Free text: what a term matches, and how it is found fast. A term matches a subject or
+//! a body that has its words in order, case-folded, the last one by its beginning:
+//! `grace hop` finds "Grace Hopper" and `grace.hopper@example.com`, `race` does not.
+//!
+//! The words are kept in an FTS5 index that the writer fills while it has nothing else
+//! to do (indexing at ingest would halve the ingest rate). Deliveries it has not reached
+//! yet are matched row by row with [`phrase_in`], which reads words the way the index
+//! tokenizer does, so a term means the same for every row, indexed or not.
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, params};
+
+/// The SQL function that matches a term against the rows the index has not reached:
+/// `hookscope_phrase(subject, body, term)`.
+pub(crate) const PHRASE_FN: &str = "hookscope_phrase";
+
+/// The highest seq in the index, as a subquery, so a filter reads it in its own snapshot.
+pub(crate) const INDEXED_UPTO: &str = "(SELECT indexed_upto FROM delivery_words_progress)";
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The words of `text` as the index sees them, not yet case-folded.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+}
+
+/// The words of a filter term, case-folded; empty when it has none (`--`, `@`).
+pub fn words(term: &str) -> Vec<String> {
+    raw_words(term).map(str::to_lowercase).collect()
+}
+
+/// The FTS5 query for a term's words: a phrase whose last word is a prefix. Words hold
+/// only word characters, so none needs escaping.
+pub(crate) fn fts_query(words: &[String]) -> String {
+    format!("\"{}\" *", words.join(" "))
+}
+
+/// `word` equals the case-folded `folded`.
+fn word_is(word: &str, folded: &str) -> bool {
+    if word.is_ascii() && folded.is_ascii() {
+        word.eq_ignore_ascii_case(folded)
+    } else {
+        word.to_lowercase() == folded
+    }
+}
+
+/// `word` begins with the case-folded `folded`.
+fn word_starts(word: &str, folded: &str) -> bool {
+    if word.is_ascii() && folded.is_ascii() {
+        word.len() >= folded.len()
+            && word.as_bytes()[..folded.len()].eq_ignore_ascii_case(folded.as_bytes())
+    } else {
+        word.to_lowercase().starts_with(folded)
+    }
+}
+
+/// Whether `text` holds the phrase `words` (case-folded, the last one a prefix).
+pub fn phrase_in(text: &str, words: &[String]) -> bool {
+    let Some((last, init)) = words.split_last() else {
+        return false;
+    };
+    let found: Vec<&str> = raw_words(text).collect();
+    found
+        .windows(words.len())
+        .any(|w| w.iter().zip(init).all(|(a, b)| word_is(a, b)) && word_starts(w[init.len()], last))
+}
+
+/// Registers [`PHRASE_FN`] on a read connection.
+pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        PHRASE_FN,
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            // The term's words are worked out once per statement, not once per row.
+            let words = ctx.get_or_create_aux(2, |v| -> rusqlite::Result<Vec<String>> {
+                Ok(words(v.as_str().unwrap_or_default()))
+            })?;
+            let hit = |i| match ctx.get_raw(i) {
+                ValueRef::Text(b) | ValueRef::Blob(b) => {
+                    phrase_in(&String::from_utf8_lossy(b), &words)
+                }
+                _ => false,
+            };
+            Ok(hit(0) || hit(1))
+        },
+    )
+}
+
+/// Adds up to `limit` deliveries the index has not reached to it, in one transaction.
+/// Returns how many; zero when it is up to date.
+pub(crate) fn index_pending(conn: &Connection, limit: usize) -> rusqlite::Result<usize> {
+    let tx = conn.unchecked_transaction()?;
+    let upto: i64 = tx.query_row(&format!("SELECT {INDEXED_UPTO}"), [], |r| r.get(0))?;
+    let last: Option<i64> = tx
+        .prepare_cached(
+            "SELECT max(seq) FROM (SELECT seq FROM deliveries WHERE seq > ?1 ORDER BY seq \
+             LIMIT ?2)",
+        )?
+        .query_row(params![upto, limit as i64], |r| r.get(0))?;
+    let Some(last) = last else {
+        return Ok(0);
+    };
+    let added = tx
+        .prepare_cached(
+            "INSERT INTO delivery_words (rowid, subject, body) SELECT seq, subject, \
+             CAST(body AS TEXT) FROM deliveries WHERE seq > ?1 AND seq <= ?2",
+        )?
+        .execute(params![upto, last])?;
+    tx.prepare_cached("UPDATE delivery_words_progress SET indexed_upto = ?1 WHERE id = 1")?
+        .execute([last])?;
+    tx.commit()?;
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(term: &str) -> Vec<String> {
+        words(term)
+    }
+
+    #[test]
+    fn words_split_on_anything_but_letters_digits_and_underscores() {
+        assert_eq!(
+            w("Grace.Hopper@example.com cand_0042 job-7"),
+            ["grace", "hopper", "example", "com", "cand_0042", "job", "7"]
+        );
+        assert!(w("-- @ !").is_empty());
+        assert_eq!(w("Ünïcode ÅB"), ["ünïcode", "åb"]);
+    }
+
+    #[test]
+    fn a_phrase_matches_words_in_order_the_last_by_its_beginning() {
+        let text = r#"{"name":"Grace Hopper","email":"grace.hopper@example.com"}"#;
+        assert!(phrase_in(text, &w("grace hop")));
+        assert!(phrase_in(text, &w("GRACE.HOPPER@EXAMPLE")));
+        assert!(phrase_in(text, &w("hopper")));
+        assert!(!phrase_in(text, &w("race")), "not from inside a word");
+        assert!(!phrase_in(text, &w("hopper grace")), "order counts");
+        assert!(
+            !phrase_in(text, &w("gra hopper")),
+            "only the last word is a prefix"
+        );
+        assert!(!phrase_in(text, &[]));
+    }
+
+    #[test]
+    fn non_ascii_words_fold_case() {
+        assert!(phrase_in("Zoë ÅSTRÖM", &w("åström")));
+        assert!(phrase_in("Zoë ÅSTRÖM", &w("zoë åst")));
+        assert!(!phrase_in("Zoe", &w("zoë")), "diacritics are kept");
+    }
+
+    #[test]
+    fn the_query_is_a_prefix_phrase() {
+        assert_eq!(fts_query(&w("Grace hop")), "\"grace hop\" *");
+    }
+}

@@ -1,0 +1,135 @@
+//! Filtering off the UI thread. A worker with its own read connection runs a filter over
+//! the whole history and sends back the seqs that match, while the table keeps answering
+//! keys. A newer filter interrupts the query of an older one: typing a word runs one
+//! search per key, and only the last one matters.
+
+use std::sync::mpsc;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::store::{Filter, Reader, SeqRange, StoreError};
+
+/// What the worker is asked.
+enum Job {
+    /// The seqs up to `upto` that match `filter`.
+    Match(Search),
+    /// The event names stored, for reading filter words.
+    Events,
+}
+
+/// One filter run: which it is, what it looks for, and the last seq it covers.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub generation: u64,
+    pub filter: Filter,
+    pub upto: i64,
+}
+
+/// What the worker found.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Matches {
+        search: Search,
+        seqs: Result<Vec<i64>, StoreError>,
+    },
+    Events(Result<Vec<String>, StoreError>),
+}
+
+pub struct Matcher {
+    jobs: mpsc::Sender<Job>,
+    found: UnboundedReceiver<Found>,
+    interrupt: rusqlite::InterruptHandle,
+    generation: u64,
+}
+
+impl Matcher {
+    /// Starts the worker on `reader`, its own connection.
+    pub fn start(reader: Reader) -> std::io::Result<Matcher> {
+        let (jobs, queue) = mpsc::channel();
+        let (sender, found) = unbounded_channel();
+        let interrupt = reader.interrupt_handle();
+        std::thread::Builder::new()
+            .name("hookscope-filter".into())
+            .spawn(move || work(&reader, &queue, &sender))?;
+        Ok(Matcher {
+            jobs,
+            found,
+            interrupt,
+            generation: 0,
+        })
+    }
+
+    /// Runs `filter` over the deliveries up to `upto`, abandoning any earlier run.
+    /// Returns the run's generation, which its [`Found::Matches`] carries.
+    pub fn search(&mut self, filter: Filter, upto: i64) -> u64 {
+        self.cancel();
+        let generation = self.generation;
+        // A send fails only when the worker is gone; `next` then says so.
+        let _ = self.jobs.send(Job::Match(Search {
+            generation,
+            filter,
+            upto,
+        }));
+        generation
+    }
+
+    /// Abandons the run in progress, if any: its result, if it still comes, is stale.
+    pub fn cancel(&mut self) {
+        self.generation += 1;
+        self.interrupt.interrupt();
+    }
+
+    /// Whether `generation` is the newest run.
+    pub fn is_current(&self, generation: u64) -> bool {
+        generation == self.generation
+    }
+
+    /// Asks for the stored event names.
+    pub fn events(&self) {
+        let _ = self.jobs.send(Job::Events);
+    }
+
+    /// Waits for the next result; never resolves once the worker is gone.
+    pub async fn next(&mut self) -> Found {
+        match self.found.recv().await {
+            Some(found) => found,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// A result already waiting, if any.
+    pub fn try_next(&mut self) -> Option<Found> {
+        self.found.try_recv().ok()
+    }
+
+    /// Waits for the next result from a thread that is not running the async loop.
+    pub fn next_blocking(&mut self) -> Option<Found> {
+        self.found.blocking_recv()
+    }
+}
+
+fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Found>) {
+    while let Ok(mut job) = queue.recv() {
+        // Only the newest search matters; event lookups are answered in passing.
+        while let Ok(next) = queue.try_recv() {
+            if let Job::Events = job {
+                let _ = found.send(Found::Events(reader.event_names()));
+            }
+            job = next;
+        }
+        let answer = match job {
+            Job::Match(search) => {
+                let range = SeqRange {
+                    after: None,
+                    upto: Some(search.upto),
+                };
+                let seqs = reader.matching_seqs(&search.filter, range);
+                Found::Matches { search, seqs }
+            }
+            Job::Events => Found::Events(reader.event_names()),
+        };
+        if found.send(answer).is_err() {
+            return;
+        }
+    }
+}
