@@ -46,8 +46,9 @@ fn note(group: Group) -> Option<&'static str> {
         Group::Filter => Some(
             "Each word is a provider (classet), a status (verified, failed, unsigned, \
              unchecked), a failure hint (wrong_secret), an event name (call_completed, \
-             \"Result Published\"), or else text to find in the subject or the body. \
-             Kinds combine with AND, words of one kind with OR.",
+             \"Result Published\"), or else text to find in the subject or the body: \
+             whole words in order, the last by its beginning (grace hop finds Grace \
+             Hopper). Kinds combine with AND, words of one kind with OR.",
         ),
         _ => None,
     }
