@@ -246,58 +246,6 @@ impl Reader {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Up to `limit` rows matching `filter` with seq at most `upto`, in arrival order,
-    /// skipping the first `offset`. `total` is how many such rows there are: pages near
-    /// the end are then read backwards from the newest row, which is fast whatever the
-    /// filter.
-    pub fn rows_matching(
-        &self,
-        filter: &Filter,
-        upto: i64,
-        total: u64,
-        offset: u64,
-        limit: usize,
-    ) -> Result<Vec<Row>, StoreError> {
-        let limit = (limit as u64).min(total.saturating_sub(offset));
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let from_end = total - offset - limit;
-        if filter.is_empty() && offset <= from_end {
-            // Without a filter rows are found by key rather than by stepping over them.
-            let mut rows = self.rows(offset, limit as usize)?;
-            rows.retain(|r| r.seq <= upto);
-            return Ok(rows);
-        }
-        let backwards = from_end < offset;
-        let mut params = Vec::new();
-        let range = SeqRange {
-            after: None,
-            upto: Some(upto),
-        };
-        let conditions = filter.conditions(range, &mut params);
-        params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        let skip = if backwards { from_end } else { offset };
-        params.push(Value::Integer(i64::try_from(skip).unwrap_or(i64::MAX)));
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM deliveries {} ORDER BY seq {} LIMIT ? OFFSET ?",
-            where_sql(&conditions),
-            if backwards { "DESC" } else { "ASC" }
-        );
-        let mut rows = self
-            .conn()
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_map(params_from_iter(params), read_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .map_err(|e| self.err(e))?;
-        if backwards {
-            rows.reverse();
-        }
-        Ok(rows)
-    }
-
     /// The seqs of the deliveries in `range` matching `filter`, in arrival order: what a
     /// filtered table pages through, so that any page is read by key.
     pub fn matching_seqs(&self, filter: &Filter, range: SeqRange) -> Result<Vec<i64>, StoreError> {

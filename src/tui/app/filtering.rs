@@ -187,10 +187,11 @@ impl App {
     pub(super) fn page(&self, start: u64, count: usize) -> Result<Vec<Row>, StoreError> {
         match &self.shown {
             Shown::All => {
+                // By key from either end; rows stored since the last count wait for it.
                 let upto = self.tally.last_seq.unwrap_or(0);
-                let all = &Filter::default();
-                self.reader
-                    .rows_matching(all, upto, self.list.total(), start, count)
+                let mut rows = self.reader.rows(start, count)?;
+                rows.retain(|r| r.seq <= upto);
+                Ok(rows)
             }
             Shown::Matches { seqs, .. } => {
                 let from = usize::try_from(start).unwrap_or(usize::MAX).min(seqs.len());

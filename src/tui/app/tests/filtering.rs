@@ -90,7 +90,7 @@ fn clearing_a_filter_keeps_the_selected_delivery() {
 }
 
 #[test]
-fn pages_read_from_either_end_agree() {
+fn matches_count_and_read_alike() {
     let mut f = Fixture::new();
     for i in 0..30 {
         let provider = [
@@ -107,36 +107,43 @@ fn pages_read_from_either_end_agree() {
             providers: vec![ProviderId::Classet],
             ..Default::default()
         },
+        Filter {
+            text: vec!["s1".into()],
+            ..Default::default()
+        },
     ] {
         let upto = reader.tally(None).unwrap().last_seq.unwrap();
         let all = SeqRange {
             after: None,
             upto: Some(upto),
         };
-        let total = reader.count_matching(&filter, all).unwrap();
-        let whole: Vec<i64> = reader
-            .rows_matching(&filter, upto, total, 0, total as usize)
+        let seqs = reader.matching_seqs(&filter, all).unwrap();
+        assert_eq!(
+            reader.count_matching(&filter, all).unwrap(),
+            seqs.len() as u64
+        );
+        let rows: Vec<i64> = reader
+            .rows_at(&seqs)
             .unwrap()
             .iter()
             .map(|r| r.seq)
             .collect();
-        assert_eq!(whole.len() as u64, total);
-        for offset in 0..total {
-            for limit in [1, 3] {
-                let page: Vec<i64> = reader
-                    .rows_matching(&filter, upto, total, offset, limit)
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.seq)
-                    .collect();
-                let end = (offset as usize + limit).min(whole.len());
-                assert_eq!(
-                    page,
-                    whole[offset as usize..end],
-                    "{filter:?} {offset} {limit}"
-                );
-            }
-        }
+        assert_eq!(rows, seqs, "{filter:?}");
+        let halves = [
+            SeqRange {
+                after: None,
+                upto: Some(upto / 2),
+            },
+            SeqRange {
+                after: Some(upto / 2),
+                upto: Some(upto),
+            },
+        ];
+        let joined: Vec<i64> = halves
+            .iter()
+            .flat_map(|r| reader.matching_seqs(&filter, *r).unwrap())
+            .collect();
+        assert_eq!(joined, seqs, "{filter:?} by halves");
     }
 }
 
