@@ -141,6 +141,8 @@ fn rows_page_in_arrival_order_even_with_gaps() {
     assert_eq!(seqs(reader.rows(20, 10).unwrap()), [21, 22, 23, 24, 25]);
     assert!(reader.rows(25, 10).unwrap().is_empty());
     assert_eq!(seqs(reader.rows_after(23, 10).unwrap()), [24, 25]);
+    assert_eq!(reader.position(1).unwrap(), 0);
+    assert_eq!(reader.position(25).unwrap(), 24);
 
     let row = &reader.rows(4, 1).unwrap()[0];
     let d = delivery(5, "cand");
@@ -159,6 +161,8 @@ fn rows_page_in_arrival_order_even_with_gaps() {
     assert_eq!(reader.count().unwrap(), 23);
     assert_eq!(seqs(reader.rows(0, 4).unwrap()), [1, 3, 4, 6]);
     assert_eq!(seqs(reader.rows(21, 5).unwrap()), [24, 25]);
+    assert_eq!(reader.position(6).unwrap(), 3);
+    assert_eq!(reader.position(25).unwrap(), 22);
 }
 
 #[test]

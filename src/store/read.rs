@@ -128,6 +128,34 @@ impl Reader {
             .map_err(|e| self.err(e))
     }
 
+    /// How many deliveries came before the one with `seq`: its index in the whole table.
+    /// Found by key unless rows were deleted by hand.
+    pub fn position(&self, seq: i64) -> Result<u64, StoreError> {
+        let run = || -> rusqlite::Result<u64> {
+            let tx = self.conn.unchecked_transaction()?;
+            let (first, last): (Option<i64>, Option<i64>) = tx.query_row(
+                "SELECT (SELECT min(seq) FROM deliveries), (SELECT max(seq) FROM deliveries)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let (Some(first), Some(last)) = (first, last) else {
+                return Ok(0);
+            };
+            let dense = u64::try_from(last - first + 1).ok() == Some(self.count_in(&tx)?);
+            let before = if dense {
+                seq.clamp(first, last + 1) - first
+            } else {
+                tx.query_row(
+                    "SELECT count(*) FROM deliveries WHERE seq < ?1",
+                    [seq],
+                    |r| r.get(0),
+                )?
+            };
+            Ok(u64::try_from(before).unwrap_or(0))
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     /// Up to `limit` rows in arrival order, skipping the first `offset`.
     pub fn rows(&self, offset: u64, limit: usize) -> Result<Vec<Row>, StoreError> {
         self.rows_in_snapshot(offset, limit)

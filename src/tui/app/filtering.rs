@@ -100,13 +100,7 @@ impl App {
             self.arrived = None;
             if matches!(self.shown, Shown::Matches { .. }) {
                 let selected = match self.anchor() {
-                    Some(seq) => Some(self.reader.count_matching(
-                        &Filter::default(),
-                        SeqRange {
-                            after: None,
-                            upto: Some(seq - 1),
-                        },
-                    )?),
+                    Some(seq) => Some(self.reader.position(seq)?),
                     None => None,
                 };
                 self.shown = Shown::All;
