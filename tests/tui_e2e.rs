@@ -276,3 +276,62 @@ fn the_ui_shows_live_deliveries_opens_one_and_restores_the_terminal() {
         assert!(words.contains(&mode), "{mode} not restored:\n{modes}");
     }
 }
+
+#[test]
+fn the_demo_fills_the_table_from_every_vendor_and_filters_it_by_text() {
+    if !Tmux::available() {
+        eprintln!("skipping the tmux end-to-end test: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!(
+        "env HOME={home} XDG_DATA_HOME={data} {bin} demo --pause-ms 30; echo \"EXITED $?\"; \
+         sleep 60",
+        home = quote(dir.path()),
+        data = quote(&dir.path().join("data")),
+        bin = quote(Path::new(bin())),
+    );
+    let tmux = Tmux::start(&command);
+    // The script's bad signatures come after a first delivery from each vendor.
+    let screen = tmux.wait_for("deliveries from every vendor, some failing", |s| {
+        [
+            "talentsprout",
+            "classet",
+            "clearspeed",
+            "brilliant",
+            "jobmojito",
+        ]
+        .iter()
+        .all(|v| s.matches(v).count() >= 2)
+            && !s.contains(" 0 ✗ failed")
+            && s.contains("✗ failed")
+    });
+    assert!(screen.contains("store        in memory"), "{screen}");
+
+    // Free text: the words of a candidate id the demo sends, wherever they are.
+    tmux.keys(&["/"]);
+    tmux.wait_for("the filter field", |s| s.contains("Filter:"));
+    tmux.type_text("cand_58c1e03a");
+    let screen = tmux.wait_for("the text filter", |s| {
+        s.contains("filter: text \"cand_58c1e03a\"")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the field to close", |s| !s.contains("Filter:"));
+    let rows: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("Time "))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{screen}");
+    for row in rows {
+        assert!(
+            row.contains("classet") && row.contains("cand_58c1e03a"),
+            "{row}\n{screen}"
+        );
+    }
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the process to end", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+}

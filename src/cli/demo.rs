@@ -8,11 +8,11 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use super::ui_session::UiSession;
 use super::{DemoArgs, data_dir, init_logging};
 use crate::receiver::{self, Receiver};
 use crate::sender::demo;
 use crate::store::Store;
-use crate::tui;
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = match &args.store.store {
@@ -65,52 +65,27 @@ async fn run_ui(args: DemoArgs, store: Store) -> anyhow::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .context("cannot listen on a loopback port")?;
-    let local = listener.local_addr()?;
-    let config = Arc::new(demo::config(local.port()));
-    let reader = store.reader()?;
-    let (tx, deliveries) = tokio::sync::mpsc::unbounded_channel();
-    let (notice_tx, notices) = tokio::sync::mpsc::unbounded_channel();
-    let options = receiver::Options {
-        forward: None,
-        notices: Some(notice_tx.clone()),
-    };
-    let state = Receiver::with_options(config.clone(), store, tx, options);
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(receiver::serve(listener, receiver::router(state), async {
-        let _ = stop_rx.await;
-    }));
+    let config = Arc::new(demo::config(listener.local_addr()?.port()));
     let pause = Duration::from_millis(args.pause_ms.unwrap_or(700));
-    let sender = {
-        let config = config.clone();
-        let base = format!("http://{local}");
-        tokio::spawn(async move {
-            demo::run(&config, &base, pause, true, |e| {
-                tracing::warn!("{e}");
-                // Into the footer: the terminal belongs to the UI.
-                let _ = notice_tx.send(e);
-            })
-            .await
+    let session = UiSession {
+        config: config.clone(),
+        store,
+        store_path: args.store.store.map(|p| p.display().to_string()),
+        listener,
+        notice: None,
+        forward: None,
+    };
+    session
+        .run(|local, notices| {
+            let base = format!("http://{local}");
+            Some(tokio::spawn(async move {
+                demo::run(&config, &base, pause, true, |e| {
+                    tracing::warn!("{e}");
+                    // Into the footer: the terminal belongs to the UI.
+                    let _ = notices.send(e);
+                })
+                .await
+            }))
         })
-    };
-    let app = tui::App::new(
-        tui::Context {
-            config,
-            listen: local.to_string(),
-            store: args.store.store.map(|p| p.display().to_string()),
-            forward_to: None,
-        },
-        reader,
-    );
-    let feeds = tui::Feeds {
-        deliveries,
-        notices,
-    };
-    let result = tokio::select! {
-        r = tui::run(app, feeds) => r.context("the terminal UI failed"),
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    };
-    sender.abort();
-    let _ = stop_tx.send(());
-    let _ = server.await;
-    result
+        .await
 }

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use super::ui_session::UiSession;
 use super::{ListenArgs, data_dir, init_logging, store_path};
 use crate::config::Config;
 use crate::forward::ForwardTarget;
 use crate::receiver::{self, Receiver};
 use crate::store::Store;
-use crate::tui;
 
 pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(args.config.as_deref())?;
@@ -63,7 +63,7 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
                 notice: exposed,
                 forward,
             };
-            return ui.run().await.map(|()| ExitCode::SUCCESS);
+            return ui.run(|_, _| None).await.map(|()| ExitCode::SUCCESS);
         }
         eprintln!("hookscope: listening on http://{local} (store: {store_label})");
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -75,67 +75,8 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The receiver under the full-screen UI.
-struct UiSession {
-    config: Arc<Config>,
-    store: Store,
-    store_path: Option<String>,
-    listener: TcpListener,
-    /// Shown in the footer at start.
-    notice: Option<String>,
-    forward: Option<ForwardTarget>,
-}
-
-impl UiSession {
-    async fn run(self) -> anyhow::Result<()> {
-        let local = self.listener.local_addr()?;
-        let reader = self.store.reader()?;
-        let (tx, deliveries) = tokio::sync::mpsc::unbounded_channel();
-        let (notice_tx, notices) = tokio::sync::mpsc::unbounded_channel();
-        if let Some(n) = self.notice {
-            let _ = notice_tx.send(n);
-        }
-        let forward_to = self.forward.as_ref().map(|f| f.base.clone());
-        let options = receiver::Options {
-            forward: self.forward,
-            notices: Some(notice_tx.clone()),
-        };
-        let state = Receiver::with_options(self.config.clone(), self.store, tx, options);
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(receiver::serve(
-            self.listener,
-            receiver::router(state),
-            async {
-                let _ = stop_rx.await;
-            },
-        ));
-        let app = tui::App::new(
-            tui::Context {
-                config: self.config,
-                listen: local.to_string(),
-                store: self.store_path,
-                forward_to,
-            },
-            reader,
-        );
-        let feeds = tui::Feeds {
-            deliveries,
-            notices,
-        };
-        let result = tokio::select! {
-            r = tui::run(app, feeds) => r.context("the terminal UI failed"),
-            _ = shutdown_signal() => Ok(()),
-        };
-        let _ = stop_tx.send(());
-        if let Ok(Err(e)) = server.await {
-            tracing::warn!("receiver: {e}");
-        }
-        result
-    }
-}
-
 /// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
