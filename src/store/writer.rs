@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::StoreError;
 use super::search;
@@ -114,48 +114,49 @@ macro_rules! insert_sql {
             verification_status, verification_scheme, verification_hint, verification_detail, \
             response_status, replay_of, fetched, forward) \
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-            ?18, ?19, ?20, ?21, ?22, ?23) RETURNING seq"
+            ?18, ?19, ?20, ?21, ?22, ?23)"
         )
     };
 }
 
 /// The new row's seq; `None` when `skip_existing` and the id is already stored.
 fn insert(conn: &Connection, r: &NewRow, skip_existing: bool) -> rusqlite::Result<Option<i64>> {
+    // OR FAIL, not the default ABORT: one row's constraints are all checked before anything
+    // is written, so the outcome is the same, but ABORT with the count trigger makes SQLite
+    // keep a statement journal, a copy of every page the row touches.
     let sql = if skip_existing {
         insert_sql!("INSERT OR IGNORE")
     } else {
-        insert_sql!("INSERT")
+        insert_sql!("INSERT OR FAIL")
     };
     let mut stmt = conn.prepare_cached(sql)?;
-    stmt.query_row(
-        params![
-            r.id,
-            r.received_at,
-            r.method,
-            r.path,
-            r.query,
-            r.headers,
-            &r.body[..],
-            r.body_bytes,
-            r.body_truncated,
-            r.peer,
-            r.provider,
-            r.detected_by,
-            r.event,
-            r.event_inferred,
-            r.subject,
-            r.status,
-            r.scheme,
-            r.hint,
-            r.detail,
-            r.response_status,
-            r.replay_of,
-            r.fetched,
-            r.forward,
-        ],
-        |row| row.get(0),
-    )
-    .optional()
+    let inserted = stmt.execute(params![
+        r.id,
+        r.received_at,
+        r.method,
+        r.path,
+        r.query,
+        r.headers,
+        &r.body[..],
+        r.body_bytes,
+        r.body_truncated,
+        r.peer,
+        r.provider,
+        r.detected_by,
+        r.event,
+        r.event_inferred,
+        r.subject,
+        r.status,
+        r.scheme,
+        r.hint,
+        r.detail,
+        r.response_status,
+        r.replay_of,
+        r.fetched,
+        r.forward,
+    ])?;
+    // Cheaper than RETURNING, which buffers its rows in a temporary table.
+    Ok((inserted > 0).then(|| conn.last_insert_rowid()))
 }
 
 /// Answers one waiter once the commit outcome is known.
@@ -178,7 +179,7 @@ impl Job {
         match self {
             Job::Insert { row, reply } => {
                 let r = insert(conn, &row, false).and_then(|seq| {
-                    // A plain INSERT … RETURNING always yields the row.
+                    // Without OR IGNORE a row that is not inserted is an error.
                     seq.ok_or(rusqlite::Error::QueryReturnedNoRows)
                 });
                 finish(reply, r.map_err(err))
