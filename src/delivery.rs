@@ -97,6 +97,26 @@ pub struct Line {
     pub forward: Option<Forward>,
 }
 
+/// [`Line`] borrowing from its delivery: the same fields in the same order, so the same
+/// bytes.
+#[derive(Serialize)]
+struct LineRef<'a> {
+    id: &'a str,
+    received_at: String,
+    method: &'a str,
+    path: &'a str,
+    provider: ProviderId,
+    event: Option<&'a str>,
+    event_inferred: bool,
+    subject: Option<&'a str>,
+    detected_by: DetectedBy,
+    verification: &'a Verification,
+    response: ResponseSummary,
+    body_bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forward: Option<&'a Forward>,
+}
+
 impl Delivery {
     pub fn line(&self) -> Line {
         Line {
@@ -118,6 +138,32 @@ impl Delivery {
         }
     }
 
+    /// Appends the headless line, exactly as [`Delivery::line`] serialises, and a newline
+    /// to `out`, without copying the delivery's strings first. On error `out` is as it was.
+    pub fn write_line(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let start = out.len();
+        let line = LineRef {
+            id: &self.id,
+            received_at: rfc3339(self.received_at),
+            method: &self.request.method,
+            path: &self.request.path,
+            provider: self.provider,
+            event: self.event.as_deref(),
+            event_inferred: self.event_inferred,
+            subject: self.subject.as_deref(),
+            detected_by: self.detected_by,
+            verification: &self.verification,
+            response: ResponseSummary {
+                status: self.response_status,
+            },
+            body_bytes: self.request.body_bytes,
+            forward: self.forward.as_ref(),
+        };
+        serde_json::to_writer(&mut *out, &line).inspect_err(|_| out.truncate(start))?;
+        out.push(b'\n');
+        Ok(())
+    }
+
     pub fn is_verified(&self) -> bool {
         self.verification.status == Status::Verified
     }
@@ -126,4 +172,55 @@ impl Delivery {
 /// RFC 3339 with millisecond precision and a `Z`.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::Hint;
+
+    #[test]
+    fn the_printed_line_is_the_serialised_line() {
+        let mut d = Delivery {
+            id: new_id(),
+            received_at: Utc::now(),
+            request: Request {
+                method: "POST".into(),
+                path: "/classet".into(),
+                query: Some("a=1".into()),
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: Bytes::from_static(b"{\"event\":\"x\"}"),
+                body_bytes: 13,
+                body_truncated: false,
+                peer: Some("127.0.0.1:1".into()),
+            },
+            provider: ProviderId::Classet,
+            detected_by: DetectedBy::Path,
+            event: Some("candidate.interview.updated".into()),
+            event_inferred: false,
+            subject: Some("cand \"1\" \u{2028}".into()),
+            verification: Verification::failed("classet-hmac-sha256", Hint::WrongSecret, "no"),
+            response_status: 200,
+            replay_of: None,
+            forward: None,
+        };
+        let check = |d: &Delivery| {
+            let mut printed = Vec::new();
+            d.write_line(&mut printed).unwrap();
+            let expected = serde_json::to_string(&d.line()).unwrap() + "\n";
+            assert_eq!(String::from_utf8(printed).unwrap(), expected);
+        };
+        check(&d);
+        d.event = None;
+        d.subject = None;
+        d.forward = Some(Forward {
+            url: "http://localhost:3000/hook".into(),
+            status: Some(502),
+            latency_ms: 12,
+            error: None,
+            body: "bad gateway".into(),
+            warnings: vec!["slow".into()],
+        });
+        check(&d);
+    }
 }

@@ -437,6 +437,10 @@ fn check_any_request(req: Request) -> Result<(), TestCaseError> {
     let line = d.line();
     let text = serde_json::to_string(&line).unwrap();
     prop_assert!(!text.contains('\n'));
+    // The printer's borrowing serialiser writes the very same bytes.
+    let mut printed = Vec::new();
+    d.write_line(&mut printed).unwrap();
+    prop_assert_eq!(printed, format!("{text}\n").into_bytes());
     let back: Line = serde_json::from_str(&text).unwrap();
     let mut expected = line;
     expected.verification.evidence = None;
