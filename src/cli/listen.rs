@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -35,7 +36,8 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
     let headless = args.headless || !std::io::stdout().is_terminal();
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let mut printer = None;
+    let result = runtime.block_on(async {
         let listener = TcpListener::bind(&config.server.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.server.addr))?;
@@ -67,13 +69,25 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
         }
         eprintln!("hookscope: listening on http://{local} (store: {store_label})");
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let printer = crate::headless::spawn_printer(rx);
+        printer = Some(crate::headless::spawn_printer(rx));
         let state = Receiver::with_forward(config, store, tx, forward);
         receiver::serve(listener, receiver::router(state), shutdown_signal()).await?;
-        drop(printer);
         Ok(ExitCode::SUCCESS)
-    })
+    });
+    // Stopping the runtime drops every sender, so the printer writes out the lines still
+    // queued and ends; a stdout nobody reads must not keep us from exiting, though.
+    drop(runtime);
+    if let Some(p) = printer {
+        let deadline = Instant::now() + PRINTER_DRAIN;
+        while !p.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    result
 }
+
+/// How long the printer gets at exit to write the lines still queued.
+const PRINTER_DRAIN: Duration = Duration::from_secs(1);
 
 /// Ctrl-C or SIGTERM.
 pub(super) async fn shutdown_signal() {
