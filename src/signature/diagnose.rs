@@ -188,7 +188,10 @@ impl Case<'_> {
         let evidence = Evidence {
             expected: Some(expected.clone()),
             received: Some(raw.to_string()),
-            signed_payload: Some(String::from_utf8_lossy(&message).into_owned()),
+            // The message is ours to keep: a valid UTF-8 body becomes the text uncopied.
+            signed_payload: Some(String::from_utf8(message).unwrap_or_else(|e| {
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            })),
             skew_secs: skew,
             claims: None,
         };
