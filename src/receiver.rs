@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::config::Config;
 use crate::delivery::{self, Delivery};
 use crate::forward::{self, ForwardTarget};
-use crate::provider::{self, ProviderId, Summary};
+use crate::provider::{self, ProviderId};
 use crate::redact::Redactor;
 use crate::signature::Status;
 use crate::store::Store;
@@ -357,7 +357,7 @@ async fn receive(
         body_truncated: truncated,
         peer: Some(peer.to_string()),
     };
-    let analysis = provider::analyze(&request, &state.config, received_at.timestamp());
+    let analysis = provider::analyze_brief(&request, &state.config, received_at.timestamp());
     let answer = state.config.response_for(
         (analysis.provider != ProviderId::Unknown).then(|| analysis.provider.as_str()),
     );
@@ -367,10 +367,7 @@ async fn receive(
         None if rejected => StatusCode::UNAUTHORIZED,
         None => StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
     };
-    let fetch_id = match (&analysis.summary, analysis.provider) {
-        (Summary::Brilliant(s), ProviderId::Brilliant) => s.response_id.clone(),
-        _ => None,
-    };
+    let fetch_id = analysis.fetch_id;
     let replay_of = request
         .header(REPLAY_OF_HEADER)
         .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))

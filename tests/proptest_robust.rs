@@ -455,6 +455,10 @@ fn check_any_request(req: Request) -> Result<(), TestCaseError> {
         }
     }
 
+    // What the receiver records is what the full analysis says.
+    let full = provider::Brief::from(provider::analyze(&req, config(), NOW));
+    prop_assert_eq!(provider::analyze_brief(&req, config(), NOW), full);
+
     // A body cut off at the limit is never verified, whatever it carries.
     let mut cut = req;
     cut.body_truncated = true;

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::delivery::Request;
 use crate::signature::{self, Check, Input, Verification};
 
+mod brief;
 pub mod brilliant;
 pub mod classet;
 pub mod clearspeed;
@@ -18,6 +19,7 @@ mod tolerant;
 #[cfg(test)]
 mod robustness;
 
+pub use brief::{Brief, analyze_brief};
 pub use tolerant::JsonExt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -236,22 +238,8 @@ pub fn body_json(body: &[u8]) -> Option<Value> {
 
 /// Detects the provider: path first, then headers, then the body's shape.
 pub fn detect(req: &Request, json: Option<&Value>, config: &Config) -> (ProviderId, DetectedBy) {
-    if let Some(p) = route(&req.path, req.query.as_deref()).provider {
-        return (p, DetectedBy::Path);
-    }
-    let by_header = [
-        (
-            ProviderId::Talentsprout,
-            talentsprout::matches_headers(&req.headers),
-        ),
-        (ProviderId::Classet, classet::matches_headers(&req.headers)),
-        (
-            ProviderId::Jobmojito,
-            jobmojito::matches_headers(&req.headers, &config.providers.jobmojito),
-        ),
-    ];
-    if let Some((p, _)) = by_header.into_iter().find(|(_, m)| *m) {
-        return (p, DetectedBy::Header);
+    if let Some(found) = detect_without_body(req, config) {
+        return found;
     }
     if let Some(v) = json {
         let by_body = [
@@ -266,6 +254,28 @@ pub fn detect(req: &Request, json: Option<&Value>, config: &Config) -> (Provider
         }
     }
     (ProviderId::Unknown, DetectedBy::None)
+}
+
+/// The provider when the path or a header names it.
+fn detect_without_body(req: &Request, config: &Config) -> Option<(ProviderId, DetectedBy)> {
+    if let Some(p) = route(&req.path, req.query.as_deref()).provider {
+        return Some((p, DetectedBy::Path));
+    }
+    let by_header = [
+        (
+            ProviderId::Talentsprout,
+            talentsprout::matches_headers(&req.headers),
+        ),
+        (ProviderId::Classet, classet::matches_headers(&req.headers)),
+        (
+            ProviderId::Jobmojito,
+            jobmojito::matches_headers(&req.headers, &config.providers.jobmojito),
+        ),
+    ];
+    by_header
+        .into_iter()
+        .find(|(_, m)| *m)
+        .map(|(p, _)| (p, DetectedBy::Header))
 }
 
 /// Event, subject and typed summary of a body from `provider`.
@@ -347,6 +357,21 @@ fn analyze_parsed(
     config: &Config,
     now: i64,
 ) -> Analysis {
+    let verification = verify(provider, req, config, now);
+    let u = understand(provider, req, json);
+    Analysis {
+        provider,
+        detected_by,
+        event: u.event,
+        event_inferred: u.event_inferred,
+        subject: u.subject,
+        verification,
+        summary: u.summary,
+    }
+}
+
+/// Applies the provider's check to the request.
+fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Verification {
     let check = check_for(provider, req, config);
     let input = Input {
         headers: &req.headers,
@@ -368,16 +393,7 @@ fn analyze_parsed(
             ),
         );
     }
-    let u = understand(provider, req, json);
-    Analysis {
-        provider,
-        detected_by,
-        event: u.event,
-        event_inferred: u.event_inferred,
-        subject: u.subject,
-        verification,
-        summary: u.summary,
-    }
+    verification
 }
 
 #[cfg(test)]

@@ -189,9 +189,10 @@ impl Case<'_> {
             expected: Some(expected.clone()),
             received: Some(raw.to_string()),
             // The message is ours to keep: a valid UTF-8 body becomes the text uncopied.
-            signed_payload: Some(String::from_utf8(message).unwrap_or_else(|e| {
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            })),
+            signed_payload: Some(
+                String::from_utf8(message)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
             skew_secs: skew,
             claims: None,
         };

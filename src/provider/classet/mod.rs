@@ -9,6 +9,7 @@ use super::{Summary as Any, Understanding};
 use crate::config::ClassetConfig;
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef, StaticHeaderCheck};
 
+pub(crate) mod brief;
 mod call;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,165 @@
+//! What the receiver records of a request at ingest: [`Analysis`] without the typed
+//! summary, which only the detail screens need. Where a vendor has a brief reader, event
+//! and subject come from it without a `Value` tree; every other request takes the full
+//! path, so the fields are always those [`analyze`] gives.
+
+use super::{Analysis, DetectedBy, ProviderId, Summary, analyze, classet};
+use crate::config::Config;
+use crate::delivery::Request;
+use crate::signature::Verification;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    pub provider: ProviderId,
+    pub detected_by: DetectedBy,
+    pub event: Option<String>,
+    pub event_inferred: bool,
+    pub subject: Option<String>,
+    pub verification: Verification,
+    /// The Brilliant response to fetch, the one summary field acted on at ingest.
+    pub fetch_id: Option<String>,
+}
+
+/// [`analyze`] without the summary. `now` is receipt time in Unix seconds.
+pub fn analyze_brief(req: &Request, config: &Config, now: i64) -> Brief {
+    if let Some((provider, detected_by)) = super::detect_without_body(req, config)
+        && let Some((event, subject)) = read_brief(provider, &req.body)
+    {
+        return Brief {
+            provider,
+            detected_by,
+            event,
+            event_inferred: false,
+            subject,
+            verification: super::verify(provider, req, config, now),
+            fetch_id: None,
+        };
+    }
+    Brief::from(analyze(req, config, now))
+}
+
+/// Event and subject from a vendor's brief reader; `None` when it has none or the body
+/// needs the full reader.
+fn read_brief(provider: ProviderId, body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+    match provider {
+        ProviderId::Classet => classet::brief::read(body),
+        _ => None,
+    }
+}
+
+impl From<Analysis> for Brief {
+    fn from(a: Analysis) -> Self {
+        let fetch_id = match (&a.summary, a.provider) {
+            (Summary::Brilliant(s), ProviderId::Brilliant) => s.response_id.clone(),
+            _ => None,
+        };
+        Brief {
+            provider: a.provider,
+            detected_by: a.detected_by,
+            event: a.event,
+            event_inferred: a.event_inferred,
+            subject: a.subject,
+            verification: a.verification,
+            fetch_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn request(path: &str, headers: &[(&str, &str)], body: &[u8]) -> Request {
+        Request {
+            method: "POST".into(),
+            path: path.into(),
+            query: None,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: Bytes::copy_from_slice(body),
+            body_bytes: body.len() as u64,
+            body_truncated: false,
+            peer: None,
+        }
+    }
+
+    /// Bodies at the edges of what the brief reader takes, each of which must read as the
+    /// full analysis reads it.
+    fn bodies() -> Vec<Vec<u8>> {
+        let deep = |n| {
+            format!(
+                r#"{{"event":"e","data":{{"candidate_id":"c"}},"x":{}{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        let mut out: Vec<Vec<u8>> = [
+            r#"{"event":"candidate.interview.updated","changes":{},"data":{"candidate_id":"c1"}}"#,
+            r#"{"event":"candidate.interview.updated"}"#,
+            r#"{"event":"other","changes":[{"field":"a"}]}"#,
+            r#"{"event":"other","data":{"candidate_id":42.5}}"#,
+            r#"{"event":"other","data":{"candidate_id":"  "}}"#,
+            r#"{"event":7,"data":{"candidate_id":1e3}}"#,
+            r#"{"event":"other","data":"not an object"}"#,
+            r#"{"event":"other","changes":"x"}"#,
+            r#"{"data":{"candidate_id":"a"},"data":{"candidate_id":"b"}}"#,
+            r#"{"data":{"candidate_id":"a","candidate_id":"b"}}"#,
+            r#"{"data":{"candidate_id":"a"},"data":5,"event":"candidate.interview.updated"}"#,
+            r#"{"event":"candidate.interview.updated","event":null,"changes":{}}"#,
+            r#"{"event":{"nested":"candidate.interview.updated"},"changes":{}}"#,
+            r#"{"call_id":"k","call_status":"completed","candidate_id":"c"}"#,
+            r#"{"event":"candidate.interview.updated","x":"\ud800"}"#,
+            r#"{"event":"candidate.interview.updated","x":"\q"}"#,
+            r#"{"event":"candidate.interview.updated","x":1e400}"#,
+            r#"{"event":"candidate.interview.updated"} trailing"#,
+            r#"{"event":"candidate.interview.updated","data":{"candidate_id":"c"}"#,
+            r#"["event","candidate.interview.updated"]"#,
+            r#""candidate.interview.updated""#,
+            "",
+            "not json",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        out.push(deep(120).into_bytes());
+        out.push(deep(127).into_bytes());
+        out.push(deep(200).into_bytes());
+        out.push(b"{\"event\":\"candidate.interview.updated\",\"x\":\"\xff\"}".to_vec());
+        out.push(
+            include_bytes!("../../assets/samples/classet/candidate.interview.updated.json")
+                .to_vec(),
+        );
+        out.push(include_bytes!("../../assets/samples/classet/call_completed.json").to_vec());
+        out
+    }
+
+    #[test]
+    fn classet_bodies_read_as_the_full_analysis_reads_them() {
+        let config = Config::default();
+        for body in bodies() {
+            for req in [
+                request("/classet", &[], &body),
+                request("/hooks", &[("x-classet-webhook-signature", "abc")], &body),
+                request("/hooks", &[], &body),
+            ] {
+                let full = Brief::from(analyze(&req, &config, 1_763_650_000));
+                let brief = analyze_brief(&req, &config, 1_763_650_000);
+                assert_eq!(brief, full, "{}", String::from_utf8_lossy(&body));
+            }
+        }
+    }
+
+    #[test]
+    fn the_brief_reader_takes_the_current_shape() {
+        let body = include_bytes!("../../assets/samples/classet/candidate.interview.updated.json");
+        let (event, subject) = classet::brief::read(body).expect("read briefly");
+        assert_eq!(event.as_deref(), Some(classet::INTERVIEW_UPDATED));
+        assert!(subject.is_some());
+        let call = include_bytes!("../../assets/samples/classet/call_completed.json");
+        assert_eq!(classet::brief::read(call), None);
+    }
+}
