@@ -85,32 +85,33 @@ CREATE INDEX IF NOT EXISTS deliveries_provider_subject ON deliveries(provider, s
 
 /// v4: the free-text index (see `search.rs`), which the writer fills for existing rows
 /// too, and the event names seen, for reading filter words without scanning every row.
+/// Written to be harmless where these objects already exist.
 const V4: &str = "
 -- unicode61 with `_` as a word character keeps ids such as cand_0042 whole; diacritics
 -- are kept so that matching the rows not yet indexed agrees with it exactly.
-CREATE VIRTUAL TABLE delivery_words USING fts5(
+CREATE VIRTUAL TABLE IF NOT EXISTS delivery_words USING fts5(
     subject, body,
     content = '', contentless_delete = 1, detail = full,
     tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\"
 );
 -- Every delivery with seq <= indexed_upto is in delivery_words.
-CREATE TABLE delivery_words_progress (
+CREATE TABLE IF NOT EXISTS delivery_words_progress (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
     indexed_upto INTEGER NOT NULL
 );
-INSERT INTO delivery_words_progress (id, indexed_upto) VALUES (1, 0);
-CREATE TRIGGER deliveries_words_delete AFTER DELETE ON deliveries
+INSERT OR IGNORE INTO delivery_words_progress (id, indexed_upto) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS deliveries_words_delete AFTER DELETE ON deliveries
 BEGIN
     DELETE FROM delivery_words WHERE rowid = old.seq;
 END;
 
 -- Each event name as first spelled, compared as the filter compares them.
-CREATE TABLE delivery_events (name TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS delivery_events (name TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
 INSERT OR IGNORE INTO delivery_events (name)
     SELECT event FROM deliveries WHERE event IS NOT NULL ORDER BY seq;
 -- Not INSERT OR IGNORE: a trigger takes the conflict policy of the statement firing it,
 -- and the writer inserts deliveries with OR FAIL.
-CREATE TRIGGER deliveries_event_names AFTER INSERT ON deliveries WHEN new.event IS NOT NULL
+CREATE TRIGGER IF NOT EXISTS deliveries_event_names AFTER INSERT ON deliveries WHEN new.event IS NOT NULL
 BEGIN
     INSERT INTO delivery_events (name) SELECT new.event
         WHERE NOT EXISTS (SELECT 1 FROM delivery_events WHERE name = new.event);
@@ -225,6 +226,48 @@ mod tests {
         // Running again is a no-op, not a second ALTER.
         migrate_with(&conn, path, false, &[V1, v2]).unwrap();
         assert_eq!(version(&conn), 2);
+    }
+
+    #[test]
+    fn a_v2_store_with_rows_gains_event_names_and_a_search_index_to_fill() {
+        let conn = Connection::open_in_memory().unwrap();
+        let path = Path::new("test.db");
+        migrate_with(&conn, path, false, &[V1, V2]).unwrap();
+        for (i, event) in ["Result Update", "result update", "call_completed"]
+            .iter()
+            .enumerate()
+        {
+            conn.execute(
+                "INSERT INTO deliveries (id, received_at, method, path, headers, body, \
+                 body_bytes, provider, detected_by, event, subject, verification_status, \
+                 verification_scheme, verification_detail, response_status) VALUES (?1, 't', \
+                 'POST', '/', '[]', 'Grace Hopper', 12, 'classet', 'path', ?2, 's', \
+                 'verified', 'x', '', 200)",
+                rusqlite::params![format!("id-{i}"), event],
+            )
+            .unwrap();
+        }
+        migrate_with(&conn, path, false, MIGRATIONS).unwrap();
+        assert_eq!(version(&conn), SCHEMA_VERSION);
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM delivery_events ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(names, ["call_completed", "Result Update"]);
+        assert_eq!(super::super::search::index_pending(&conn, 10).unwrap(), 3);
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM delivery_words WHERE delivery_words MATCH '\"grace hop\" *'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 3);
+        // Running V4 again (a store that already has its tables) changes nothing.
+        conn.execute_batch(V4).unwrap();
     }
 
     #[test]
