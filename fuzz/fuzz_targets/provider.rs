@@ -1,6 +1,7 @@
 //! Detection, reading and verification of any request with every secret configured: no
-//! panic, the headless line always serializes and reads back, and redaction leaves no
-//! configured secret in what is stored.
+//! panic, the ingest analysis agrees with the full one, the headless line always
+//! serializes and reads back, and redaction leaves no configured secret in what is
+//! stored.
 #![no_main]
 
 mod request;
@@ -38,6 +39,12 @@ fuzz_target!(|data: &[u8]| {
     }
     let analysis = provider::analyze(&req, config, now);
     assert_eq!(analysis.provider, detected);
+    // What the receiver records (read from the bytes where it can) is what the full
+    // analysis says.
+    assert_eq!(
+        provider::analyze_brief(&req, config, now),
+        provider::Brief::from(analysis.clone())
+    );
 
     Redactor::from_config(config).redact(&mut req);
     // Header names are not credentials; values, the path and the query may carry one,

@@ -21,6 +21,15 @@ impl App {
         self.searching.as_ref()
     }
 
+    /// The filter whose matches the table shows; `None` when it shows every delivery
+    /// (also when the filter field holds a filter whose search failed).
+    pub fn shown_filter(&self) -> Option<&Filter> {
+        match &self.shown {
+            Shown::All => None,
+            Shown::Matches { filter, .. } => Some(filter),
+        }
+    }
+
     /// Waits for the next matcher result; never resolves without a matcher.
     pub async fn next_found(&mut self) -> Found {
         match self.matcher.as_mut() {

@@ -199,7 +199,6 @@ pub(super) fn render(app: &App, areas: &Areas, buf: &mut Buffer) {
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let list = app.list();
-    let f = app.filter();
     let mut spans = vec![Span::styled(
         " Deliveries ",
         Style::new().add_modifier(Modifier::BOLD),
@@ -214,12 +213,12 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             theme.fg(ratatui::style::Color::Yellow),
         ));
-    } else if f.is_active() {
+    } else if let Some(shown) = app.shown_filter() {
         spans.push(Span::raw(format!(
             "{} of {} · filter: {} ",
             list.total(),
             app.tally().total,
-            sanitize::line(&filter::describe(f.filter()))
+            sanitize::line(&filter::describe(shown))
         )));
     } else {
         spans.push(Span::raw(format!("{} ", list.total())));
@@ -258,10 +257,10 @@ fn render_empty(app: &App, area: Rect, buf: &mut Buffer) {
             app.tally().total,
             sanitize::line(&filter::describe(searching))
         )
-    } else if app.filter().is_active() {
+    } else if let Some(shown) = app.shown_filter() {
         format!(
             "No delivery matches {}. Esc clears the filter.",
-            sanitize::line(&filter::describe(app.filter().filter()))
+            sanitize::line(&filter::describe(shown))
         )
     } else {
         let listen = sanitize::line(&app.context().listen);

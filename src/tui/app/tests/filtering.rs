@@ -234,3 +234,37 @@ fn event_names_come_from_the_store_and_from_deliveries() {
     );
     assert_eq!(app.list().total(), 1);
 }
+
+#[test]
+fn a_failed_search_says_so_and_the_title_claims_no_filter() {
+    use crate::tui::matcher::{Found, Search};
+    let f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    // The worker's answer for this very search, as if its query had failed.
+    let generation = (0..100)
+        .find(|g| app.matcher.as_ref().unwrap().is_current(*g))
+        .unwrap();
+    let failed = Found::Matches {
+        search: Search {
+            generation,
+            filter: app.filter().filter().clone(),
+            upto: 5,
+        },
+        seqs: Err(crate::store::StoreError::WriterStopped {
+            path: "d.db".into(),
+        }),
+    };
+    app.update(AppEvent::Found(failed));
+    app.refresh();
+    assert_eq!(app.searching(), None);
+    assert_eq!(app.shown_filter(), None, "the rows shown are not filtered");
+    assert_eq!(app.list().total(), 5);
+    let message = app.message().unwrap();
+    assert!(
+        message.error && message.text.starts_with("Cannot filter"),
+        "{message:?}"
+    );
+}
