@@ -106,6 +106,12 @@ impl StoreError {
         }
     }
 
+    /// Whether a query was stopped by [`Reader::interrupt_handle`].
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StoreError::Sqlite { source, .. }
+            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
+    }
+
     fn not_writable(path: &Path, e: io::Error) -> Self {
         StoreError::NotWritable {
             path: path.to_path_buf(),

@@ -33,8 +33,9 @@ impl Filter {
             && self.text.is_empty()
     }
 
-    /// The SQL conditions (AND-ed) for the rows in `range`, and their parameters.
-    fn conditions(&self, range: SeqRange, params: &mut Vec<Value>) -> Vec<String> {
+    /// The SQL conditions (AND-ed) for the rows in `range`, and their parameters;
+    /// `indexed` is how far the word index reaches.
+    fn conditions(&self, range: SeqRange, indexed: i64, params: &mut Vec<Value>) -> Vec<String> {
         let mut out = Vec::new();
         let mut any_of = |column: &str, values: Vec<String>, params: &mut Vec<Value>| {
             if values.is_empty() {
@@ -44,8 +45,14 @@ impl Filter {
             out.push(format!("{column} IN ({marks})"));
             params.extend(values.into_iter().map(Value::Text));
         };
+        // Over a few new rows the seq range is the way in; the (provider, subject) index
+        // would walk all of a provider's rows.
         any_of(
-            "provider",
+            if range.after.is_some() {
+                "+provider"
+            } else {
+                "provider"
+            },
             self.providers.iter().map(|p| p.as_str().into()).collect(),
             params,
         );
@@ -64,7 +71,7 @@ impl Filter {
             self.events.iter().map(|e| e.to_ascii_lowercase()).collect(),
             params,
         );
-        if let Some(set) = self.word_matches(range, params) {
+        if let Some(set) = self.word_matches(range, indexed, params) {
             out.push(format!("seq IN ({set})"));
         }
         for term in self.text.iter().filter(|t| search::words(t).is_empty()) {
@@ -92,10 +99,16 @@ impl Filter {
     }
 
     /// The seqs in `range` holding every text term that has words (see `search.rs`), as
-    /// a query: found in the word index up to where it reaches, and row by row after
-    /// that. Both parts are bounded by `range`, so that looking at a few new rows never
-    /// searches them all. `None` when no term has words.
-    fn word_matches(&self, range: SeqRange, params: &mut Vec<Value>) -> Option<String> {
+    /// a query: found in the word index up to `indexed`, where it reaches, and row by row
+    /// after that. Each part is bounded by `range` and left out when the range misses it,
+    /// so that looking at a few new rows never searches them all. `None` when no term
+    /// has words.
+    fn word_matches(
+        &self,
+        range: SeqRange,
+        indexed: i64,
+        params: &mut Vec<Value>,
+    ) -> Option<String> {
         let terms: Vec<(&String, Vec<String>)> = self
             .text
             .iter()
@@ -110,23 +123,40 @@ impl Filter {
             .map(|(_, w)| search::fts_query(w))
             .collect::<Vec<_>>()
             .join(" AND ");
-        let after = Value::Integer(range.after.unwrap_or(i64::MIN));
-        let upto = Value::Integer(range.upto.unwrap_or(i64::MAX));
-        params.extend([Value::Text(fts), after.clone(), upto.clone(), after, upto]);
-        let row_by_row = terms
-            .iter()
-            .map(|(term, _)| {
-                params.push(Value::Text(term.to_string()));
-                format!("{PHRASE_FN}(subject, body, ?)")
-            })
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        Some(format!(
-            "SELECT rowid FROM delivery_words WHERE delivery_words MATCH ? \
-             AND rowid > ? AND rowid <= min(?, {INDEXED_UPTO}) \
-             UNION ALL SELECT seq FROM deliveries WHERE seq > max(?, {INDEXED_UPTO}) \
-             AND seq <= ? AND {row_by_row}"
-        ))
+        let after = range.after.unwrap_or(i64::MIN);
+        let upto = range.upto.unwrap_or(i64::MAX);
+        let mut parts = Vec::new();
+        if after < indexed {
+            params.extend([
+                Value::Text(fts),
+                Value::Integer(after),
+                Value::Integer(upto.min(indexed)),
+            ]);
+            parts.push(
+                "SELECT rowid FROM delivery_words WHERE delivery_words MATCH ? \
+                 AND rowid > ? AND rowid <= ?"
+                    .to_string(),
+            );
+        }
+        if upto > indexed {
+            params.extend([Value::Integer(after.max(indexed)), Value::Integer(upto)]);
+            let row_by_row = terms
+                .iter()
+                .map(|(term, _)| {
+                    params.push(Value::Text(term.to_string()));
+                    format!("{PHRASE_FN}(subject, body, ?)")
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            parts.push(format!(
+                "SELECT seq FROM deliveries WHERE seq > ? AND seq <= ? AND {row_by_row}"
+            ));
+        }
+        if parts.is_empty() {
+            // An empty range.
+            parts.push("SELECT 0 WHERE 0".into());
+        }
+        Some(parts.join(" UNION ALL "))
     }
 }
 
@@ -235,8 +265,9 @@ impl Reader {
 
     /// How many deliveries in `range` match `filter`.
     pub fn count_matching(&self, filter: &Filter, range: SeqRange) -> Result<u64, StoreError> {
+        let indexed = self.indexed_upto()?;
         let mut params = Vec::new();
-        let conditions = filter.conditions(range, &mut params);
+        let conditions = filter.conditions(range, indexed, &mut params);
         let sql = format!("SELECT count(*) FROM deliveries {}", where_sql(&conditions));
         let n: i64 = self
             .conn()
@@ -246,16 +277,26 @@ impl Reader {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// How far the word index reaches. Read before a query that uses it: it only grows,
+    /// so a query seeing more indexed rows than this still matches them, row by row.
+    fn indexed_upto(&self) -> Result<i64, StoreError> {
+        self.conn()
+            .prepare_cached(&format!("SELECT {INDEXED_UPTO}"))
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
     /// The seqs of the deliveries in `range` matching `filter`, in arrival order: what a
     /// filtered table pages through, so that any page is read by key.
     pub fn matching_seqs(&self, filter: &Filter, range: SeqRange) -> Result<Vec<i64>, StoreError> {
+        let indexed = self.indexed_upto()?;
         let mut params = Vec::new();
-        let sql = match filter.word_matches(range, &mut params) {
+        let sql = match filter.word_matches(range, indexed, &mut params) {
             // Rows need not be read at all.
             Some(set) if filter.words_only() => set,
             _ => {
                 params.clear();
-                let conditions = filter.conditions(range, &mut params);
+                let conditions = filter.conditions(range, indexed, &mut params);
                 format!(
                     "SELECT seq FROM deliveries {} ORDER BY seq",
                     where_sql(&conditions)
@@ -322,7 +363,7 @@ mod tests {
         let mut params = Vec::new();
         assert!(
             Filter::default()
-                .conditions(SeqRange::default(), &mut params)
+                .conditions(SeqRange::default(), 0, &mut params)
                 .is_empty()
         );
         assert!(params.is_empty());
@@ -338,7 +379,7 @@ mod tests {
             ..Filter::default()
         };
         let mut params = Vec::new();
-        let c = f.conditions(SeqRange::default(), &mut params);
+        let c = f.conditions(SeqRange::default(), 10, &mut params);
         assert_eq!(c[0], "provider IN (?, ?)");
         assert_eq!(c[1], "verification_status IN (?)");
         assert!(c[2].contains("MATCH ?"), "{}", c[2]);
@@ -355,12 +396,28 @@ mod tests {
             ..Filter::default()
         };
         let mut params = Vec::new();
-        let set = f.word_matches(SeqRange::default(), &mut params).unwrap();
+        let set = f
+            .word_matches(SeqRange::default(), 10, &mut params)
+            .unwrap();
         assert_eq!(
             params[0],
             Value::Text("\"grace\" * AND \"hop per\" *".into())
         );
         assert_eq!(set.matches(PHRASE_FN).count(), 2);
         assert!(f.words_only());
+        // New rows past the index: no index lookup at all.
+        let new = SeqRange {
+            after: Some(10),
+            upto: Some(12),
+        };
+        let set = f.word_matches(new, 10, &mut Vec::new()).unwrap();
+        assert!(!set.contains("MATCH"), "{set}");
+        // All indexed: no row-by-row part.
+        let old = SeqRange {
+            after: None,
+            upto: Some(10),
+        };
+        let set = f.word_matches(old, 10, &mut Vec::new()).unwrap();
+        assert!(!set.contains(PHRASE_FN), "{set}");
     }
 }

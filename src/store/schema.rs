@@ -87,12 +87,12 @@ CREATE INDEX IF NOT EXISTS deliveries_provider_subject ON deliveries(provider, s
 /// too, and the event names seen, for reading filter words without scanning every row.
 /// Written to be harmless where these objects already exist.
 const V4: &str = "
--- unicode61 with `_` as a word character keeps ids such as cand_0042 whole; diacritics
--- are kept so that matching the rows not yet indexed agrees with it exactly.
+-- Fed hookscope_words(), words already split and folded: the ascii tokenizer only
+-- splits them on spaces (every other character of theirs is a word character to it).
 CREATE VIRTUAL TABLE IF NOT EXISTS delivery_words USING fts5(
     subject, body,
     content = '', contentless_delete = 1, detail = full,
-    tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\"
+    tokenize = \"ascii tokenchars '_'\"
 );
 -- Every delivery with seq <= indexed_upto is in delivery_words.
 CREATE TABLE IF NOT EXISTS delivery_words_progress (
@@ -100,9 +100,14 @@ CREATE TABLE IF NOT EXISTS delivery_words_progress (
     indexed_upto INTEGER NOT NULL
 );
 INSERT OR IGNORE INTO delivery_words_progress (id, indexed_upto) VALUES (1, 0);
+-- Deleting the newest rows (by hand) lets their seqs be used again: the index must then
+-- not claim to hold them.
 CREATE TRIGGER IF NOT EXISTS deliveries_words_delete AFTER DELETE ON deliveries
 BEGIN
     DELETE FROM delivery_words WHERE rowid = old.seq;
+    UPDATE delivery_words_progress
+        SET indexed_upto = (SELECT coalesce(max(seq), 0) FROM deliveries)
+        WHERE id = 1 AND indexed_upto > (SELECT coalesce(max(seq), 0) FROM deliveries);
 END;
 
 -- Each event name as first spelled, compared as the filter compares them.
@@ -123,7 +128,9 @@ END;
 /// write transaction so that a lock or a read-only file is reported now, not on the
 /// first delivery.
 pub(crate) fn prepare(conn: &Connection, path: &Path, wal: bool) -> Result<(), StoreError> {
-    migrate_with(conn, path, wal, MIGRATIONS)
+    migrate_with(conn, path, wal, MIGRATIONS)?;
+    // The writer fills the word index through it.
+    super::search::register(conn).map_err(|e| StoreError::from_sqlite(path, e))
 }
 
 fn migrate_with(
@@ -257,6 +264,7 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(names, ["call_completed", "Result Update"]);
+        super::super::search::register(&conn).unwrap();
         assert_eq!(super::super::search::index_pending(&conn, 10).unwrap(), 3);
         let hits: i64 = conn
             .query_row(

@@ -4,8 +4,11 @@
 //!
 //! The words are kept in an FTS5 index that the writer fills while it has nothing else
 //! to do (indexing at ingest would halve the ingest rate). Deliveries it has not reached
-//! yet are matched row by row with [`phrase_in`], which reads words the way the index
-//! tokenizer does, so a term means the same for every row, indexed or not.
+//! yet are matched row by row with [`phrase_in`]. Both read words with the same code:
+//! the index is fed [`WORDS_FN`]'s output, words already split and case-folded, through
+//! FTS5's `ascii` tokenizer, which then only splits on the spaces between them. SQLite's
+//! own Unicode tokenizer would disagree with Rust on some scripts, case folds and
+//! invalid UTF-8, and a term would mean something else once its row is indexed.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
@@ -15,7 +18,11 @@ use rusqlite::{Connection, params};
 /// `hookscope_phrase(subject, body, term)`.
 pub(crate) const PHRASE_FN: &str = "hookscope_phrase";
 
-/// The highest seq in the index, as a subquery, so a filter reads it in its own snapshot.
+/// The SQL function giving what the index holds of a text: its folded words, separated
+/// by spaces. `hookscope_words(text)`.
+pub(crate) const WORDS_FN: &str = "hookscope_words";
+
+/// The highest seq in the index, as a subquery.
 pub(crate) const INDEXED_UPTO: &str = "(SELECT indexed_upto FROM delivery_words_progress)";
 
 fn is_word_char(c: char) -> bool {
@@ -28,9 +35,35 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// `word` case-folded, one character at a time (so that a prefix folds as the word it
+/// begins: no final-sigma rule).
+fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.chars().flat_map(char::to_lowercase).collect()
+    }
+}
+
 /// The words of a filter term, case-folded; empty when it has none (`--`, `@`).
 pub fn words(term: &str) -> Vec<String> {
-    raw_words(term).map(str::to_lowercase).collect()
+    raw_words(term).map(fold).collect()
+}
+
+/// What the index holds of `text`: its folded words, separated by spaces.
+fn index_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in raw_words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(w.chars().flat_map(char::to_lowercase));
+        }
+    }
+    out
 }
 
 /// The FTS5 query for a term's words: a phrase whose last word is a prefix. Words hold
@@ -44,7 +77,7 @@ fn word_is(word: &str, folded: &str) -> bool {
     if word.is_ascii() && folded.is_ascii() {
         word.eq_ignore_ascii_case(folded)
     } else {
-        word.to_lowercase() == folded
+        fold(word) == folded
     }
 }
 
@@ -54,7 +87,7 @@ fn word_starts(word: &str, folded: &str) -> bool {
         word.len() >= folded.len()
             && word.as_bytes()[..folded.len()].eq_ignore_ascii_case(folded.as_bytes())
     } else {
-        word.to_lowercase().starts_with(folded)
+        fold(word).starts_with(folded)
     }
 }
 
@@ -69,26 +102,29 @@ pub fn phrase_in(text: &str, words: &[String]) -> bool {
         .any(|w| w.iter().zip(init).all(|(a, b)| word_is(a, b)) && word_starts(w[init.len()], last))
 }
 
-/// Registers [`PHRASE_FN`] on a read connection.
+/// A text argument as the words functions read it: bytes decoded leniently, so that
+/// the index and row-by-row matching see the same characters.
+fn text_arg(v: ValueRef<'_>) -> Option<std::borrow::Cow<'_, str>> {
+    match v {
+        ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b)),
+        _ => None,
+    }
+}
+
+/// Registers [`PHRASE_FN`] and [`WORDS_FN`] on a connection.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        PHRASE_FN,
-        3,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            // The term's words are worked out once per statement, not once per row.
-            let words = ctx.get_or_create_aux(2, |v| -> rusqlite::Result<Vec<String>> {
-                Ok(words(v.as_str().unwrap_or_default()))
-            })?;
-            let hit = |i| match ctx.get_raw(i) {
-                ValueRef::Text(b) | ValueRef::Blob(b) => {
-                    phrase_in(&String::from_utf8_lossy(b), &words)
-                }
-                _ => false,
-            };
-            Ok(hit(0) || hit(1))
-        },
-    )
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function(PHRASE_FN, 3, flags, |ctx| {
+        // The term's words are worked out once per statement, not once per row.
+        let words = ctx.get_or_create_aux(2, |v| -> rusqlite::Result<Vec<String>> {
+            Ok(words(v.as_str().unwrap_or_default()))
+        })?;
+        let hit = |i| text_arg(ctx.get_raw(i)).is_some_and(|t| phrase_in(&t, &words));
+        Ok(hit(0) || hit(1))
+    })?;
+    conn.create_scalar_function(WORDS_FN, 1, flags, |ctx| {
+        Ok(text_arg(ctx.get_raw(0)).map(|t| index_text(&t)))
+    })
 }
 
 /// Adds up to `limit` deliveries the index has not reached to it, in one transaction.
@@ -106,10 +142,10 @@ pub(crate) fn index_pending(conn: &Connection, limit: usize) -> rusqlite::Result
         return Ok(0);
     };
     let added = tx
-        .prepare_cached(
-            "INSERT INTO delivery_words (rowid, subject, body) SELECT seq, subject, \
-             CAST(body AS TEXT) FROM deliveries WHERE seq > ?1 AND seq <= ?2",
-        )?
+        .prepare_cached(&format!(
+            "INSERT INTO delivery_words (rowid, subject, body) SELECT seq, \
+             {WORDS_FN}(subject), {WORDS_FN}(body) FROM deliveries WHERE seq > ?1 AND seq <= ?2"
+        ))?
         .execute(params![upto, last])?;
     tx.prepare_cached("UPDATE delivery_words_progress SET indexed_upto = ?1 WHERE id = 1")?
         .execute([last])?;
@@ -155,6 +191,11 @@ mod tests {
         assert!(phrase_in("Zoë ÅSTRÖM", &w("åström")));
         assert!(phrase_in("Zoë ÅSTRÖM", &w("zoë åst")));
         assert!(!phrase_in("Zoe", &w("zoë")), "diacritics are kept");
+        assert!(
+            phrase_in("ΟΔΟΣΤΡΩΜΑ", &w("ΟΔΟΣ")),
+            "no final sigma in a prefix"
+        );
+        assert_eq!(index_text("Grace HOPPER, İz"), "grace hopper i\u{307}z");
     }
 
     #[test]

@@ -75,8 +75,11 @@ impl Matcher {
 
     /// Abandons the run in progress, if any: its result, if it still comes, is stale.
     pub fn cancel(&mut self) {
+        // Before the first search there is none to stop (only the event names).
+        if self.generation > 0 {
+            self.interrupt.interrupt();
+        }
         self.generation += 1;
-        self.interrupt.interrupt();
     }
 
     /// Whether `generation` is the newest run.
@@ -109,27 +112,41 @@ impl Matcher {
 }
 
 fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Found>) {
-    while let Ok(mut job) = queue.recv() {
-        // Only the newest search matters; event lookups are answered in passing.
-        while let Ok(next) = queue.try_recv() {
-            if let Job::Events = job {
-                let _ = found.send(Found::Events(reader.event_names()));
+    while let Ok(first) = queue.recv() {
+        // Only the newest search matters; event lookups are answered first.
+        let mut events = false;
+        let mut search = None;
+        for job in std::iter::once(first).chain(queue.try_iter()) {
+            match job {
+                Job::Events => events = true,
+                Job::Match(s) => search = Some(s),
             }
-            job = next;
         }
-        let answer = match job {
-            Job::Match(search) => {
-                let range = SeqRange {
-                    after: None,
-                    upto: Some(search.upto),
-                };
-                let seqs = reader.matching_seqs(&search.filter, range);
-                Found::Matches { search, seqs }
-            }
-            Job::Events => Found::Events(reader.event_names()),
-        };
-        if found.send(answer).is_err() {
+        if events && found.send(Found::Events(event_names(reader))).is_err() {
             return;
         }
+        if let Some(search) = search {
+            let range = SeqRange {
+                after: None,
+                upto: Some(search.upto),
+            };
+            let seqs = reader.matching_seqs(&search.filter, range);
+            if found.send(Found::Matches { search, seqs }).is_err() {
+                return;
+            }
+        }
     }
+}
+
+/// The stored event names. An interrupt meant for a search can land on this query
+/// instead; it is simply asked again.
+fn event_names(reader: &Reader) -> Result<Vec<String>, StoreError> {
+    let mut result = reader.event_names();
+    for _ in 0..3 {
+        match &result {
+            Err(e) if e.is_interrupted() => result = reader.event_names(),
+            _ => break,
+        }
+    }
+    result
 }

@@ -101,12 +101,13 @@ impl App {
     /// The filter changed: shows everything at once, or starts searching.
     pub(super) fn start_search(&mut self) -> Result<(), StoreError> {
         let filter = self.filter.filter().clone();
+        // A result that came in with the key changing the filter is already stale.
+        self.arrived = None;
         if filter.is_empty() {
             if let Some(m) = self.matcher.as_mut() {
                 m.cancel();
             }
             self.searching = None;
-            self.arrived = None;
             if matches!(self.shown, Shown::Matches { .. }) {
                 let selected = match self.anchor() {
                     Some(seq) => Some(self.reader.position(seq)?),

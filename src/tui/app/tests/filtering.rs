@@ -268,3 +268,33 @@ fn a_failed_search_says_so_and_the_title_claims_no_filter() {
         "{message:?}"
     );
 }
+
+#[test]
+fn a_result_arriving_with_a_newer_filter_is_not_shown_for_it() {
+    let f = mixed();
+    let mut app = f.app();
+    app.finish_filtering();
+    app.set_filter("classet");
+    app.refresh();
+    let found = loop {
+        match app.matcher.as_mut().unwrap().next_blocking().unwrap() {
+            m @ crate::tui::matcher::Found::Matches { .. } => break m,
+            other => app.update(AppEvent::Found(other)),
+        };
+    };
+    // One batch: the classet result, then the key that changes the filter.
+    app.update(AppEvent::Found(found));
+    app.set_filter("talentsprout");
+    app.refresh();
+    assert!(
+        app.searching().is_some(),
+        "still searching for talentsprout"
+    );
+    assert_eq!(
+        app.shown_filter(),
+        None,
+        "the classet rows are not shown for it"
+    );
+    app.finish_filtering();
+    assert_eq!(app.list().total(), 1);
+}
