@@ -79,3 +79,41 @@ fn event_names_are_listed_once_per_spelling_as_first_spelled() {
     let names = store.reader().unwrap().event_names().unwrap();
     assert_eq!(names, ["interview.completed", "Result Update"]);
 }
+
+#[test]
+fn rows_deleted_with_the_sqlite3_command_leave_the_search() {
+    let Ok(version) = std::process::Command::new("sqlite3")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("skipping: no sqlite3 command");
+        return;
+    };
+    assert!(version.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deliveries.db");
+    let store = Store::open(&path).unwrap();
+    for n in 1..=5 {
+        store
+            .insert_blocking(&delivery(n, &format!("grace {n}")))
+            .unwrap();
+    }
+    let reader = store.reader().unwrap();
+    wait_until_indexed(&reader);
+    // Whatever its version: the triggers it runs are plain SQL.
+    let out = std::process::Command::new("sqlite3")
+        .arg(&path)
+        .arg("DELETE FROM deliveries WHERE seq IN (2, 5)")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(find(&reader, "grace"), [1, 3, 4]);
+    // The next seq is 5 again; it is found, and the old row 5 is not.
+    let again = store.insert_blocking(&delivery(6, "hopper")).unwrap();
+    assert_eq!(again, 5);
+    assert_eq!(find(&reader, "grace"), [1, 3, 4]);
+    assert_eq!(find(&reader, "hopper"), [5]);
+    wait_until_indexed(&reader);
+    assert_eq!(find(&reader, "grace"), [1, 3, 4]);
+    assert_eq!(find(&reader, "hopper"), [5]);
+}

@@ -132,9 +132,11 @@ impl Filter {
                 Value::Integer(after),
                 Value::Integer(upto.min(indexed)),
             ]);
+            // Rows deleted by hand stay in the index until the writer next indexes.
             parts.push(
                 "SELECT rowid FROM delivery_words WHERE delivery_words MATCH ? \
-                 AND rowid > ? AND rowid <= ?"
+                 AND rowid > ? AND rowid <= ? \
+                 AND rowid NOT IN (SELECT seq FROM delivery_words_deleted)"
                     .to_string(),
             );
         }

@@ -100,11 +100,15 @@ CREATE TABLE IF NOT EXISTS delivery_words_progress (
     indexed_upto INTEGER NOT NULL
 );
 INSERT OR IGNORE INTO delivery_words_progress (id, indexed_upto) VALUES (1, 0);
--- Deleting the newest rows (by hand) lets their seqs be used again: the index must then
--- not claim to hold them.
+-- Rows deleted (by hand) are listed here until the writer takes them out of the index;
+-- a trigger touching delivery_words itself would fail in a sqlite3 older than its
+-- contentless_delete option. Deleting the newest rows lets their seqs be used again: the
+-- index must then not claim to hold them.
+CREATE TABLE IF NOT EXISTS delivery_words_deleted (seq INTEGER PRIMARY KEY);
 CREATE TRIGGER IF NOT EXISTS deliveries_words_delete AFTER DELETE ON deliveries
 BEGIN
-    DELETE FROM delivery_words WHERE rowid = old.seq;
+    INSERT INTO delivery_words_deleted (seq) SELECT old.seq
+        WHERE NOT EXISTS (SELECT 1 FROM delivery_words_deleted WHERE seq = old.seq);
     UPDATE delivery_words_progress
         SET indexed_upto = (SELECT coalesce(max(seq), 0) FROM deliveries)
         WHERE id = 1 AND indexed_upto > (SELECT coalesce(max(seq), 0) FROM deliveries);

@@ -131,6 +131,18 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
 /// Returns how many; zero when it is up to date.
 pub(crate) fn index_pending(conn: &Connection, limit: usize) -> rusqlite::Result<usize> {
     let tx = conn.unchecked_transaction()?;
+    // Words of rows deleted by hand go first: one of their seqs may be indexed again.
+    let deleted: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM delivery_words_deleted)",
+        [],
+        |r| r.get(0),
+    )?;
+    if deleted {
+        tx.execute_batch(
+            "DELETE FROM delivery_words WHERE rowid IN (SELECT seq FROM delivery_words_deleted);
+             DELETE FROM delivery_words_deleted;",
+        )?;
+    }
     let upto: i64 = tx.query_row(&format!("SELECT {INDEXED_UPTO}"), [], |r| r.get(0))?;
     let last: Option<i64> = tx
         .prepare_cached(
@@ -139,6 +151,7 @@ pub(crate) fn index_pending(conn: &Connection, limit: usize) -> rusqlite::Result
         )?
         .query_row(params![upto, limit as i64], |r| r.get(0))?;
     let Some(last) = last else {
+        tx.commit()?;
         return Ok(0);
     };
     let added = tx
