@@ -38,10 +38,17 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> {
 /// `word` case-folded, one character at a time (so that a prefix folds as the word it
 /// begins: no final-sigma rule).
 fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`], appending to `out`.
+fn fold_into(word: &str, out: &mut String) {
     if word.is_ascii() {
-        word.to_ascii_lowercase()
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
-        word.chars().flat_map(char::to_lowercase).collect()
+        out.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -57,11 +64,7 @@ fn index_text(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        if w.is_ascii() {
-            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            out.extend(w.chars().flat_map(char::to_lowercase));
-        }
+        fold_into(w, &mut out);
     }
     out
 }

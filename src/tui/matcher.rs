@@ -75,11 +75,8 @@ impl Matcher {
 
     /// Abandons the run in progress, if any: its result, if it still comes, is stale.
     pub fn cancel(&mut self) {
-        // Before the first search there is none to stop (only the event names).
-        if self.generation > 0 {
-            self.interrupt.interrupt();
-        }
         self.generation += 1;
+        self.interrupt.interrupt();
     }
 
     /// Whether `generation` is the newest run.
