@@ -177,3 +177,42 @@ fn hostile_subject_is_drawn_as_visible_text() {
             .any(|c| c.symbol().chars().any(char::is_control))
     );
 }
+
+/// Failed rows at the size a terminal opens with: each says why, and the key bar starts
+/// with `? help`.
+#[test]
+fn table_at_80x24_says_why_deliveries_failed() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    press(&mut app, "kkkkkkkk");
+    let t = draw(&mut app, 80, 24);
+    let s = text(&t);
+    assert!(s.contains("wrong_secret"), "{s}");
+    assert!(s.contains("timestamp_outsi"), "{s}");
+    let bar = s.lines().rev().find(|l| l.contains("help")).unwrap();
+    assert!(bar.trim_matches('"').starts_with("? help"), "{bar}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn table_at_200x50() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    let t = draw(&mut app, 200, 50);
+    insta::assert_snapshot!(text(&t));
+}
+
+/// A long message is wrapped under the key bar, never cut without a sign.
+#[test]
+fn a_long_message_wraps_at_80_columns() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    let long = "Re-sent 0193a5b0-0000 to http://127.0.0.1:8787/clearspeed: 204 No Content in \
+                4 ms (not acknowledged: this vendor counts only HTTP 200); t= refreshed, as \
+                the original's would fail the 300 s tolerance check";
+    app.update(AppEvent::Notice(long.into()));
+    let t = draw(&mut app, 80, 24);
+    let s = text(&t);
+    assert!(s.contains("tolerance check"), "{s}");
+    insta::assert_snapshot!(s);
+}

@@ -36,6 +36,10 @@ pub struct Row {
     pub body_bytes: u64,
     pub body_truncated: bool,
     pub replay_of: Option<String>,
+    /// Whether the delivery was forwarded to the user's app.
+    pub forwarded: bool,
+    /// The app's HTTP status, when it answered.
+    pub app_status: Option<u16>,
 }
 
 /// A full delivery with its place in the table and what was fetched about it later.
@@ -49,9 +53,9 @@ pub struct Stored {
 pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, provider, \
     detected_by, event, event_inferred, subject, verification_status, verification_scheme, \
     verification_hint, verification_detail, response_status, body_bytes, body_truncated, \
-    replay_of";
+    replay_of, forward IS NOT NULL, json_extract(forward, '$.status')";
 /// Index of the first column after [`ROW_COLUMNS`] in full selects.
-const EXTRA: usize = 20;
+const EXTRA: usize = 22;
 
 fn full_select(clause: &str) -> String {
     format!("SELECT {ROW_COLUMNS}, headers, body, fetched, forward FROM deliveries {clause}")
@@ -118,6 +122,14 @@ impl Reader {
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// A number that changes whenever another connection (of this process or another)
+    /// commits to the database: cheap enough to ask every second.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
 
@@ -315,6 +327,11 @@ pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         body_bytes: u64::try_from(n(17)?).unwrap_or(0),
         body_truncated: n(18)? != 0,
         replay_of: o(19)?,
+        forwarded: n(20)? != 0,
+        app_status: match r.get_ref(21)? {
+            ValueRef::Integer(code) => u16::try_from(code).ok(),
+            _ => None,
+        },
     })
 }
 

@@ -45,6 +45,9 @@ pub enum AppEvent {
     Resent(Resent),
     /// What the filter worker found.
     Found(Found),
+    /// A second passed: messages age, and the store is asked whether another process
+    /// wrote to it.
+    Tick,
 }
 
 impl AppEvent {
@@ -74,13 +77,20 @@ pub enum Command {
 pub struct Message {
     pub text: String,
     pub error: bool,
+    /// Ticks seen since it was shown.
+    age: u32,
 }
+
+/// Ticks (seconds) a message stays; errors stay longer, as they ask for something.
+const INFO_TICKS: u32 = 5;
+const ERROR_TICKS: u32 = 10;
 
 impl Message {
     pub fn info(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
             error: false,
+            age: 0,
         }
     }
 
@@ -88,7 +98,14 @@ impl Message {
         Self {
             text: text.into(),
             error: true,
+            age: 0,
         }
+    }
+
+    /// One tick older; `false` once it has been shown long enough.
+    fn tick(&mut self) -> bool {
+        self.age += 1;
+        self.age < if self.error { ERROR_TICKS } else { INFO_TICKS }
     }
 }
 
@@ -132,6 +149,10 @@ pub struct App {
     arrived: Option<(Search, Vec<i64>)>,
     /// Deliveries arrived since the last count.
     stale: bool,
+    /// Whether to ask the store if another connection wrote to it, at the next refresh.
+    poll_store: bool,
+    /// The store's `data_version` when last asked.
+    data_version: Option<i64>,
     /// The filter changed since the last count.
     refilter: bool,
     detail: Option<Detail>,
@@ -142,8 +163,8 @@ pub struct App {
     editor: Option<BodyEditor>,
     /// The URL prompt of a re-send, while it is open (over the editor, if that is open).
     prompt: Option<UrlPrompt>,
-    /// The last URL typed into the prompt, offered again next time.
-    last_url: Option<String>,
+    /// URLs typed into the prompt, newest first, a ↑ away next time.
+    recent_urls: Vec<String>,
 }
 
 impl App {
@@ -177,13 +198,15 @@ impl App {
             searching: None,
             arrived: None,
             stale: true,
+            poll_store: false,
+            data_version: None,
             refilter: false,
             detail: None,
             help: None,
             message: message.map(Message::error),
             editor: None,
             prompt: None,
-            last_url: None,
+            recent_urls: Vec::new(),
         }
     }
 
@@ -281,6 +304,14 @@ impl App {
                 })
             }
             AppEvent::Resent(r) => self.message = Some(r.message()),
+            AppEvent::Tick => {
+                if let Some(m) = self.message.as_mut()
+                    && !m.tick()
+                {
+                    self.message = None;
+                }
+                self.poll_store = true;
+            }
         }
         Vec::new()
     }

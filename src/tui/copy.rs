@@ -75,7 +75,12 @@ pub fn curl(d: &Delivery, listen: &str) -> Copy {
         format!("-X {}", shell_word(r.method.as_bytes()).unwrap_or_default()),
         shell_word(url.as_bytes()).unwrap_or_default(),
     ];
-    for (name, value) in &r.headers {
+    // curl sets these itself: the stored Host names hookscope's address as the vendor
+    // saw it, and a stale Content-Length would cut or stall the body.
+    let own = |name: &str| {
+        name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length")
+    };
+    for (name, value) in r.headers.iter().filter(|(n, _)| !own(n)) {
         let header = format!("{name}: {value}");
         match shell_word(header.as_bytes()) {
             Some(w) => args.push(format!("-H {w}")),
@@ -236,6 +241,26 @@ mod tests {
              --data-binary '{\"name\":\"O'\\''Brien\"}'\n"
         );
         assert!(c.notes.is_empty());
+    }
+
+    #[test]
+    fn curl_leaves_host_and_content_length_to_curl() {
+        let d = delivery(
+            vec![
+                ("host", "hooks.example.test"),
+                ("Content-Length", "999"),
+                ("x-classet-key", "k"),
+            ],
+            b"{}",
+        );
+        let c = curl(&d, "127.0.0.1:8787");
+        assert!(!c.text.to_lowercase().contains("host:"), "{}", c.text);
+        assert!(
+            !c.text.to_lowercase().contains("content-length"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("-H 'x-classet-key: k'"), "{}", c.text);
     }
 
     #[test]

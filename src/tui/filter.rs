@@ -165,9 +165,14 @@ impl FilterState {
         self.input.as_ref()
     }
 
-    /// Gives the field focus, holding the current text.
+    /// Gives the field focus, holding the current text followed by a space: typing adds
+    /// a word, Ctrl-U starts over.
     pub fn open(&mut self) {
-        let mut area = TextArea::new(vec![self.text.clone()]);
+        let mut text = self.text.trim_end().to_string();
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let mut area = TextArea::new(vec![text]);
         area.set_cursor_line_style(Style::default());
         area.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
         area.set_placeholder_text("provider, status, hint, event or any text");
@@ -207,7 +212,14 @@ impl FilterState {
             // One line only: no tabs, no newlines.
             KeyCode::Tab | KeyCode::BackTab => FilterKey::Unchanged,
             _ => {
-                if !input.input(key) {
+                let changed = if is_clear_line(&key) {
+                    // Readline's Ctrl-U: the whole line goes.
+                    input.select_all();
+                    input.cut()
+                } else {
+                    input.input(key)
+                };
+                if !changed {
                     return FilterKey::Unchanged;
                 }
                 let text = input.lines().join(" ");
@@ -221,6 +233,13 @@ impl FilterState {
             }
         }
     }
+}
+
+/// Ctrl-U, which clears a one-line field as in a shell.
+pub fn is_clear_line(key: &KeyEvent) -> bool {
+    key.modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('u' | 'U'))
 }
 
 #[cfg(test)]
@@ -309,8 +328,22 @@ mod tests {
         s.open();
         assert_eq!(
             s.input().map(|i| i.lines().join("")),
-            Some("classet".into())
+            Some("classet ".into()),
+            "ready for another word"
         );
+        for c in "failed".chars() {
+            s.key(k(c), &events());
+        }
+        assert_eq!(s.text(), "classet failed");
+        assert_eq!(
+            s.key(
+                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+                &events()
+            ),
+            FilterKey::Changed
+        );
+        assert_eq!(s.text(), "");
+        s.key(k('x'), &events());
         assert_eq!(
             s.key(KeyEvent::from(KeyCode::Esc), &events()),
             FilterKey::Cleared

@@ -13,6 +13,7 @@ pub mod resend;
 pub mod run;
 pub mod units;
 pub mod view;
+pub mod widgets;
 
 use std::io::{self, stdout};
 use std::sync::Once;

@@ -25,6 +25,10 @@ use crate::delivery::Delivery;
 /// updating.
 const MAX_BATCH: usize = 10_000;
 
+/// How often time passes for the app: messages expire and the store is polled for rows
+/// other processes wrote.
+const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Where events come from besides the terminal.
 pub struct Feeds {
     /// Deliveries, after they were committed.
@@ -68,11 +72,17 @@ where
     let (results_tx, mut results) = unbounded_channel::<AppEvent>();
     // Made on the first re-send: most sessions never need one.
     let mut client: Option<reqwest::Client> = None;
+    let mut ticks = tokio::time::interval(TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
     loop {
         // Deliveries and notices first: then a batch applies them before the keys that
         // came with them, in a fixed order.
         let first = tokio::select! {
             biased;
+            // Ready once a second, so it never holds the others up, and a flood of
+            // deliveries never holds it up.
+            _ = ticks.tick() => Some(AppEvent::Tick),
             d = feeds.deliveries.recv(), if deliveries_open => match d {
                 Some(d) => Some(AppEvent::Delivery(d)),
                 None => {

@@ -1,6 +1,6 @@
 //! How sizes and times read on screen.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, Utc};
 
 /// `512 B`, `2.1 KiB`, `3.0 MiB`.
 pub fn human_size(bytes: u64) -> String {
@@ -45,22 +45,20 @@ impl Clock {
         }
     }
 
-    /// `14:03:27` for a time today, `2025-11-19 14:03:27` for any other day.
+    /// `14:03:27` for a time today, `Nov 19 14:03` for another day this year,
+    /// `2024-11-19` for an earlier year: a date whenever it is not today.
     pub fn time(&self, t: DateTime<Utc>, today: NaiveDate) -> String {
-        let (date, time) = match self.fixed {
-            Some((offset, _)) => {
-                let t = t.with_timezone(&offset);
-                (t.date_naive(), t.format("%H:%M:%S").to_string())
-            }
-            None => {
-                let t = t.with_timezone(&Local);
-                (t.date_naive(), t.format("%H:%M:%S").to_string())
-            }
+        let t = match self.fixed {
+            Some((offset, _)) => t.with_timezone(&offset).naive_local(),
+            None => t.with_timezone(&Local).naive_local(),
         };
+        let date = t.date();
         if date == today {
-            time
+            t.format("%H:%M:%S").to_string()
+        } else if date.year() == today.year() {
+            t.format("%b %d %H:%M").to_string()
         } else {
-            format!("{} {time}", date.format("%Y-%m-%d"))
+            date.format("%Y-%m-%d").to_string()
         }
     }
 }
@@ -93,6 +91,8 @@ mod tests {
         let later = Utc.with_ymd_and_hms(2025, 11, 20, 23, 45, 7).unwrap();
         assert_eq!(clock.time(later, today), "00:45:07");
         let earlier = Utc.with_ymd_and_hms(2025, 11, 20, 8, 0, 0).unwrap();
-        assert_eq!(clock.time(earlier, today), "2025-11-20 09:00:00");
+        assert_eq!(clock.time(earlier, today), "Nov 20 09:00");
+        let last_year = Utc.with_ymd_and_hms(2024, 11, 20, 8, 0, 0).unwrap();
+        assert_eq!(clock.time(last_year, today), "2024-11-20");
     }
 }

@@ -98,6 +98,8 @@ impl App {
             Action::EditResend => self.edit(),
             Action::Filter if in_table => self.open_filter(),
             Action::Help => self.help = Some(0),
+            // In the detail, q is one level back, like Esc; at the table it quits.
+            Action::Quit if !in_table => self.back(),
             Action::Quit | Action::ForceQuit => return vec![Command::Quit],
             _ => {}
         }
@@ -107,8 +109,7 @@ impl App {
     fn help_key(&mut self, action: Option<Action>) -> Vec<Command> {
         let scroll = self.help.unwrap_or(0);
         self.help = match action {
-            Some(Action::Help | Action::Back) => None,
-            Some(Action::Quit) => return vec![Command::Quit],
+            Some(Action::Help | Action::Back | Action::Quit) => None,
             Some(Action::Up) => Some(scroll.saturating_sub(1)),
             Some(Action::Down) => Some(scroll.saturating_add(1)),
             Some(Action::PageUp) => Some(scroll.saturating_sub(10)),

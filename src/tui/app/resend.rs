@@ -8,6 +8,9 @@ use crate::tui::resend::{
     BodyEditor, EditorKey, Pending, PromptKey, Resend, UrlPrompt, check_url, short_id,
 };
 
+/// Targets the URL prompt remembers.
+const RECENT_URLS: usize = 8;
+
 impl App {
     /// `r`: re-sends the delivery as stored.
     pub(super) fn resend(&mut self) -> Vec<Command> {
@@ -42,11 +45,8 @@ impl App {
             return self.send(&pending, &to);
         }
         // Hookscope's own receiver by default: the re-send then shows up as a new row.
-        let url = self
-            .last_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.context.listen));
-        self.prompt = Some(UrlPrompt::open(&url, pending));
+        let url = format!("http://{}", self.context.listen);
+        self.prompt = Some(UrlPrompt::open(&url, &self.recent_urls, pending));
         Vec::new()
     }
 
@@ -87,7 +87,9 @@ impl App {
                     return Vec::new();
                 }
                 let pending = prompt.pending().clone();
-                self.last_url = Some(url.clone());
+                self.recent_urls.retain(|u| *u != url);
+                self.recent_urls.insert(0, url.clone());
+                self.recent_urls.truncate(RECENT_URLS);
                 self.send(&pending, &url)
             }
         }
@@ -104,10 +106,14 @@ impl App {
                 self.editor = None;
                 Vec::new()
             }
-            EditorKey::Send => {
-                let pending = editor.pending();
-                self.dispatch(pending)
-            }
+            EditorKey::Send => match editor.pending() {
+                Ok(pending) => self.dispatch(pending),
+                // The editor stays open on the mistake.
+                Err(e) => {
+                    self.message = Some(Message::error(e));
+                    Vec::new()
+                }
+            },
         }
     }
 }

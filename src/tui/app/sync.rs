@@ -98,6 +98,15 @@ impl App {
     }
 
     fn try_refresh(&mut self) -> Result<(), StoreError> {
+        if std::mem::take(&mut self.poll_store) {
+            // Rows another process wrote (an import, a second receiver) arrive with no
+            // event: the store's data version says that something was committed.
+            let version = self.reader.data_version()?;
+            if self.data_version.is_some_and(|v| v != version) {
+                self.stale = true;
+            }
+            self.data_version = Some(version);
+        }
         if self.stale {
             let later = self.reader.tally(self.tally.last_seq)?;
             if later.total > 0 {

@@ -99,29 +99,40 @@ impl BodyEditor {
 
     /// What Ctrl-S sends: the stored bytes when nothing changed, edited JSON compacted
     /// again (the signature then covers exactly what is sent), anything else as typed.
-    pub fn pending(&self) -> Pending {
+    /// A JSON body edited into something that no longer parses is refused, with the
+    /// cursor put where it breaks.
+    pub fn pending(&mut self) -> Result<Pending, String> {
         let text = self.text();
         let mut pending = Pending::stored(self.delivery.clone());
         if text == self.opened {
             pending
                 .notes
                 .push("the body was not changed, so it went as stored".into());
-            return pending;
+            return Ok(pending);
         }
         let body = if self.pretty {
             match serde_json::from_str::<serde_json::Value>(&text) {
                 Ok(v) => serde_json::to_vec(&v).unwrap_or_else(|_| text.clone().into_bytes()),
                 Err(e) => {
-                    pending
-                        .notes
-                        .push(format!("the edited body is not JSON ({e}); sent as typed"));
-                    text.into_bytes()
+                    let (line, column) = (e.line(), e.column());
+                    self.input.move_cursor(ratatui_textarea::CursorMove::Jump(
+                        u16::try_from(line.saturating_sub(1)).unwrap_or(u16::MAX),
+                        u16::try_from(column.saturating_sub(1)).unwrap_or(u16::MAX),
+                    ));
+                    let what = e.to_string();
+                    let what = what
+                        .rsplit_once(" at line ")
+                        .map_or(what.as_str(), |(w, _)| w);
+                    return Err(format!(
+                        "The body is not valid JSON at line {line}, column {column}: {what}. \
+                         Fix it, or Esc to cancel."
+                    ));
                 }
             }
         } else {
             text.into_bytes()
         };
         pending.edited = Some(body);
-        pending
+        Ok(pending)
     }
 }

@@ -10,13 +10,15 @@ use super::super::app::App;
 use super::super::filter;
 use super::super::keymap::Action;
 use super::super::resend;
+use super::super::widgets::{text_width, truncate, wrap_words};
 use crate::sanitize;
 
 fn key(app: &App, action: Action) -> String {
     app.keymap().first_key(action)
 }
 
-/// (keys, what they do) for the current focus.
+/// (keys, what they do) for the current focus, most useful first: `? help` leads, so
+/// that it is never the one left out.
 fn hints(app: &App) -> Vec<(String, String)> {
     let k = |a| key(app, a);
     let pair = |keys: String, what: &str| (keys, what.to_string());
@@ -24,13 +26,15 @@ fn hints(app: &App) -> Vec<(String, String)> {
         return vec![
             pair(format!("{}{}", k(Action::Up), k(Action::Down)), "scroll"),
             pair(k(Action::Back), "close"),
-            pair(k(Action::Quit), "quit"),
+            pair(k(Action::ForceQuit), "quit"),
         ];
     }
     if app.prompt().is_some() {
         return vec![
             pair("Enter".into(), "send"),
             pair("Esc".into(), "cancel"),
+            pair("↑↓".into(), "recent"),
+            pair("Ctrl-U".into(), "clear"),
             pair(k(Action::ForceQuit), "quit"),
         ];
     }
@@ -50,15 +54,16 @@ fn hints(app: &App) -> Vec<(String, String)> {
         return vec![
             pair("Enter".into(), "keep filter"),
             pair("Esc".into(), "clear filter"),
+            pair("Ctrl-U".into(), "clear line"),
             pair(k(Action::ForceQuit), "quit"),
         ];
     }
     let actions = [
+        pair(k(Action::Resend), "re-send"),
+        pair(k(Action::EditResend), "edit & send"),
         pair(k(Action::CopyBody), "copy body"),
         pair(k(Action::CopyCurl), "copy curl"),
         pair(k(Action::CopyHeaders), "copy headers"),
-        pair(k(Action::Resend), "re-send"),
-        pair(k(Action::EditResend), "edit & send"),
     ];
     if let Some(detail) = app.detail() {
         let own: Vec<(String, String)> = detail
@@ -71,27 +76,18 @@ fn hints(app: &App) -> Vec<(String, String)> {
             out.push(pair(k(Action::ForceQuit), "quit"));
             return out;
         }
-        let tabs = format!("{}/1-{}", k(Action::NextTab), super::detail::Tab::ALL.len());
-        let mut out = vec![pair(tabs, "tabs")];
+        let mut out = vec![pair(k(Action::Help), "help"), pair(k(Action::Back), "back")];
         // A key the tab uses itself does that there.
         let taken = |keys: &str| own.iter().any(|(k, _)| k == keys);
         let actions: Vec<_> = actions.into_iter().filter(|(k, _)| !taken(k)).collect();
         out.extend(own);
-        out.push(pair(k(Action::Back), "back"));
+        let tabs = format!("{}/1-{}", k(Action::NextTab), super::detail::Tab::ALL.len());
+        out.push(pair(tabs, "tabs"));
         out.extend(actions);
-        out.push(pair(k(Action::Help), "help"));
-        out.push(pair(k(Action::Quit), "quit"));
         return out;
     }
-    let mut out = Vec::new();
+    let mut out = vec![pair(k(Action::Help), "help"), pair(k(Action::Quit), "quit")];
     if app.list().total() > 0 {
-        out.push(pair(
-            format!("{}{}", k(Action::Up), k(Action::Down)),
-            "move",
-        ));
-        if !app.list().follow() {
-            out.push(pair(k(Action::Bottom), "follow"));
-        }
         out.push(pair(k(Action::Open), "open"));
     }
     out.push(pair(k(Action::Filter), "filter"));
@@ -99,18 +95,31 @@ fn hints(app: &App) -> Vec<(String, String)> {
         out.push(pair(k(Action::Back), "clear filter"));
     }
     if app.list().total() > 0 {
+        if !app.list().follow() {
+            out.push(pair(k(Action::Bottom), "follow"));
+        }
+        out.push(pair(
+            format!("{}{}", k(Action::Up), k(Action::Down)),
+            "move",
+        ));
         out.extend(actions);
     }
-    out.push(pair(k(Action::Help), "help"));
-    out.push(pair(k(Action::Quit), "quit"));
     out
 }
 
-fn hint_line(app: &App) -> Line<'static> {
+/// As many hints as fit in `width`, whole, in order.
+fn hint_line(app: &App, width: u16) -> Line<'static> {
     let theme = app.theme();
     let mut spans = Vec::new();
-    for (i, (keys, what)) in hints(app).into_iter().enumerate() {
-        if i > 0 {
+    let mut used = 0;
+    for (keys, what) in hints(app) {
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        let w = gap + text_width(&keys) + 1 + text_width(&what);
+        if used + w > usize::from(width) {
+            break;
+        }
+        used += w;
+        if gap > 0 {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(keys, theme.key()));
@@ -119,18 +128,46 @@ fn hint_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
+/// Rows a message may take: it is wrapped rather than cut, up to this.
+const MESSAGE_ROWS: usize = 3;
+
+/// The message's rows at `width`: wrapped, and only the last of [`MESSAGE_ROWS`] cut
+/// with `…`.
+fn message_rows(text: &str, width: u16) -> Vec<String> {
+    let mut rows = wrap_words(text, usize::from(width));
+    if rows.len() > MESSAGE_ROWS {
+        let rest = rows.split_off(MESSAGE_ROWS - 1).join(" ");
+        rows.push(truncate(&rest, usize::from(width)));
+    }
+    rows
+}
+
+fn message_text(m: &super::super::app::Message) -> String {
+    let text = sanitize::line(&m.text);
+    if m.error {
+        format!("Error: {text}")
+    } else {
+        text
+    }
+}
+
+/// Rows under the key bar: the message's, at least one.
+pub(super) fn message_height(app: &App, width: u16) -> u16 {
+    match app.message() {
+        Some(m) => message_rows(&message_text(m), width).len() as u16,
+        None => 1,
+    }
+}
+
 fn message_line(app: &App) -> Option<Line<'static>> {
     let theme = app.theme();
     if let Some(m) = app.message() {
-        let text = sanitize::line(&m.text);
-        return Some(if m.error {
-            Line::from(vec![
-                Span::styled("Error: ", theme.error()),
-                Span::styled(text, theme.error()),
-            ])
+        let style = if m.error {
+            theme.error()
         } else {
-            Line::from(text)
-        });
+            ratatui::style::Style::new()
+        };
+        return Some(Line::styled(message_text(m), style));
     }
     if let Some(p) = app.prompt() {
         let path = sanitize::line(&p.pending().delivery.request.path);
@@ -153,14 +190,22 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let message = message_line(app);
     if area.height < 2 {
         // One line: the message matters more than the key list.
-        message.unwrap_or_else(|| hint_line(app)).render(area, buf);
+        match message {
+            Some(m) => {
+                let text: String = m.spans.iter().map(|s| s.content.as_ref()).collect();
+                Line::styled(truncate(&text, usize::from(area.width)), m.style).render(area, buf)
+            }
+            None => hint_line(app, area.width).render(area, buf),
+        }
         return;
     }
-    let [hints, last] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    hint_line(app).render(hints, buf);
+    let [hints, last] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    hint_line(app, hints.width).render(hints, buf);
     if let Some(m) = message {
-        m.render(last, buf);
+        let text: String = m.spans.iter().map(|s| s.content.as_ref()).collect();
+        let rows = message_rows(&text, last.width);
+        let lines: Vec<Line> = rows.into_iter().map(|r| Line::styled(r, m.style)).collect();
+        ratatui::widgets::Paragraph::new(lines).render(last, buf);
     }
 }
 

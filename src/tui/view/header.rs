@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::super::app::App;
+use super::super::widgets::clip;
 use crate::provider::ProviderId;
 use crate::sanitize;
 
@@ -52,7 +53,12 @@ fn route_lines(app: &App, area: Rect) -> RouteLines {
     if area.height < 8 || area.width == 0 {
         return none;
     }
-    let budget = usize::from(area.height.saturating_sub(10) / 3).max(1);
+    // An ordinary 80×24 terminal keeps its rows for the table: one line of routes.
+    let budget = if area.height < 30 || area.width < 100 {
+        1
+    } else {
+        usize::from(area.height.saturating_sub(10) / 3).max(1)
+    };
     let mut entries = routes(app);
     let name_width = entries.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     // The store is last, so it may run to the end of its line.
@@ -106,7 +112,7 @@ fn route_lines(app: &App, area: Rect) -> RouteLines {
         used += path.len();
         spans.push(Span::raw(path));
     }
-    lines.push(Line::from(spans));
+    lines.push(Line::from(clip(spans, usize::from(area.width))));
     RouteLines {
         lines,
         has_store: false,

@@ -107,7 +107,11 @@ pub struct Areas {
 
 impl Areas {
     pub fn new(area: Rect, app: &App) -> Self {
-        let footer_height = if area.height >= 10 { 2 } else { 1 };
+        let footer_height = if area.height >= 10 {
+            1 + footer::message_height(app, area.width)
+        } else {
+            1
+        };
         let filter_height = u16::from(app.filter().is_editing() || app.prompt().is_some());
         let [header, main, filter, footer] = Layout::vertical([
             Constraint::Length(header::height(app, area)),

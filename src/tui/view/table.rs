@@ -1,16 +1,19 @@
 //! The live table. Only the rows on screen are built, from the app's cache, whatever the
-//! number of deliveries; columns are dropped, least useful first, when space runs out.
+//! number of deliveries. Columns are kept in priority order (Time, Provider, Event,
+//! Subject, Verification with its hint, then Answer, Size, Id) and every cut text ends
+//! in `…`.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::super::app::App;
 use super::super::filter;
 use super::super::units::human_size;
-use super::Areas;
+use super::super::widgets::{draw_clipped, text_width};
+use super::{Areas, Theme};
 use crate::sanitize;
 use crate::store::Row;
 
@@ -21,37 +24,26 @@ enum Column {
     Event,
     Subject,
     Verification,
-    Hint,
     Answer,
     Size,
     Id,
 }
 
-/// Left to right.
-const ORDER: [Column; 9] = [
+/// Left to right, which is also the order they are kept in when space is short.
+const ORDER: [Column; 8] = [
     Column::Time,
     Column::Provider,
     Column::Event,
     Column::Subject,
     Column::Verification,
-    Column::Hint,
     Column::Answer,
     Column::Size,
     Column::Id,
 ];
 
-/// Kept first when space is short.
-const PRIORITY: [Column; 9] = [
-    Column::Time,
-    Column::Verification,
-    Column::Provider,
-    Column::Event,
-    Column::Subject,
-    Column::Size,
-    Column::Answer,
-    Column::Hint,
-    Column::Id,
-];
+/// Room the shared columns (Event, Subject, Verification) keep before a column after
+/// them is shown.
+const SHARED_WANTED: u16 = 54;
 
 impl Column {
     fn title(self) -> &'static str {
@@ -61,68 +53,178 @@ impl Column {
             Column::Event => "Event",
             Column::Subject => "Subject",
             Column::Verification => "Verification",
-            Column::Hint => "Hint",
             Column::Answer => "Answer",
             Column::Size => "Size",
             Column::Id => "Id",
         }
     }
 
-    /// Fixed width; `None` for the columns that share what is left.
-    fn width(self, time: u16) -> Option<u16> {
-        match self {
-            Column::Time => Some(time),
-            Column::Provider => Some(12),
-            Column::Event | Column::Subject => None,
-            Column::Verification => Some(12),
-            Column::Hint => Some(27),
-            Column::Answer => Some(6),
-            Column::Size => Some(10),
-            Column::Id => Some(36),
-        }
+    /// Answer, Size and Id: shown only when the shared columns keep enough room.
+    fn after_shared(self) -> bool {
+        matches!(self, Column::Answer | Column::Size | Column::Id)
     }
 
-    /// What the shared columns need at least for this one to be worth its space.
-    fn room_needed(self) -> u16 {
+    fn shared(self) -> bool {
+        matches!(self, Column::Event | Column::Subject | Column::Verification)
+    }
+
+    /// The least a column is drawn with.
+    fn min_width(self, fixed: &Widths) -> u16 {
         match self {
-            Column::Hint | Column::Id => 20,
-            _ => 10,
+            Column::Time => fixed.time,
+            Column::Provider => 12,
+            Column::Event | Column::Subject => 5,
+            Column::Verification => 12,
+            Column::Answer => fixed.answer,
+            Column::Size => 9,
+            Column::Id => 36,
         }
     }
 }
 
-/// The columns that fit in `width`, left to right, with their constraints.
-fn columns(width: u16, time: u16) -> Vec<(Column, Constraint)> {
+/// What the rows on screen need.
+#[derive(Debug, Clone, Copy)]
+struct Widths {
+    time: u16,
+    answer: u16,
+    event: u16,
+    subject: u16,
+    verification: u16,
+}
+
+/// The columns that fit in `width`, left to right, with their widths.
+fn columns(width: u16, need: &Widths) -> Vec<(Column, u16)> {
     let mut chosen: Vec<Column> = Vec::new();
-    for c in PRIORITY {
+    let room = |cols: &[Column]| -> Option<u16> {
+        let fixed: u16 = cols
+            .iter()
+            .filter(|c| !c.shared())
+            .map(|c| c.min_width(need))
+            .sum();
+        let gaps = cols.len().saturating_sub(1) as u16;
+        width.checked_sub(fixed + gaps)
+    };
+    for c in ORDER {
         let mut trial = chosen.clone();
         trial.push(c);
-        let fixed: u16 = trial.iter().filter_map(|c| c.width(time)).sum();
-        let shared = trial.iter().filter(|c| c.width(time).is_none()).count() as u16;
-        let gaps = trial.len() as u16 - 1;
-        if fixed + shared * c.room_needed() + gaps <= width {
-            chosen = trial;
+        let Some(shared_room) = room(&trial) else {
+            break;
+        };
+        let shared_min: u16 = trial
+            .iter()
+            .filter(|c| c.shared())
+            .map(|c| c.min_width(need))
+            .sum();
+        let wanted = if !c.after_shared() {
+            shared_min
+        } else {
+            // After the shared columns: only when they keep what they need.
+            let needs = need.event + need.subject + need.verification;
+            needs.min(SHARED_WANTED).max(shared_min)
+        };
+        if shared_room < wanted {
+            break;
         }
+        chosen = trial;
     }
-    ORDER
-        .into_iter()
-        .filter(|c| chosen.contains(c))
+    let shared_room = room(&chosen).unwrap_or(0);
+    let shared: Vec<(Column, u16, u16)> = chosen
+        .iter()
+        .filter(|c| c.shared())
         .map(|c| {
-            let constraint = match c.width(time) {
-                Some(w) => Constraint::Length(w),
-                None => Constraint::Fill(1),
+            let want = match c {
+                Column::Event => need.event,
+                Column::Subject => need.subject,
+                _ => need.verification,
             };
-            (c, constraint)
+            (*c, c.min_width(need), want.max(c.min_width(need)))
+        })
+        .collect();
+    let given = share(shared_room, &shared);
+    chosen
+        .into_iter()
+        .map(|c| match given.iter().find(|(s, _)| *s == c) {
+            Some((_, w)) => (c, *w),
+            None => (c, c.min_width(need)),
         })
         .collect()
 }
 
-fn cell(app: &App, column: Column, row: &Row, time: &str) -> Cell<'static> {
+/// Splits `room` between columns (column, least, wanted) so that no column gets more
+/// than it wants while another gets less than an equal share; what is left over goes
+/// to the Subject.
+fn share(room: u16, cols: &[(Column, u16, u16)]) -> Vec<(Column, u16)> {
+    let mut given: Vec<(Column, u16)> = cols.iter().map(|(c, min, _)| (*c, *min)).collect();
+    let mut left = room.saturating_sub(given.iter().map(|(_, w)| *w).sum());
+    // One cell at a time to whoever wants more and has least: fair, and few cells.
+    while left > 0 {
+        let next = given
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, w))| *w < cols[*i].2)
+            .min_by_key(|(_, (_, w))| *w)
+            .map(|(i, _)| i);
+        match next {
+            Some(i) => given[i].1 += 1,
+            None => break,
+        }
+        left -= 1;
+    }
+    if let Some(subject) = given.iter_mut().find(|(c, _)| *c == Column::Subject) {
+        subject.1 += left;
+    }
+    given
+}
+
+/// `✗ failed · wrong_secret`, or `✗ wrong_secret` when that does not fit.
+fn verification(theme: Theme, row: &Row, width: usize) -> Vec<Span<'static>> {
+    let (word, style) = theme.status(row.verification_status);
+    let Some(hint) = row.verification_hint else {
+        return vec![Span::styled(word, style)];
+    };
+    let full = format!("{word} · {}", hint.as_str());
+    if text_width(&full) <= width {
+        return vec![Span::styled(full, style)];
+    }
+    let symbol = word.split(' ').next().unwrap_or_default();
+    vec![Span::styled(format!("{symbol} {}", hint.as_str()), style)]
+}
+
+fn verification_width(row: &Row) -> u16 {
+    let words = match row.verification_hint {
+        Some(h) => 13 + h.as_str().len(),
+        None => 12,
+    };
+    words as u16
+}
+
+/// `200`, or `200→204` when the delivery was forwarded (`200→✗` when the app did not
+/// answer).
+fn answer(theme: Theme, row: &Row) -> Vec<Span<'static>> {
+    let ours = Span::styled(
+        row.response_status.to_string(),
+        theme.answer(row.response_status),
+    );
+    if !row.forwarded {
+        return vec![ours];
+    }
+    let app = match row.app_status {
+        Some(code) => Span::styled(code.to_string(), theme.answer(code)),
+        None => Span::styled("✗", theme.error()),
+    };
+    vec![ours, Span::styled("→", theme.dim()), app]
+}
+
+fn answer_width(row: &Row) -> u16 {
+    if row.forwarded { 7 } else { 6 }
+}
+
+fn cell(app: &App, column: Column, row: &Row, time: &str, width: u16) -> Vec<Span<'static>> {
     let theme = app.theme();
     let or_dash = |s: Option<&str>| s.map(sanitize::line).unwrap_or_else(|| "—".into());
     match column {
-        Column::Time => Cell::from(time.to_string()),
-        Column::Provider => Cell::from(row.provider.as_str()),
+        Column::Time => vec![Span::raw(time.to_string())],
+        Column::Provider => vec![Span::raw(row.provider.as_str())],
         Column::Event => {
             // An event read from the body rather than named by the vendor.
             let style = if row.event_inferred {
@@ -133,28 +235,22 @@ fn cell(app: &App, column: Column, row: &Row, time: &str) -> Cell<'static> {
             let event = Span::styled(or_dash(row.event.as_deref()), style);
             // A re-send of another row: marked inside the shared column, so no width moves.
             match row.replay_of {
-                Some(_) => Cell::from(Line::from(vec![Span::styled("↻ ", theme.key()), event])),
-                None => Cell::from(event),
+                Some(_) => vec![Span::styled("↻ ", theme.key()), event],
+                None => vec![event],
             }
         }
-        Column::Subject => Cell::from(or_dash(row.subject.as_deref())),
-        Column::Verification => {
-            let (word, style) = theme.status(row.verification_status);
-            Cell::from(Span::styled(word, style))
-        }
-        Column::Hint => Cell::from(row.verification_hint.map(|h| h.as_str()).unwrap_or("")),
-        Column::Answer => Cell::from(Span::styled(
-            row.response_status.to_string(),
-            theme.answer(row.response_status),
-        )),
+        Column::Subject => vec![Span::raw(or_dash(row.subject.as_deref()))],
+        Column::Verification => verification(theme, row, usize::from(width)),
+        Column::Answer => answer(theme, row),
         Column::Size => {
             let mut size = human_size(row.body_bytes);
             if row.body_truncated {
                 size.push('+');
             }
-            Cell::from(Line::from(size).alignment(Alignment::Right))
+            let pad = usize::from(width).saturating_sub(text_width(&size));
+            vec![Span::raw(format!("{}{size}", " ".repeat(pad)))]
         }
-        Column::Id => Cell::from(sanitize::line(&row.id)),
+        Column::Id => vec![Span::raw(sanitize::line(&row.id))],
     }
 }
 
@@ -173,27 +269,98 @@ pub(super) fn render(app: &App, areas: &Areas, buf: &mut Buffer) {
         .iter()
         .map(|(_, r)| clock.time(r.received_at, today))
         .collect();
-    let time_width = times.iter().map(|t| t.len()).max().unwrap_or(8).max(8) as u16;
-    let columns = columns(areas.columns.width, time_width);
-    let header = TableRow::new(columns.iter().map(|(c, _)| Cell::from(c.title())))
-        .style(Style::new().add_modifier(Modifier::BOLD));
-    let table_rows = rows.iter().zip(&times).map(|((i, row), time)| {
-        let cells = columns.iter().map(|(c, _)| cell(app, *c, row, time));
-        let r = TableRow::new(cells);
-        if Some(*i) == list.selected() {
-            r.style(theme.selected())
-        } else {
-            r
-        }
-    });
-    let area = Rect {
-        height: areas.columns.height + areas.body.height,
-        ..areas.columns
+    let max = |f: &dyn Fn(&Row) -> u16, least: u16| {
+        rows.iter()
+            .map(|(_, r)| f(r))
+            .max()
+            .unwrap_or(least)
+            .max(least)
     };
-    Table::new(table_rows, columns.iter().map(|(_, w)| *w))
-        .header(header)
-        .column_spacing(1)
-        .render(area, buf);
+    let need = Widths {
+        time: times
+            .iter()
+            .map(|t| text_width(t))
+            .max()
+            .unwrap_or(8)
+            .max(4) as u16,
+        answer: max(&answer_width, 6),
+        event: max(
+            &|r| {
+                let replay = if r.replay_of.is_some() { 2 } else { 0 };
+                replay
+                    + r.event
+                        .as_deref()
+                        .map_or(1, |e| text_width(&sanitize::line(e))) as u16
+            },
+            10,
+        ),
+        subject: max(
+            &|r| {
+                r.subject
+                    .as_deref()
+                    .map_or(1, |s| text_width(&sanitize::line(s))) as u16
+            },
+            10,
+        ),
+        verification: max(&verification_width, 12),
+    };
+    let columns = columns(areas.columns.width, &need);
+    let header: Vec<(Column, Vec<Span<'static>>)> = columns
+        .iter()
+        .map(|(c, _)| (*c, vec![Span::raw(c.title())]))
+        .collect();
+    draw_row(
+        header,
+        &columns,
+        areas.columns,
+        Style::new().add_modifier(Modifier::BOLD),
+        buf,
+    );
+    for (y, ((i, row), time)) in rows.iter().zip(&times).enumerate() {
+        let Ok(y) = u16::try_from(y) else { break };
+        if y >= areas.body.height {
+            break;
+        }
+        let cells = columns
+            .iter()
+            .map(|(c, w)| (*c, cell(app, *c, row, time, *w)))
+            .collect();
+        let style = if Some(*i) == list.selected() {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        let line = Rect {
+            y: areas.body.y + y,
+            height: 1,
+            ..areas.body
+        };
+        draw_row(cells, &columns, line, style, buf);
+    }
+}
+
+/// One row of cells, each cut to its column with `…`.
+fn draw_row(
+    cells: Vec<(Column, Vec<Span<'static>>)>,
+    columns: &[(Column, u16)],
+    area: Rect,
+    style: Style,
+    buf: &mut Buffer,
+) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    buf.set_style(area, style);
+    let mut x = area.x;
+    for ((_, spans), (_, width)) in cells.into_iter().zip(columns) {
+        let width = (*width).min(area.right().saturating_sub(x));
+        draw_clipped(spans, x, area.y, width, buf);
+        x = x.saturating_add(width + 1);
+        if x >= area.right() {
+            break;
+        }
+    }
 }
 
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
@@ -233,20 +400,27 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let right_width = state.width() as u16;
     // A rule under the header, with the title and the follow state set into it.
     Line::styled("─".repeat(area.width as usize), theme.dim()).render(area, buf);
-    let left_width = spans.iter().map(|s| s.width()).sum::<usize>() as u16;
-    let left = Rect {
-        x: area.x.saturating_add(1).min(area.right()),
-        width: left_width.min(area.width.saturating_sub(1)),
-        ..area
+    let left_room = if area.width > right_width + 20 {
+        area.width.saturating_sub(right_width + 2)
+    } else {
+        area.width.saturating_sub(1)
     };
-    Line::from(spans).render(left, buf);
+    draw_clipped(
+        spans,
+        area.x.saturating_add(1).min(area.right()),
+        area.y,
+        left_room,
+        buf,
+    );
     if area.width > right_width + 20 {
-        let right = Rect {
-            x: area.right() - right_width,
-            width: right_width,
-            ..area
-        };
-        Line::from(state).render(right, buf);
+        Line::from(state).render(
+            Rect {
+                x: area.right() - right_width,
+                width: right_width,
+                ..area
+            },
+            buf,
+        );
     }
 }
 
@@ -279,24 +453,46 @@ fn render_empty(app: &App, area: Rect, buf: &mut Buffer) {
 mod tests {
     use super::*;
 
-    fn names(width: u16) -> Vec<&'static str> {
-        columns(width, 8).iter().map(|(c, _)| c.title()).collect()
+    fn need(verification: u16) -> Widths {
+        Widths {
+            time: 8,
+            answer: 6,
+            event: 20,
+            subject: 13,
+            verification,
+        }
+    }
+
+    fn names(width: u16, verification: u16) -> Vec<&'static str> {
+        columns(width, &need(verification))
+            .iter()
+            .map(|(c, _)| c.title())
+            .collect()
     }
 
     #[test]
-    fn narrow_terminals_keep_the_essential_columns() {
+    fn narrow_terminals_keep_the_columns_in_priority_order() {
         assert_eq!(
-            names(60),
+            names(80, 36),
             ["Time", "Provider", "Event", "Subject", "Verification"]
         );
-        assert_eq!(names(21), ["Time", "Verification"]);
-        assert_eq!(names(20), ["Time", "Event"]);
-        assert!(names(0).is_empty());
+        assert_eq!(names(30, 12), ["Time", "Provider", "Event"]);
+        assert!(names(0, 12).is_empty());
+    }
+
+    #[test]
+    fn the_hint_gets_its_share_at_80_columns() {
+        let cols = columns(80, &need(36));
+        let width = |c| cols.iter().find(|(x, _)| *x == c).map(|(_, w)| *w);
+        assert!(width(Column::Verification) >= Some(20), "{cols:?}");
+        assert_eq!(width(Column::Subject), Some(13), "{cols:?}");
+        let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
+        assert_eq!(total, 80);
     }
 
     #[test]
     fn wide_terminals_show_everything() {
-        assert_eq!(names(250).len(), ORDER.len());
-        assert!(names(120).contains(&"Size") && names(120).contains(&"Answer"));
+        assert_eq!(names(200, 36).len(), ORDER.len());
+        assert!(names(120, 12).contains(&"Size") && names(120, 12).contains(&"Answer"));
     }
 }

@@ -160,6 +160,8 @@ fn help_opens_scrolls_and_closes() {
     apply(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(app.help_scroll(), None);
     apply(&mut app, [ch('?')]);
+    assert!(apply(&mut app, [ch('q')]).is_empty(), "q closes the help");
+    assert_eq!(app.help_scroll(), None);
     assert_eq!(apply(&mut app, [ch('q')]), vec![Command::Quit]);
 }
 
@@ -187,4 +189,59 @@ fn reserved_keys_do_nothing_yet() {
     let mut app = f.app();
     assert!(apply(&mut app, [ch('r'), ch('e')]).is_empty());
     assert!(app.detail().is_none() && app.message().is_none());
+}
+
+#[test]
+fn messages_expire_after_a_few_ticks_errors_later() {
+    let f = mixed();
+    let mut app = f.app();
+    app.update(AppEvent::Notice("hello".into()));
+    for _ in 0..4 {
+        app.update(AppEvent::Tick);
+    }
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some("hello"));
+    app.update(AppEvent::Tick);
+    assert!(app.message().is_none(), "gone after five seconds");
+    // An error asks for something: it stays twice as long.
+    app.update(AppEvent::Copied {
+        what: CopyWhat::Body,
+        bytes: 0,
+        notes: Vec::new(),
+        result: Err("no clipboard".into()),
+    });
+    for _ in 0..9 {
+        app.update(AppEvent::Tick);
+    }
+    assert!(app.message().is_some_and(|m| m.error));
+    app.update(AppEvent::Tick);
+    assert!(app.message().is_none());
+    app.update(AppEvent::Notice("again".into()));
+    app.update(AppEvent::Tick);
+    app.update(AppEvent::Notice("newer".into()));
+    for _ in 0..4 {
+        app.update(AppEvent::Tick);
+    }
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("newer"),
+        "a new message starts its own time"
+    );
+}
+
+#[test]
+fn rows_another_process_wrote_appear_at_the_next_tick() {
+    let mut f = mixed();
+    let mut app = f.app();
+    app.update(AppEvent::Tick);
+    app.refresh();
+    assert_eq!(app.list().total(), 5);
+    // Committed by another connection with no event for the app, as an import or a
+    // second receiver on the same file would.
+    let d = f.build(ProviderId::Classet, Status::Verified, "cand_other");
+    f.store.insert_blocking(&d).unwrap();
+    app.refresh();
+    assert_eq!(app.list().total(), 5, "nothing said so yet");
+    app.update(AppEvent::Tick);
+    app.refresh();
+    assert_eq!(app.list().total(), 6);
 }

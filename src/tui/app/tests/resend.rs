@@ -104,14 +104,21 @@ fn r_without_a_target_asks_for_a_url_prefilled_with_the_listen_address() {
     assert_eq!(r.outgoing.url, "http://127.0.0.1:8787/classet");
     assert_eq!(r.original, d.id);
     assert!(app.prompt().is_none());
-    // The URL typed last is offered again.
-    apply(
-        &mut app,
-        [ch('r'), key(KeyCode::Backspace), key(KeyCode::Backspace)],
-    );
-    apply(&mut app, [ch('9'), ch('9'), key(KeyCode::Enter)]);
+    // Hookscope's own address is offered again, the URLs typed before a ↑ away.
+    apply(&mut app, [ch('r'), ctrl('u')]);
+    assert_eq!(app.prompt().unwrap().text(), "", "Ctrl-U clears the line");
+    for c in "http://127.0.0.1:3000".chars() {
+        apply(&mut app, [ch(c)]);
+    }
+    apply(&mut app, [key(KeyCode::Enter)]);
     apply(&mut app, [ch('r')]);
-    assert_eq!(app.prompt().unwrap().text(), "http://127.0.0.1:8799");
+    assert_eq!(app.prompt().unwrap().text(), "http://127.0.0.1:8787");
+    apply(&mut app, [key(KeyCode::Up)]);
+    assert_eq!(app.prompt().unwrap().text(), "http://127.0.0.1:3000");
+    apply(&mut app, [key(KeyCode::Up)]);
+    assert_eq!(app.prompt().unwrap().text(), "http://127.0.0.1:3000");
+    apply(&mut app, [key(KeyCode::Down)]);
+    assert_eq!(app.prompt().unwrap().text(), "http://127.0.0.1:8787");
 }
 
 #[test]
@@ -223,18 +230,24 @@ fn ctrl_s_without_a_target_asks_for_the_url_over_the_editor() {
 }
 
 #[test]
-fn an_edit_that_breaks_the_json_is_sent_as_typed_and_said_so() {
+fn an_edit_that_breaks_the_json_is_refused_with_where_it_breaks() {
     let mut f = Fixture::new();
     f.classet(BODY);
     let mut app = f.app_with(config(), Some("http://127.0.0.1:3000"));
-    apply(&mut app, [ch('e'), ch('x')]);
-    let r = one_resend(apply(&mut app, [ctrl('s')]));
-    assert!(r.outgoing.body.starts_with(b"x{\n  \"n\": 1,"));
+    apply(&mut app, [ch('e'), key(KeyCode::Down), ch('x')]);
+    assert!(apply(&mut app, [ctrl('s')]).is_empty(), "nothing is sent");
+    assert!(app.editor().is_some(), "the edits stay open");
+    let m = app.message().unwrap();
+    assert!(m.error);
     assert!(
-        r.notes.iter().any(|n| n.contains("not JSON")),
-        "{:?}",
-        r.notes
+        m.text.contains("not valid JSON at line 2, column"),
+        "{}",
+        m.text
     );
+    // The cursor waits on the mistake: fixed, it goes.
+    apply(&mut app, [key(KeyCode::Delete)]);
+    let r = one_resend(apply(&mut app, [ctrl('s')]));
+    assert_eq!(r.outgoing.body, BODY.as_bytes());
 }
 
 #[test]
