@@ -264,10 +264,13 @@ impl Config {
             message: e.message().to_string(),
         })?;
         apply_env(&mut table, env)?;
+        // The message names settings, never values: a value may be a secret, in the wrong
+        // place or not.
+        let values = crate::redact::Redactor::from_settings(string_values(&table));
         let mut config: Config =
             Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
                 path: shown.clone(),
-                message: describe_toml_error(&e),
+                message: values.redact_text(&describe_toml_error(&e)),
             })?;
         config.source = path;
         Ok(config)
@@ -398,6 +401,31 @@ fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<(), Co
     Ok(())
 }
 
+/// Every string in the settings with its dotted key, e.g. `providers.classet.secret`.
+fn string_values(table: &toml::Table) -> Vec<(String, String)> {
+    fn walk(prefix: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
+        match v {
+            toml::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    walk(&format!("{prefix}.{k}"), v, out);
+                }
+            }
+            toml::Value::Array(items) => {
+                for v in items {
+                    walk(prefix, v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in table {
+        walk(k, v, &mut out);
+    }
+    out
+}
+
 fn describe_toml_error(e: &toml::de::Error) -> String {
     // serde's message already names the unknown key and lists the expected ones.
     e.message().trim().to_string()
@@ -454,6 +482,37 @@ mod tests {
         let env = vec![("HOOKSCOPE_CLASSET_SCRET".to_string(), "x".to_string())];
         let err = Config::from_parts("", None, &env).unwrap_err();
         assert!(err.to_string().contains("scret"), "{err}");
+    }
+
+    #[test]
+    fn errors_name_the_setting_and_never_echo_a_value() {
+        let secret = "whsec_misplaced_SECRET_42";
+        let texts = [
+            format!("[providers.talentsprout]\ntolerance_secs = \"{secret}\"\n"),
+            format!("[providers.classet]\nresponse = \"{secret}\"\n"),
+            format!("[providers.clearspeed]\napi_key = [\"{secret}\"]\n"),
+            format!("[server]\nmax_body_bytes = \"{secret}\"\n"),
+            format!("[providers.classet]\nsecret = \"{secret}\" junk\n"),
+            format!("[providers.classet]\nsecret = \"{secret}\"\nsecret = \"{secret}\"\n"),
+            format!("[providers.classet]\nsecret = {secret}\n"),
+        ];
+        for text in &texts {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(!err.contains(secret), "{text}: {err}");
+        }
+        let err = parse(&texts[0]).unwrap_err().to_string();
+        assert!(
+            err.contains("[redacted:providers.talentsprout.tolerance_secs]"),
+            "{err}"
+        );
+        for (var, value) in [
+            ("HOOKSCOPE_TALENTSPROUT_TOLERANCE_SECS", secret),
+            ("HOOKSCOPE_CLASSET_RESPONSE", secret),
+        ] {
+            let env = vec![(var.to_string(), value.to_string())];
+            let err = Config::from_parts("", None, &env).unwrap_err().to_string();
+            assert!(!err.contains(secret), "{var}: {err}");
+        }
     }
 
     #[test]

@@ -388,13 +388,15 @@ async fn receive(
         replay_of,
         forward: None,
     };
-    state.redactor.redact(&mut d.request);
+    state.redactor.apply(&mut d);
 
     // With --forward-status the vendor gets the app's answer, so ask the app first.
     let mut forward_later = None;
     if let (Some(target), Some(original)) = (&state.forward, original) {
         if target.use_app_status {
-            let f = forward::forward(&state.http, target, &original, d.provider).await;
+            let f = state
+                .redactor
+                .clean(forward::forward(&state.http, target, &original, d.provider).await);
             status = f
                 .status
                 .and_then(|s| StatusCode::from_u16(s).ok())
@@ -461,7 +463,9 @@ async fn receive(
         Some((target, original)) => {
             let state = Arc::clone(&state);
             tokio::spawn(async move {
-                let f = forward::forward(&state.http, &target, &original, d.provider).await;
+                let f = state
+                    .redactor
+                    .clean(forward::forward(&state.http, &target, &original, d.provider).await);
                 if let Err(e) = state.store.set_forward(&d.id, &f).await {
                     tracing::warn!("could not record the forward of {}: {e}", d.id);
                 }
@@ -510,6 +514,7 @@ fn spawn_brilliant_fetch(state: &Arc<Receiver>, delivery_id: String, response_id
             Ok(v) => v,
             Err(e) => serde_json::json!({"error": e}),
         };
+        let fetched = state.redactor.clean(fetched);
         if let Err(e) = state.store.set_fetched(&delivery_id, &fetched).await {
             tracing::warn!("could not store fetched Brilliant response: {e}");
         }

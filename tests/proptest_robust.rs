@@ -448,7 +448,7 @@ fn check_any_request(req: Request) -> Result<(), TestCaseError> {
 
     // What is stored holds no configured secret, plain or percent-encoded.
     let mut stored = req.clone();
-    Redactor::from_config(config()).redact(&mut stored);
+    Redactor::from_config(config()).apply(&mut stored);
     for text in stored_texts(&stored) {
         for secret in SECRETS {
             prop_assert!(!text.contains(secret), "{secret} stored in {text:?}");
@@ -728,7 +728,7 @@ proptest! {
             }
         }
         let store = Store::in_memory().unwrap();
-        let report = import_ndjson(&store, input.as_slice()).unwrap();
+        let report = import_ndjson(&store, input.as_slice(), &Redactor::default()).unwrap();
 
         let non_empty = input
             .split(|b| *b == b'\n')
@@ -747,12 +747,12 @@ proptest! {
         }
 
         // Importing the same input again adds nothing.
-        let again = import_ndjson(&store, input.as_slice()).unwrap();
+        let again = import_ndjson(&store, input.as_slice(), &Redactor::default()).unwrap();
         prop_assert_eq!(again.imported, 0);
         prop_assert_eq!(again.duplicates, valid.len() as u64);
 
         let mut out = Vec::new();
-        let exported = export_ndjson(&store.reader().unwrap(), None, &mut out).unwrap();
+        let exported = export_ndjson(&store.reader().unwrap(), None, &mut out, &Redactor::default()).unwrap();
         prop_assert_eq!(exported, distinct.len() as u64);
     }
 }

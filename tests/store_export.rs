@@ -2,6 +2,7 @@
 
 mod store_support;
 
+use hookscope::redact::Redactor;
 use hookscope::store::{Store, export_har, export_ndjson, import_ndjson};
 use serde_json::Value;
 use store_support::{at, delivery, odd_delivery};
@@ -30,7 +31,13 @@ fn sample_store() -> Store {
 
 fn ndjson(store: &Store, since: Option<chrono::DateTime<chrono::Utc>>) -> Vec<u8> {
     let mut out = Vec::new();
-    let n = export_ndjson(&store.reader().unwrap(), since, &mut out).unwrap();
+    let n = export_ndjson(
+        &store.reader().unwrap(),
+        since,
+        &mut out,
+        &Redactor::default(),
+    )
+    .unwrap();
     assert_eq!(n as usize, out.iter().filter(|b| **b == b'\n').count());
     out
 }
@@ -41,7 +48,7 @@ fn ndjson_export_import_export_is_identical() {
     let first = ndjson(&original, None);
 
     let copy = Store::in_memory().unwrap();
-    let report = import_ndjson(&copy, &first[..]).unwrap();
+    let report = import_ndjson(&copy, &first[..], &Redactor::default()).unwrap();
     assert_eq!((report.imported, report.duplicates), (5, 0), "{report:?}");
     assert!(report.errors.is_empty(), "{report:?}");
     let second = ndjson(&copy, None);
@@ -63,7 +70,7 @@ fn ndjson_export_import_export_is_identical() {
     );
 
     // Importing again changes nothing.
-    let again = import_ndjson(&copy, &first[..]).unwrap();
+    let again = import_ndjson(&copy, &first[..], &Redactor::default()).unwrap();
     assert_eq!((again.imported, again.duplicates), (0, 5), "{again:?}");
     assert_eq!(copy.reader().unwrap().count().unwrap(), 5);
 }
@@ -131,7 +138,13 @@ fn since_limits_the_export() {
 #[test]
 fn har_is_one_document_with_an_entry_per_delivery() {
     let mut out = Vec::new();
-    let n = export_har(&sample_store().reader().unwrap(), None, &mut out).unwrap();
+    let n = export_har(
+        &sample_store().reader().unwrap(),
+        None,
+        &mut out,
+        &Redactor::default(),
+    )
+    .unwrap();
     assert_eq!(n, 5);
     let har: Value = serde_json::from_slice(&out).unwrap();
     let log = &har["log"];
@@ -195,6 +208,7 @@ fn har_of_an_empty_store_is_valid() {
         &Store::in_memory().unwrap().reader().unwrap(),
         None,
         &mut out,
+        &Redactor::default(),
     )
     .unwrap();
     assert_eq!(n, 0);
@@ -234,7 +248,7 @@ fn bad_import_lines_are_reported_and_skipped() {
     input.pop();
 
     let store = Store::in_memory().unwrap();
-    let report = import_ndjson(&store, &input[..]).unwrap();
+    let report = import_ndjson(&store, &input[..], &Redactor::default()).unwrap();
     assert_eq!((report.imported, report.duplicates), (2, 0), "{report:?}");
     let lines: Vec<usize> = report.errors.iter().map(|(n, _)| *n).collect();
     assert_eq!(lines, [2, 3, 4, 6, 7, 8], "{report:?}");

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use super::ui_session::UiSession;
 use super::{DemoArgs, data_dir, init_logging};
 use crate::receiver::{self, Receiver};
+use crate::redact::Redactor;
 use crate::sender::demo;
 use crate::store::Store;
 
@@ -43,13 +44,16 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             let _ = stop_rx.await;
         }));
         let base = format!("http://{local}");
+        let redactor = Redactor::from_config(&config);
         let (pause, repeat) = if args.headless {
             (Duration::from_millis(args.pause_ms.unwrap_or(20)), false)
         } else {
             (Duration::from_millis(args.pause_ms.unwrap_or(700)), true)
         };
         tokio::select! {
-            _ = demo::run(&config, &base, pause, repeat, |e| eprintln!("hookscope demo: {e}")) => {},
+            _ = demo::run(&config, &base, pause, repeat, |e| {
+                eprintln!("hookscope demo: {}", redactor.clean(e));
+            }) => {},
             _ = tokio::signal::ctrl_c() => {},
         }
         let _ = stop_tx.send(());
@@ -78,8 +82,10 @@ async fn run_ui(args: DemoArgs, store: Store) -> anyhow::Result<()> {
     session
         .run(|local, notices| {
             let base = format!("http://{local}");
+            let redactor = Redactor::from_config(&config);
             Some(tokio::spawn(async move {
                 demo::run(&config, &base, pause, true, |e| {
+                    let e = redactor.clean(e);
                     tracing::warn!("{e}");
                     // Into the footer: the terminal belongs to the UI.
                     let _ = notices.send(e);

@@ -6,9 +6,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{ExportArgs, ExportFormat, ImportArgs, store_path};
+use crate::config::Config;
+use crate::redact::Redactor;
 use crate::store::{self, Store};
 
 pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let redactor = Redactor::from_config(&Config::load(args.config.as_deref())?);
     let path = store_path(&args.store)?;
     if !path.exists() {
         anyhow::bail!("no store at {}", path.display());
@@ -26,8 +29,8 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let n = match args.format {
-        ExportFormat::Ndjson => store::export_ndjson(&reader, since, &mut out)?,
-        ExportFormat::Har => store::export_har(&reader, since, &mut out)?,
+        ExportFormat::Ndjson => store::export_ndjson(&reader, since, &mut out, &redactor)?,
+        ExportFormat::Har => store::export_har(&reader, since, &mut out, &redactor)?,
     };
     out.flush()?;
     eprintln!("hookscope: exported {n} deliveries from {}", path.display());
@@ -35,14 +38,15 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let redactor = Redactor::from_config(&Config::load(args.config.as_deref())?);
     let path = store_path(&args.store)?;
     let store = Store::open(&path)?;
     let report = if args.file.as_os_str() == "-" {
-        store::import_ndjson(&store, std::io::stdin().lock())?
+        store::import_ndjson(&store, std::io::stdin().lock(), &redactor)?
     } else {
         let file = std::fs::File::open(&args.file)
             .with_context(|| format!("cannot open {}", args.file.display()))?;
-        store::import_ndjson(&store, BufReader::new(file))?
+        store::import_ndjson(&store, BufReader::new(file), &redactor)?
     };
     eprintln!(
         "hookscope: imported {} deliveries into {} ({} already there, {} bad lines)",
@@ -52,7 +56,7 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         report.errors.len()
     );
     for (line, message) in report.errors.iter().take(20) {
-        eprintln!("  line {line}: {message}");
+        eprintln!("  line {line}: {}", redactor.redact_text(message));
     }
     Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS

@@ -44,7 +44,8 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct ReplayArgs {
-    /// Delivery ids (or unique prefixes of at least 8 characters).
+    /// Delivery ids (or unique prefixes of at least 8 characters; a prefix that matches
+    /// several deliveries is refused with the matches listed, exit code 2).
     pub ids: Vec<String>,
     /// Where to send them; with only a host, each delivery's own path is appended.
     #[arg(long, value_name = "URL")]
@@ -55,6 +56,10 @@ pub struct ReplayArgs {
     /// With --failed: how far back to look (default 15d, Clearspeed's retry window).
     #[arg(long, value_name = "DURATION", requires = "failed")]
     pub since: Option<String>,
+    /// With --failed: also re-send deliveries that a later replay already got
+    /// acknowledged.
+    #[arg(long, requires = "failed")]
+    pub again: bool,
     /// Refresh time-bound signatures (TalentSprout's t=) with the configured secret.
     #[arg(long)]
     pub resign: bool,
@@ -174,6 +179,9 @@ pub struct ExportArgs {
     /// Only deliveries received within this long, e.g. 15d, 2h, 30m.
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
+    /// Config file whose secrets are masked in the output (default as for `listen`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -182,6 +190,9 @@ pub struct ImportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Config file whose secrets are masked in what is imported (default as for `listen`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs the parsed command line and turns errors into messages and exit codes.
@@ -205,6 +216,11 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A line on stdout with every configured secret masked: what `send` and `replay` print.
+fn say(redactor: &crate::redact::Redactor, text: impl Into<String>) {
+    println!("{}", redactor.clean(text.into()));
 }
 
 /// The platform data dir, where the default store and the log file live.

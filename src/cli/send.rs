@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::{SendArgs, store_path};
+use super::{SendArgs, say, store_path};
 use crate::config::Config;
 use crate::delivery::{self, Delivery, Request};
 use crate::provider::ProviderId;
@@ -25,14 +25,25 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
             )
         })?;
     let config = Config::load(args.config.as_deref())?;
+    let redactor = Redactor::from_config(&config);
+    send(args, provider, &config, &redactor).map_err(|e| redactor.error(e))
+}
+
+fn send(
+    args: SendArgs,
+    provider: ProviderId,
+    config: &Config,
+    r: &Redactor,
+) -> anyhow::Result<ExitCode> {
     let body = match &args.body_file {
         Some(f) => std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
         None => samples::body(provider, args.event.as_deref()).map_err(anyhow::Error::msg)?,
     };
     let policy = Policy::for_provider(provider, Duration::from_millis(args.retry_base_ms));
     if provider == ProviderId::Talentsprout && args.to.starts_with("http://") {
-        println!(
-            "note: TalentSprout itself delivers only to https:// URLs; plain http is fine for a rehearsal"
+        say(
+            r,
+            "note: TalentSprout itself delivers only to https:// URLs; plain http is fine for a rehearsal",
         );
     }
     let runtime = tokio::runtime::Runtime::new()?;
@@ -53,18 +64,21 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
                 provider,
                 &args.to,
                 body.clone(),
-                &config,
+                config,
                 now,
                 args.bad_signature,
                 bearer.as_deref(),
             );
             if args.count > 1 {
-                println!("delivery {n} of {}: {}", args.count, signing.note);
+                say(r, format!("delivery {n} of {}: {}", args.count, signing.note));
             } else {
-                println!("{provider} to {}: {}", signing.outgoing.url, signing.note);
+                say(
+                    r,
+                    format!("{provider} to {}: {}", signing.outgoing.url, signing.note),
+                );
             }
             let attempts = sender::deliver(&client, &signing.outgoing, &policy, |a| {
-                println!("  {}", a.describe(&policy));
+                say(r, format!("  {}", a.describe(&policy)));
             })
             .await;
             let ok = attempts.last().is_some_and(|a| a.acknowledged);
@@ -78,11 +92,17 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
                     ProviderId::Jobmojito => "not acknowledged after the retries",
                     _ => "failed: this vendor does not retry",
                 };
-                println!("  {tail}");
+                say(r, format!("  {tail}"));
                 let last = attempts.last();
-                match keep_failed(&args, provider, &signing.outgoing, last, &config).await {
-                    Ok(where_) => println!("  kept in {where_} for `hookscope replay --failed`"),
-                    Err(e) => eprintln!("hookscope: could not keep the failed delivery: {e:#}"),
+                match keep_failed(&args, provider, &signing.outgoing, last, r).await {
+                    Ok(where_) => say(
+                        r,
+                        format!("  kept in {where_} for `hookscope replay --failed`"),
+                    ),
+                    Err(e) => eprintln!(
+                        "hookscope: could not keep the failed delivery: {:#}",
+                        r.error(e)
+                    ),
                 }
             }
         }
@@ -102,7 +122,7 @@ async fn keep_failed(
     provider: ProviderId,
     out: &Outgoing,
     last: Option<&Attempt>,
-    config: &Config,
+    redactor: &Redactor,
 ) -> anyhow::Result<String> {
     let path = store_path(&args.store)?;
     let store = Store::open(&path)?;
@@ -151,13 +171,13 @@ async fn keep_failed(
     );
     d.event = d.event.or(u.event);
     d.subject = u.subject;
-    Redactor::from_config(config).redact(&mut d.request);
+    redactor.apply(&mut d);
     store.insert(&d).await?;
     Ok(path.display().to_string())
 }
 
 /// Path and query of a URL (the part after the host).
-fn split_url(url: &str) -> (String, Option<String>) {
+pub(super) fn split_url(url: &str) -> (String, Option<String>) {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path_query = rest.find('/').map_or("/", |i| &rest[i..]);
     match path_query.split_once('?') {

@@ -8,6 +8,7 @@ use super::VerifyArgs;
 use crate::config::Config;
 use crate::delivery::Request;
 use crate::provider::{self, ProviderId};
+use crate::redact::Redactor;
 use crate::signature::Status;
 
 const EXIT_FAILED: u8 = 1;
@@ -17,14 +18,15 @@ pub fn run(args: VerifyArgs) -> ExitCode {
     match build(&args) {
         Ok((req, config, now, provider)) => {
             let analysis = provider::analyze_as(provider, &req, &config, now);
-            match serde_json::to_string(&analysis.verification) {
+            let verification = Redactor::from_config(&config).clean(analysis.verification);
+            match serde_json::to_string(&verification) {
                 Ok(line) => println!("{line}"),
                 Err(e) => {
                     eprintln!("hookscope: {e}");
                     return ExitCode::from(EXIT_FAILED);
                 }
             }
-            if analysis.verification.status == Status::Verified {
+            if verification.status == Status::Verified {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_FAILED)
@@ -51,7 +53,8 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
         .headers
         .iter()
         .map(|h| parse_header(h))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Redactor::from_config(&config).redact_text(&e))?;
     let body = std::fs::read(&args.body_file)
         .map_err(|e| format!("cannot read {}: {e}", args.body_file.display()))?;
     let route = args

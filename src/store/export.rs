@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::{Reader, StoreError, Stored};
 use crate::delivery::{Delivery, Line, rfc3339};
+use crate::redact::Redactor;
 
 /// One NDJSON export line; `import` reads the same shape back.
 #[derive(Debug, Serialize, Deserialize)]
@@ -66,15 +67,19 @@ fn output(e: std::io::Error) -> StoreError {
     StoreError::Output(Arc::new(e))
 }
 
-/// Writes one JSON object per line for every delivery received at or after `since`.
-/// Returns how many were written.
+/// Writes one JSON object per line for every delivery received at or after `since`, with
+/// the secrets `redactor` knows masked (a store written before they were configured may
+/// hold them). Returns how many were written.
 pub fn export_ndjson(
     reader: &Reader,
     since: Option<DateTime<Utc>>,
     out: &mut impl Write,
+    redactor: &Redactor,
 ) -> Result<u64, StoreError> {
     let mut w = BufWriter::new(out);
-    let n = reader.each_since(since, |stored| {
+    let n = reader.each_since(since, |mut stored| {
+        redactor.apply(&mut stored.delivery);
+        redactor.apply(&mut stored.fetched);
         serde_json::to_writer(&mut w, &ExportLine::new(stored)).map_err(|e| output(e.into()))?;
         w.write_all(b"\n").map_err(output)
     })?;
@@ -83,11 +88,12 @@ pub fn export_ndjson(
 }
 
 /// Writes one HAR 1.2 document with an entry per delivery received at or after `since`.
-/// Returns the number of entries.
+/// Returns the number of entries. Secrets are masked as in [`export_ndjson`].
 pub fn export_har(
     reader: &Reader,
     since: Option<DateTime<Utc>>,
     out: &mut impl Write,
+    redactor: &Redactor,
 ) -> Result<u64, StoreError> {
     let mut w = BufWriter::new(out);
     let creator = json!({"name": "hookscope", "version": env!("CARGO_PKG_VERSION")});
@@ -97,7 +103,8 @@ pub fn export_har(
     )
     .map_err(output)?;
     let mut first = true;
-    let n = reader.each_since(since, |stored| {
+    let n = reader.each_since(since, |mut stored| {
+        redactor.apply(&mut stored.delivery);
         if !first {
             w.write_all(b",").map_err(output)?;
         }

@@ -12,6 +12,7 @@ use super::export::{BodyEncoding, ExportLine};
 use super::writer::NewRow;
 use super::{Store, StoreError};
 use crate::delivery::{Delivery, Request};
+use crate::redact::Redactor;
 
 /// Lines per transaction: large enough to import quickly, small enough to keep the
 /// writer responsive to live deliveries.
@@ -27,9 +28,14 @@ pub struct ImportReport {
     pub errors: Vec<(usize, String)>,
 }
 
-/// Reads export lines from `input` into `store`. A bad line is reported and skipped; only
-/// a failure to write to the store ends the import early with an error.
-pub fn import_ndjson(store: &Store, mut input: impl BufRead) -> Result<ImportReport, StoreError> {
+/// Reads export lines from `input` into `store`, masking the secrets `redactor` knows as
+/// the receiver would have. A bad line is reported and skipped; only a failure to write to
+/// the store ends the import early with an error.
+pub fn import_ndjson(
+    store: &Store,
+    mut input: impl BufRead,
+    redactor: &Redactor,
+) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut buf = Vec::new();
@@ -50,7 +56,7 @@ pub fn import_ndjson(store: &Store, mut input: impl BufRead) -> Result<ImportRep
         if line.is_empty() {
             continue;
         }
-        match parse_line(line) {
+        match parse_line(line, redactor) {
             Ok(row) => batch.push(row),
             Err(message) => report.errors.push((line_no, message)),
         }
@@ -80,7 +86,7 @@ fn flush(
     Ok(())
 }
 
-fn parse_line(raw: &[u8]) -> Result<NewRow, String> {
+fn parse_line(raw: &[u8], redactor: &Redactor) -> Result<NewRow, String> {
     let e: ExportLine = serde_json::from_slice(raw).map_err(|e| e.to_string())?;
     let l = e.line;
     if l.id.trim().is_empty() {
@@ -96,7 +102,7 @@ fn parse_line(raw: &[u8]) -> Result<NewRow, String> {
             .map(Bytes::from)
             .map_err(|err| format!("`body` is not valid base64: {err}"))?,
     };
-    let delivery = Delivery {
+    let mut delivery = Delivery {
         id: l.id,
         received_at,
         request: Request {
@@ -119,5 +125,7 @@ fn parse_line(raw: &[u8]) -> Result<NewRow, String> {
         replay_of: e.replay_of,
         forward: l.forward,
     };
-    Ok(NewRow::from_delivery(&delivery, e.fetched.as_ref()))
+    redactor.apply(&mut delivery);
+    let fetched = redactor.clean(e.fetched);
+    Ok(NewRow::from_delivery(&delivery, fetched.as_ref()))
 }

@@ -21,6 +21,7 @@ use super::view::detail::Detail;
 use super::view::{Areas, Theme};
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::redact::Redactor;
 use crate::store::{Filter, Reader, Tally};
 use filtering::Shown;
 
@@ -159,6 +160,7 @@ pub struct App {
     /// The help screen's scroll position, while it is open.
     help: Option<u16>,
     message: Option<Message>,
+    redactor: Redactor,
     /// `e`'s body editor, while it is open.
     editor: Option<BodyEditor>,
     /// The URL prompt of a re-send, while it is open (over the editor, if that is open).
@@ -179,6 +181,7 @@ impl App {
             Err(e) => (None, Some(format!("Filters will block the screen: {e}"))),
         };
         Self {
+            redactor: Redactor::from_config(&context.config),
             context,
             reader,
             keymap: Keymap::default(),
@@ -252,8 +255,11 @@ impl App {
     pub fn help_scroll(&self) -> Option<u16> {
         self.help
     }
-    pub fn message(&self) -> Option<&Message> {
-        self.message.as_ref()
+    /// The footer's message, with every configured secret masked: the footer is an exit.
+    pub fn message(&self) -> Option<Message> {
+        let mut m = self.message.clone()?;
+        self.redactor.apply(&mut m.text);
+        Some(m)
     }
     pub fn area(&self) -> Rect {
         self.area

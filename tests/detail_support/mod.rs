@@ -74,7 +74,7 @@ pub fn delivery_at(
         peer: Some("203.0.113.7:50123".into()),
     };
     let a = provider::analyze(&request, config, at);
-    Redactor::from_config(config).redact(&mut request);
+    Redactor::from_config(config).apply(&mut request);
     let mut verification = a.verification;
     verification.evidence = None;
     Delivery {

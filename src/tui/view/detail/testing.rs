@@ -77,7 +77,7 @@ pub fn delivery(config: &Config, path: &str, headers: &[(&str, &str)], body: &[u
         peer: Some("127.0.0.1:50123".into()),
     };
     let a = provider::analyze(&request, config, RECEIVED);
-    Redactor::from_config(config).redact(&mut request);
+    Redactor::from_config(config).apply(&mut request);
     let mut verification = a.verification;
     // Stored deliveries carry no evidence; the debugger must work it out again.
     verification.evidence = None;
