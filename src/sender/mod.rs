@@ -3,6 +3,7 @@
 
 pub mod deliver;
 pub mod demo;
+pub mod failed;
 pub mod policy;
 pub mod replay;
 pub mod samples;

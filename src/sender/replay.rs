@@ -6,10 +6,11 @@ use crate::delivery::Delivery;
 use crate::forward;
 use crate::provider::ProviderId;
 use crate::receiver::REPLAY_OF_HEADER;
-use crate::redact::Redactor;
+use crate::redact::{self, Redactor};
 
 use super::deliver::is_hop_by_hop;
 use super::sign::{Outgoing, classet_signature, talentsprout_signature};
+use super::token;
 
 /// `to` as given when it names a path; with only a host (`http://localhost:3000` or a
 /// trailing `/`), the delivery's own path and query are appended.
@@ -44,16 +45,15 @@ pub fn prepare(
     let redactor = Redactor::from_config(config);
     let path = redactor.restore_url(&d.request.path);
     let query = d.request.query.as_deref().map(|q| redactor.restore_url(q));
-    if path.contains("[redacted:") || query.as_deref().is_some_and(|q| q.contains("[redacted:")) {
-        return Err("the URL held a secret that is no longer configured".into());
-    }
-    let mut headers: Vec<(String, String)> = d
+    let headers: Vec<(String, String)> = d
         .request
         .headers
         .iter()
         .filter(|(n, _)| !is_hop_by_hop(n) && !n.eq_ignore_ascii_case(REPLAY_OF_HEADER))
         .map(|(n, v)| (n.clone(), redactor.restore_text(v)))
         .collect();
+    refuse_missing(&path, query.as_deref(), &headers)?;
+    let mut headers = headers;
     if resign {
         resign_headers(d.provider, &mut headers, &d.request.body, config, now)?;
     }
@@ -64,6 +64,91 @@ pub fn prepare(
         headers,
         body: d.request.body.to_vec(),
     })
+}
+
+/// A credential stored as a marker whose setting is gone would go out as the marker
+/// text: refused, naming the setting and where it was.
+fn refuse_missing(
+    path: &str,
+    query: Option<&str>,
+    headers: &[(String, String)],
+) -> Result<(), String> {
+    let mut missing: Vec<String> = Vec::new();
+    let places = [("the URL path", path), ("the query", query.unwrap_or(""))]
+        .into_iter()
+        .map(|(place, text)| (place.to_string(), text))
+        .chain(
+            headers
+                .iter()
+                .map(|(n, v)| (format!("the {n} header"), v.as_str())),
+        );
+    for (place, text) in places {
+        for setting in redact::markers_in(text) {
+            missing.push(format!("{setting} (in {place})"));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the stored credential needs {}, which is no longer configured; set it again to replay",
+        missing.join(" and ")
+    ))
+}
+
+/// Clearspeed fetches a fresh token (client credentials) before each delivery; a replay of
+/// a delivery that carried such a token does the same rather than send the stored one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRefresh {
+    token_url: String,
+    client_id: String,
+    client_secret: crate::config::Secret,
+    audience: Option<String>,
+}
+
+impl TokenRefresh {
+    /// `None` unless `d` carried a fetched bearer token (not a configured credential, which
+    /// is stored as a marker) and the token flow is configured.
+    pub fn for_delivery(d: &Delivery, config: &Config) -> Option<TokenRefresh> {
+        if d.provider != ProviderId::Clearspeed {
+            return None;
+        }
+        let stored = d.request.header("authorization")?;
+        let fetched = stored
+            .get(..7)
+            .is_some_and(|b| b.eq_ignore_ascii_case("bearer "))
+            && redact::markers_in(stored).is_empty();
+        let c = &config.providers.clearspeed;
+        match (fetched, &c.token_url, &c.client_id, &c.client_secret) {
+            (true, Some(url), Some(id), Some(secret)) => Some(TokenRefresh {
+                token_url: url.clone(),
+                client_id: id.clone(),
+                client_secret: secret.clone(),
+                audience: c.audience.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Fetches a token and puts it in `out`'s `Authorization` header.
+    pub async fn apply(&self, client: &reqwest::Client, out: &mut Outgoing) -> Result<(), String> {
+        let cfg = crate::config::ClearspeedConfig {
+            token_url: Some(self.token_url.clone()),
+            client_id: Some(self.client_id.clone()),
+            client_secret: Some(self.client_secret.clone()),
+            audience: self.audience.clone(),
+            ..Default::default()
+        };
+        let token = token::fetch_token(client, &cfg)
+            .await?
+            .ok_or("the token flow is not configured")?;
+        for (name, value) in &mut out.headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                *value = format!("Bearer {token}");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Replaces the signature headers of `provider` with fresh ones over `body` (for a replay

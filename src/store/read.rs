@@ -13,6 +13,8 @@ use crate::delivery::{Delivery, Request, rfc3339};
 use crate::provider::{DetectedBy, ProviderId};
 use crate::signature::{Hint, Status, Verification};
 
+mod prefix;
+
 /// One line of the history list: every column but the headers, body and fetched JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {

@@ -8,7 +8,7 @@ use super::app::Message;
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::provider::ProviderId;
-use crate::sender::replay::{self, resign_headers};
+use crate::sender::replay::{self, TokenRefresh, resign_headers};
 use crate::sender::{Attempt, Outgoing, Policy, send_once};
 
 mod editor;
@@ -46,6 +46,8 @@ pub struct Resend {
     pub edited: bool,
     pub outgoing: Outgoing,
     pub notes: Vec<String>,
+    /// A fresh token to fetch before sending, as the vendor does before each delivery.
+    pub token: Option<TokenRefresh>,
 }
 
 /// The header whose signature covers the body, for the vendors that sign it.
@@ -116,12 +118,17 @@ impl Resend {
             }
         };
         notes.extend(pending.notes.iter().cloned());
+        let token = TokenRefresh::for_delivery(d, config);
+        if token.is_some() {
+            notes.push("with a fresh token from the client-credentials flow".into());
+        }
         Ok(Resend {
             original: d.id.clone(),
             provider: d.provider,
             edited: pending.edited.is_some(),
             outgoing,
             notes,
+            token,
         })
     }
 }
@@ -139,9 +146,24 @@ pub struct Resent {
 
 /// Sends `resend` once, waiting as long as its vendor would, and judges the answer as the
 /// vendor would. Retries are left to the user: each try is a row of its own.
-pub async fn execute(client: &reqwest::Client, resend: Resend) -> Resent {
+pub async fn execute(client: &reqwest::Client, mut resend: Resend) -> Resent {
     let policy = Policy::for_provider(resend.provider, Duration::from_secs(1));
-    let mut attempt = send_once(client, &resend.outgoing, policy.timeout).await;
+    let refreshed = match &resend.token {
+        Some(t) => t.apply(client, &mut resend.outgoing).await,
+        None => Ok(()),
+    };
+    let mut attempt = match refreshed {
+        Ok(()) => send_once(client, &resend.outgoing, policy.timeout).await,
+        Err(e) => Attempt {
+            number: 1,
+            status: None,
+            error: Some(format!("no fresh token: {e}")),
+            latency: Duration::ZERO,
+            acknowledged: false,
+            retry_in: None,
+            answer: String::new(),
+        },
+    };
     attempt.acknowledged = attempt.status.is_some_and(|s| policy.acknowledges(s));
     Resent {
         original: resend.original,
