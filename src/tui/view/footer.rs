@@ -154,7 +154,7 @@ fn message_text(m: &super::super::app::Message) -> String {
 /// Rows under the key bar: the message's, at least one.
 pub(super) fn message_height(app: &App, width: u16) -> u16 {
     match app.message() {
-        Some(m) => message_rows(&message_text(m), width).len() as u16,
+        Some(m) => message_rows(&message_text(&m), width).len() as u16,
         None => 1,
     }
 }
@@ -167,7 +167,7 @@ fn message_line(app: &App) -> Option<Line<'static>> {
         } else {
             ratatui::style::Style::new()
         };
-        return Some(Line::styled(message_text(m), style));
+        return Some(Line::styled(message_text(&m), style));
     }
     if let Some(p) = app.prompt() {
         let path = sanitize::line(&p.pending().delivery.request.path);

@@ -199,7 +199,7 @@ fn messages_expire_after_a_few_ticks_errors_later() {
     for _ in 0..4 {
         app.update(AppEvent::Tick);
     }
-    assert_eq!(app.message().map(|m| m.text.as_str()), Some("hello"));
+    assert_eq!(app.message().map(|m| m.text).as_deref(), Some("hello"));
     app.update(AppEvent::Tick);
     assert!(app.message().is_none(), "gone after five seconds");
     // An error asks for something: it stays twice as long.
@@ -222,7 +222,7 @@ fn messages_expire_after_a_few_ticks_errors_later() {
         app.update(AppEvent::Tick);
     }
     assert_eq!(
-        app.message().map(|m| m.text.as_str()),
+        app.message().map(|m| m.text).as_deref(),
         Some("newer"),
         "a new message starts its own time"
     );
