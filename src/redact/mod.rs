@@ -74,8 +74,12 @@ impl Redactor {
         let mut forms: Vec<(String, String)> = Vec::new();
         for (secret, marker) in &secrets {
             let encoded = percent_encode(secret);
-            let json = serde_json::to_string(secret).unwrap_or_default();
-            let json = json.trim_matches('"').to_string();
+            let quoted = serde_json::to_string(secret).unwrap_or_default();
+            let json = quoted
+                .strip_prefix('"')
+                .and_then(|q| q.strip_suffix('"'))
+                .unwrap_or(secret)
+                .to_string();
             for form in [secret.clone(), encoded.to_ascii_lowercase(), encoded, json] {
                 if !forms.iter().any(|(f, _)| *f == form) {
                     forms.push((form, marker.clone()));

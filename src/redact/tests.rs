@@ -133,3 +133,36 @@ fn url_parts_without_a_secret_are_kept_as_written() {
         Some("q=%41+b&&key=[redacted:providers.brilliant.url_key]&=")
     );
 }
+
+#[test]
+fn text_loses_every_written_form_of_a_secret() {
+    let config = Config::from_parts(
+        "[providers.brilliant]\nurl_key = \"br+key=\\\"a/b\\\"\"\n",
+        None,
+        &[],
+    )
+    .unwrap();
+    let r = Redactor::from_config(&config);
+    let marker = "[redacted:providers.brilliant.url_key]";
+    for form in [
+        "br+key=\"a/b\"",
+        "br%2Bkey%3D%22a%2Fb%22",
+        "br%2bkey%3d%22a%2fb%22",
+        "br+key=\\\"a/b\\\"",
+    ] {
+        assert_eq!(
+            r.redact_text(&format!("x {form} y")),
+            format!("x {marker} y")
+        );
+    }
+    let mut v = serde_json::json!({"br+key=\"a/b\"": ["GET /br%2Bkey%3D%22a%2Fb%22", 1]});
+    r.apply(&mut v);
+    assert_eq!(
+        v,
+        serde_json::json!({marker: [format!("GET /{marker}"), 1]})
+    );
+    assert_eq!(
+        markers_in(&format!("{marker} and {marker} [redacted:x.y]")),
+        ["providers.brilliant.url_key", "x.y"]
+    );
+}
