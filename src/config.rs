@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+pub const DEFAULT_MAX_INFLIGHT_BYTES: u64 = 256 * 1024 * 1024;
 pub const PROVIDER_NAMES: [&str; 5] = [
     "talentsprout",
     "classet",
@@ -94,6 +96,11 @@ pub struct Config {
 pub struct ServerConfig {
     pub addr: String,
     pub max_body_bytes: u64,
+    /// Open connections at once; more are answered 503 with `Retry-After`.
+    pub max_connections: usize,
+    /// Request body bytes held in memory at once, over all connections; a body that
+    /// would exceed it is answered 503 with `Retry-After`.
+    pub max_inflight_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -101,6 +108,8 @@ impl Default for ServerConfig {
         Self {
             addr: DEFAULT_ADDR.into(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_inflight_bytes: DEFAULT_MAX_INFLIGHT_BYTES,
         }
     }
 }
@@ -249,7 +258,13 @@ impl Config {
             None => String::new(),
         };
         let env: Vec<(String, String)> = std::env::vars().collect();
-        Self::from_parts(&text, path, &env)
+        let config = Self::from_parts(&text, path, &env)?;
+        for w in config.warnings() {
+            // Not eprintln!: stderr may be a closed pipe.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "hookscope: warning: {w}");
+        }
+        Ok(config)
     }
 
     /// Parses `text` (from `path`, for messages) and applies `env` overrides.
@@ -263,17 +278,61 @@ impl Config {
             path: shown.clone(),
             message: e.message().to_string(),
         })?;
+        let file_only = table.clone();
         apply_env(&mut table, env)?;
         // The message names settings, never values: a value may be a secret, in the wrong
         // place or not.
         let values = crate::redact::Redactor::from_settings(string_values(&table));
-        let mut config: Config =
-            Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
-                path: shown.clone(),
-                message: values.redact_text(&describe_toml_error(&e)),
-            })?;
+        let mut config: Config = match Config::deserialize(toml::Value::Table(table)) {
+            Ok(c) => c,
+            Err(e) => return Err(blame(&file_only, env, &shown, &e, &values)),
+        };
+        config.check_statuses(&shown)?;
         config.source = path;
         Ok(config)
+    }
+
+    /// Every answer status must be one HTTP can carry.
+    fn check_statuses(&self, shown: &Path) -> Result<(), ConfigError> {
+        let p = &self.providers;
+        let overrides = [
+            ("talentsprout", p.talentsprout.response),
+            ("classet", p.classet.response),
+            ("clearspeed", p.clearspeed.response),
+            ("brilliant", p.brilliant.response),
+            ("jobmojito", p.jobmojito.response),
+        ];
+        let keys = std::iter::once(("response.status".to_string(), Some(self.response.status)))
+            .chain(overrides.into_iter().map(|(name, o)| {
+                (
+                    format!("providers.{name}.response.status"),
+                    o.and_then(|o| o.status),
+                )
+            }));
+        for (key, status) in keys {
+            if let Some(n) = status.filter(|n| !(100..=599).contains(n)) {
+                return Err(ConfigError::Invalid {
+                    path: shown.to_path_buf(),
+                    message: format!("{key} = {n}: an HTTP status is between 100 and 599"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Warnings about settings that work but should change: secrets too short to be
+    /// shown masked without giving most of them away.
+    pub fn warnings(&self) -> Vec<String> {
+        self.secrets()
+            .into_iter()
+            .filter(|(_, s)| s.expose().chars().count() < 8)
+            .map(|(name, _)| {
+                format!(
+                    "{name} is shorter than 8 characters: too short to mask safely \
+                     (and to be a good secret)"
+                )
+            })
+            .collect()
     }
 
     /// Every configured secret with the setting it comes from: what the store and logs
@@ -426,6 +485,35 @@ fn string_values(table: &toml::Table) -> Vec<(String, String)> {
     out
 }
 
+/// The error of a config that does not deserialize, naming the environment variable that
+/// broke it when the file alone is fine.
+fn blame(
+    file_only: &toml::Table,
+    env: &[(String, String)],
+    shown: &Path,
+    e: &toml::de::Error,
+    values: &crate::redact::Redactor,
+) -> ConfigError {
+    if Config::deserialize(toml::Value::Table(file_only.clone())).is_ok() {
+        for (var, value) in env {
+            let mut one = file_only.clone();
+            let pair = [(var.clone(), value.clone())];
+            if apply_env(&mut one, &pair).is_ok()
+                && let Err(e) = Config::deserialize(toml::Value::Table(one))
+            {
+                return ConfigError::Env {
+                    var: var.clone(),
+                    message: values.redact_text(&describe_toml_error(&e)),
+                };
+            }
+        }
+    }
+    ConfigError::Invalid {
+        path: shown.to_path_buf(),
+        message: values.redact_text(&describe_toml_error(e)),
+    }
+}
+
 fn describe_toml_error(e: &toml::de::Error) -> String {
     // serde's message already names the unknown key and lists the expected ones.
     e.message().trim().to_string()
@@ -513,6 +601,42 @@ mod tests {
             let err = Config::from_parts("", None, &env).unwrap_err().to_string();
             assert!(!err.contains(secret), "{var}: {err}");
         }
+    }
+
+    #[test]
+    fn a_status_outside_http_is_an_error_naming_the_key() {
+        let err = parse("[response]\nstatus = 700\n").unwrap_err().to_string();
+        assert!(err.contains("response.status = 700"), "{err}");
+        let err = parse("[providers.classet.response]\nstatus = 42\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("providers.classet.response.status"), "{err}");
+        assert!(parse("[response]\nstatus = 599\n").is_ok());
+    }
+
+    #[test]
+    fn an_environment_error_names_the_variable_not_the_file() {
+        let env = vec![(
+            "HOOKSCOPE_TALENTSPROUT_TOLERANCE_SECS".to_string(),
+            "soon".to_string(),
+        )];
+        let err = Config::from_parts("", Some(PathBuf::from("/tmp/h.toml")), &env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("HOOKSCOPE_TALENTSPROUT_TOLERANCE_SECS"),
+            "{err}"
+        );
+        assert!(!err.contains("/tmp/h.toml"), "{err}");
+    }
+
+    #[test]
+    fn short_secrets_are_warned_about() {
+        let c = parse("[providers.classet]\nsecret = \"abc\"\napi_key = \"long_enough_key\"\n")
+            .unwrap();
+        let w = c.warnings();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("providers.classet.secret"), "{w:?}");
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Delivery {
             body_bytes: self.request.body_bytes,
             forward: self.forward.as_ref(),
         };
-        serde_json::to_writer(&mut *out, &line).inspect_err(|_| out.truncate(start))?;
+        crate::sanitize::to_json_writer(&mut *out, &line).inspect_err(|_| out.truncate(start))?;
         out.push(b'\n');
         Ok(())
     }

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::delivery::{Forward, Request};
+use crate::ingest::FORWARDED_HEADER;
 use crate::provider::ProviderId;
 use crate::sender::Policy;
 use crate::sender::deliver::{error_chain, is_hop_by_hop};
@@ -39,6 +40,7 @@ pub async fn forward(
     target: &ForwardTarget,
     req: &Request,
     provider: ProviderId,
+    instance: &str,
 ) -> Forward {
     let url = target_url(&target.base, &req.path, req.query.as_deref());
     let method =
@@ -47,21 +49,25 @@ pub async fn forward(
         .request(method, &url)
         .timeout(FORWARD_TIMEOUT)
         .body(req.body.clone());
+    let mut hops = instance.to_string();
     for (name, value) in &req.headers {
-        if !is_hop_by_hop(name) {
+        if name.eq_ignore_ascii_case(FORWARDED_HEADER) {
+            hops = format!("{value}, {instance}");
+        } else if !is_hop_by_hop(name) {
             builder = builder.header(name.as_str(), value.as_str());
         }
     }
+    // Marks the request as ours, so that if it comes back it is not forwarded again.
+    builder = builder.header(FORWARDED_HEADER, hops);
     let started = Instant::now();
     let (status, error, body) = match builder.send().await {
         Ok(resp) => {
             let status = resp.status().as_u16();
-            let bytes = resp.bytes().await.unwrap_or_default();
-            let cut = bytes.len().min(ANSWER_EXCERPT_BYTES);
+            let kept = excerpt(resp).await;
             (
                 Some(status),
                 None,
-                String::from_utf8_lossy(&bytes[..cut]).into_owned(),
+                String::from_utf8_lossy(&kept).into_owned(),
             )
         }
         Err(e) if e.is_timeout() => (
@@ -79,6 +85,33 @@ pub async fn forward(
         latency_ms: latency.as_millis() as u64,
         error,
         body,
+    }
+}
+
+/// The first bytes of the app's answer; the rest is never read.
+async fn excerpt(mut resp: reqwest::Response) -> Vec<u8> {
+    let mut kept = Vec::new();
+    while kept.len() < ANSWER_EXCERPT_BYTES {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = (ANSWER_EXCERPT_BYTES - kept.len()).min(chunk.len());
+                kept.extend_from_slice(&chunk[..take]);
+            }
+            _ => break,
+        }
+    }
+    kept
+}
+
+/// The record of a forward still waiting for the app when hookscope stopped.
+pub fn abandoned(target: &ForwardTarget, req: &Request) -> Forward {
+    Forward {
+        url: target_url(&target.base, &req.path, req.query.as_deref()),
+        status: None,
+        latency_ms: 0,
+        error: Some("hookscope stopped before the app answered".into()),
+        body: String::new(),
+        warnings: Vec::new(),
     }
 }
 

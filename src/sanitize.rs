@@ -30,9 +30,59 @@ pub fn line(text: &str) -> String {
     for_screen(text, false)
 }
 
+/// Writes `value` as compact JSON in which DEL, C1 controls and bidi overrides are
+/// `\uXXXX` escapes like C0 controls, so that printing a line or an export in a terminal
+/// can never act on it. Same bytes as `serde_json::to_writer` otherwise.
+pub fn to_json_writer<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, SafeJson);
+    value.serialize(&mut ser)
+}
+
+struct SafeJson;
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // The usual case: nothing at or above DEL, nothing to look at.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_del_c1_and_bidi_and_reads_back_the_same() {
+        let text = "a\u{7f}b\u{85}c\u{9b}d\u{202e}e\u{2066}f Zoë\u{1b}";
+        let mut out = Vec::new();
+        to_json_writer(&mut out, &serde_json::json!({ "t": text })).unwrap();
+        let json = String::from_utf8(out).unwrap();
+        assert_eq!(
+            json,
+            r#"{"t":"a\u007fb\u0085c\u009bd\u202ee\u2066f Zoë\u001b"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["t"], text);
+    }
 
     #[test]
     fn escape_sequences_and_controls_become_visible_text() {

@@ -14,8 +14,8 @@ use common::{CL_SECRET, Server, TS_SECRET, classet_header, talentsprout_header};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use hookscope::config::{Config, Secret};
 use hookscope::delivery::Delivery;
+use hookscope::ingest::{self, Receiver};
 use hookscope::provider::ProviderId;
-use hookscope::receiver::{self, Receiver};
 use hookscope::signature::Status;
 use hookscope::store::Store;
 use hookscope::tui::clipboard::{Clipboard, CopyMethod};
@@ -242,7 +242,7 @@ async fn the_loop_re_sends_into_its_own_receiver_and_shows_the_linked_row() {
     let (tx, deliveries) = tokio::sync::mpsc::unbounded_channel();
     let state = Receiver::new(config.clone(), store, tx);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(receiver::serve(listener, receiver::router(state), async {
+    let server = tokio::spawn(ingest::serve(listener, state, async {
         let _ = stopped.await;
     }));
     let context = Context {

@@ -10,7 +10,8 @@ use tokio::net::TcpListener;
 
 use super::ui_session::UiSession;
 use super::{DemoArgs, data_dir, init_logging};
-use crate::receiver::{self, Receiver};
+use crate::headless::{DEFAULT_QUEUE_BYTES, LineQueue};
+use crate::ingest::{self, Announce, Receiver};
 use crate::redact::Redactor;
 use crate::sender::demo;
 use crate::store::Store;
@@ -36,11 +37,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "hookscope demo: receiving on http://{local}; a built-in sender plays all five vendors"
         );
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let printer = crate::headless::spawn_printer(rx);
-        let state = Receiver::new(config.clone(), store, tx);
+        let lines = LineQueue::new(DEFAULT_QUEUE_BYTES);
+        let printer = crate::headless::spawn_printer(lines.clone());
+        let state = Receiver::new(config.clone(), store, Announce::Lines(lines));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(receiver::serve(listener, receiver::router(state), async {
+        let server = tokio::spawn(ingest::serve(listener, state, async {
             let _ = stop_rx.await;
         }));
         let base = format!("http://{local}");

@@ -17,15 +17,13 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no store at {}", path.display());
     }
     let since = match &args.since {
-        Some(s) => {
-            let d = store::parse_duration(s).map_err(|e| anyhow::anyhow!("--since {s}: {e}"))?;
-            let d = chrono::Duration::from_std(d).context("--since is too long")?;
-            Some(chrono::Utc::now() - d)
-        }
+        Some(s) => Some(
+            store::since(s, chrono::Utc::now()).map_err(|e| anyhow::anyhow!("--since {s}: {e}"))?,
+        ),
         None => None,
     };
-    let store = Store::open(&path)?;
-    let reader = store.reader()?;
+    // Read-only: exporting works from a read-only file or folder and never changes it.
+    let reader = store::Reader::open_read_only(&path)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let n = match args.format {

@@ -12,7 +12,8 @@ use super::ui_session::UiSession;
 use super::{ListenArgs, data_dir, init_logging, store_path};
 use crate::config::Config;
 use crate::forward::ForwardTarget;
-use crate::receiver::{self, Receiver};
+use crate::headless::{DEFAULT_QUEUE_BYTES, LineQueue};
+use crate::ingest::{self, Announce, Receiver};
 use crate::store::Store;
 
 pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
@@ -52,6 +53,9 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
             eprintln!("hookscope: {w}");
         }
         let config = Arc::new(config);
+        if let Some(base) = &args.forward_to {
+            refuse_own_address(base, local).await?;
+        }
         let forward = args.forward_to.clone().map(|base| ForwardTarget {
             base,
             use_app_status: args.forward_status,
@@ -68,14 +72,15 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
             return ui.run(|_, _| None).await.map(|()| ExitCode::SUCCESS);
         }
         eprintln!("hookscope: listening on http://{local} (store: {store_label})");
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        printer = Some(crate::headless::spawn_printer(rx));
-        let state = Receiver::with_forward(config, store, tx, forward);
-        receiver::serve(listener, receiver::router(state), shutdown_signal()).await?;
+        let lines = LineQueue::new(DEFAULT_QUEUE_BYTES);
+        printer = Some(crate::headless::spawn_printer(lines.clone()));
+        let state = Receiver::with_forward(config, store, Announce::Lines(lines), forward);
+        ingest::serve(listener, state, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     });
-    // Stopping the runtime drops every sender, so the printer writes out the lines still
-    // queued and ends; a stdout nobody reads must not keep us from exiting, though.
+    // Stopping the runtime drops the receiver, which closes the line queue, so the printer
+    // writes out the lines still queued and ends; a stdout nobody reads must not keep us
+    // from exiting, though.
     drop(runtime);
     if let Some(p) = printer {
         let deadline = Instant::now() + PRINTER_DRAIN;
@@ -84,6 +89,33 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
         }
     }
     result
+}
+
+/// A `--forward-to` target that is this very listener would forward every delivery to
+/// itself, without end.
+async fn refuse_own_address(base: &str, local: std::net::SocketAddr) -> anyhow::Result<()> {
+    let url = reqwest::Url::parse(base).with_context(|| format!("--forward-to {base}"))?;
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        anyhow::bail!("--forward-to {base}: not an http(s) URL with a host");
+    };
+    if port != local.port() {
+        return Ok(());
+    }
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let Ok(addrs) = tokio::net::lookup_host((host, port)).await else {
+        return Ok(());
+    };
+    let own = |a: std::net::SocketAddr| {
+        a == local
+            || (local.ip().is_unspecified() && (a.ip().is_loopback() || a.ip() == local.ip()))
+    };
+    if addrs.into_iter().any(own) {
+        anyhow::bail!(
+            "--forward-to {base} is hookscope's own address ({local}): it would forward \
+             every delivery to itself"
+        );
+    }
+    Ok(())
 }
 
 /// How long the printer gets at exit to write the lines still queued.

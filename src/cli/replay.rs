@@ -4,8 +4,6 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
-
 use super::{ReplayArgs, say, store_path};
 use crate::config::Config;
 use crate::delivery::{self, Delivery};
@@ -64,10 +62,8 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
     }
     if args.failed {
         let window = args.since.as_deref().unwrap_or(DEFAULT_FAILED_WINDOW);
-        let d =
-            store::parse_duration(window).map_err(|e| anyhow::anyhow!("--since {window}: {e}"))?;
-        let since =
-            chrono::Utc::now() - chrono::Duration::from_std(d).context("--since is too long")?;
+        let since = store::since(window, chrono::Utc::now())
+            .map_err(|e| anyhow::anyhow!("--since {window}: {e}"))?;
         let mut selection = FailedSelection::default();
         reader.each_since(Some(since), |s| {
             selection.add(s.delivery);

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use super::listen::shutdown_signal;
 use crate::config::Config;
 use crate::forward::ForwardTarget;
-use crate::receiver::{self, Receiver};
+use crate::ingest::{self, Receiver};
 use crate::store::Store;
 use crate::tui;
 
@@ -42,19 +42,15 @@ impl UiSession {
             let _ = notice_tx.send(n);
         }
         let forward_to = self.forward.as_ref().map(|f| f.base.clone());
-        let options = receiver::Options {
+        let options = ingest::Options {
             forward: self.forward,
             notices: Some(notice_tx.clone()),
         };
         let state = Receiver::with_options(self.config.clone(), self.store, tx, options);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(receiver::serve(
-            self.listener,
-            receiver::router(state),
-            async {
-                let _ = stop_rx.await;
-            },
-        ));
+        let server = tokio::spawn(ingest::serve(self.listener, state, async {
+            let _ = stop_rx.await;
+        }));
         let companion = beside(local, notice_tx);
         let app = tui::App::new(
             tui::Context {

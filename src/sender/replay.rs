@@ -4,8 +4,8 @@
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::forward;
+use crate::ingest::REPLAY_OF_HEADER;
 use crate::provider::ProviderId;
-use crate::receiver::REPLAY_OF_HEADER;
 use crate::redact::{self, Redactor};
 
 use super::deliver::is_hop_by_hop;

@@ -47,9 +47,30 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(total))
 }
 
+/// The instant `text` (as [`parse_duration`] reads it) before `now`; an error when that
+/// is before any date there can be.
+pub fn since(
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let d = parse_duration(text)?;
+    chrono::Duration::from_std(d)
+        .ok()
+        .and_then(|d| now.checked_sub_signed(d))
+        .ok_or_else(|| format!("duration {:?} reaches back before any date", text.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duration_back_past_any_date_is_an_error_not_a_panic() {
+        let now = chrono::Utc::now();
+        let err = since("99999999999d", now).unwrap_err();
+        assert!(err.contains("before any date"), "{err}");
+        assert_eq!(since("1h", now).unwrap(), now - chrono::Duration::hours(1));
+    }
 
     #[test]
     fn single_units() {

@@ -80,7 +80,8 @@ pub fn export_ndjson(
     let n = reader.each_since(since, |mut stored| {
         redactor.apply(&mut stored.delivery);
         redactor.apply(&mut stored.fetched);
-        serde_json::to_writer(&mut w, &ExportLine::new(stored)).map_err(|e| output(e.into()))?;
+        crate::sanitize::to_json_writer(&mut w, &ExportLine::new(stored))
+            .map_err(|e| output(e.into()))?;
         w.write_all(b"\n").map_err(output)
     })?;
     w.flush().map_err(output)?;
@@ -109,7 +110,8 @@ pub fn export_har(
             w.write_all(b",").map_err(output)?;
         }
         first = false;
-        serde_json::to_writer(&mut w, &har_entry(&stored.delivery)).map_err(|e| output(e.into()))
+        crate::sanitize::to_json_writer(&mut w, &har_entry(&stored.delivery))
+            .map_err(|e| output(e.into()))
     })?;
     w.write_all(b"]}}\n").map_err(output)?;
     w.flush().map_err(output)?;

@@ -26,7 +26,7 @@ mod search;
 mod search_tests;
 mod writer;
 
-pub use duration::parse_duration;
+pub use duration::{parse_duration, since};
 pub use export::{export_har, export_ndjson};
 pub use import::{ImportReport, import_ndjson};
 pub use query::{Filter, SeqRange, Tally};
@@ -154,6 +154,38 @@ impl Location {
         schema::prepare_reader(&conn, shared_cache)
             .map_err(|e| StoreError::from_sqlite(label, e))?;
         Ok(Reader::new(conn, self.clone()))
+    }
+}
+
+impl Reader {
+    /// A reader of the database at `path` that never writes to it (nor to its folder),
+    /// for `export`: a read-only file or folder works. The schema is not migrated.
+    pub fn open_read_only(path: &Path) -> Result<Reader, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let usable = |conn: Connection| -> rusqlite::Result<Connection> {
+            schema::prepare_reader(&conn, false)?;
+            conn.query_row("SELECT count(*) FROM deliveries", [], |_| Ok(()))?;
+            Ok(conn)
+        };
+        let conn = Connection::open_with_flags(path, flags).and_then(usable);
+        let conn = match conn {
+            Ok(c) => c,
+            // A WAL database in a folder we cannot write to: SQLite cannot create its
+            // shared-memory file there, so read the file as it is.
+            Err(_) => {
+                // In a URI's path only these three characters are not themselves.
+                let escaped = path
+                    .to_string_lossy()
+                    .replace('%', "%25")
+                    .replace('?', "%3f")
+                    .replace('#', "%23");
+                let uri = format!("file:{escaped}?immutable=1");
+                Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                    .and_then(usable)
+                    .map_err(|e| StoreError::from_sqlite(path, e))?
+            }
+        };
+        Ok(Reader::new(conn, Location::File(path.to_path_buf())))
     }
 }
 
@@ -294,6 +326,19 @@ impl Store {
         self.send(Job::SetForward {
             id: id.to_string(),
             json,
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        })?;
+        rx.await.map_err(|_| self.stopped())?
+    }
+
+    /// Corrects the answer recorded for delivery `id` (the client left before it was sent).
+    pub async fn set_status(&self, id: &str, status: u16) -> Result<bool, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Job::SetStatus {
+            id: id.to_string(),
+            status,
             reply: Box::new(move |r| {
                 let _ = tx.send(r);
             }),

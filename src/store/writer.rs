@@ -44,6 +44,11 @@ pub(crate) enum Job {
         json: String,
         reply: Reply<bool>,
     },
+    SetStatus {
+        id: String,
+        status: u16,
+        reply: Reply<bool>,
+    },
 }
 
 /// A delivery as bound to the INSERT, converted on the caller's side of the channel.
@@ -209,6 +214,13 @@ impl Job {
                     .map(|n| n > 0);
                 finish(reply, r.map_err(err))
             }
+            Job::SetStatus { id, status, reply } => {
+                let r = conn
+                    .prepare_cached("UPDATE deliveries SET response_status = ?2 WHERE id = ?1")
+                    .and_then(|mut s| s.execute(params![id, status]))
+                    .map(|n| n > 0);
+                finish(reply, r.map_err(err))
+            }
         }
     }
 
@@ -218,6 +230,7 @@ impl Job {
             Job::Import { reply, .. } => reply(Err(e)),
             Job::SetFetched { reply, .. } => reply(Err(e)),
             Job::SetForward { reply, .. } => reply(Err(e)),
+            Job::SetStatus { reply, .. } => reply(Err(e)),
         }
     }
 }

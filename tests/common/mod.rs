@@ -56,6 +56,8 @@ pub struct Options {
     /// The store file (default: `deliveries.db` in the server's temporary dir).
     pub store: Option<PathBuf>,
     pub env: Vec<(String, String)>,
+    /// Keep stdout a pipe that nobody reads (a stalled reader); no lines are collected.
+    pub stdout_unread: bool,
 }
 
 pub struct Server {
@@ -65,6 +67,8 @@ pub struct Server {
     pub stderr: Arc<Mutex<Vec<String>>>,
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
+    /// The unread stdout of [`Options::stdout_unread`], kept open.
+    pub stalled_stdout: Option<std::process::ChildStdout>,
 }
 
 pub fn bin() -> &'static str {
@@ -114,11 +118,16 @@ impl Server {
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let out = child.stdout.take().unwrap();
         let l2 = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                l2.lock().unwrap().push(line);
-            }
-        });
+        let stalled_stdout = if opts.stdout_unread {
+            Some(out)
+        } else {
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines().map_while(Result::ok) {
+                    l2.lock().unwrap().push(line);
+                }
+            });
+            None
+        };
         let err = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let e2 = stderr.clone();
@@ -150,6 +159,7 @@ impl Server {
             stderr,
             dir,
             db,
+            stalled_stdout,
         }
     }
 

@@ -1,0 +1,212 @@
+//! The steps of a delivery after its body: what it is, the answer it gets, forwarding,
+//! and the commit that comes before any answer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+
+use super::answer::{Answer, Received};
+use super::{FORWARDED_HEADER, REPLAY_OF_HEADER, Receiver};
+use crate::delivery::{self, Delivery};
+use crate::forward::{self, ForwardTarget};
+use crate::provider::{self, ProviderId};
+use crate::signature::Status;
+
+/// A delivery on its way through the receiver.
+pub(super) struct Understood {
+    pub d: Delivery,
+    /// The request with its real credentials, when it is to be forwarded.
+    pub original: Option<delivery::Request>,
+    pub status: StatusCode,
+    /// Why the answer is an error, when it is one.
+    pub problem: Option<String>,
+    pub rejected: bool,
+    pub delay: Duration,
+    pub fetch_id: Option<String>,
+    pub forward_later: Option<(ForwardTarget, delivery::Request)>,
+}
+
+pub(super) fn understand(
+    state: &Receiver,
+    request: delivery::Request,
+    problem: Option<(StatusCode, String)>,
+    received_at: DateTime<Utc>,
+) -> Understood {
+    let analysis = provider::analyze_brief(&request, &state.config, received_at.timestamp());
+    let answer = state.config.response_for(
+        (analysis.provider != ProviderId::Unknown).then(|| analysis.provider.as_str()),
+    );
+    let rejected = answer.reject_invalid && analysis.verification.status == Status::Failed;
+    let status = match &problem {
+        Some((code, _)) => *code,
+        None if rejected => StatusCode::UNAUTHORIZED,
+        None => StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
+    };
+    let replay_of = request
+        .header(REPLAY_OF_HEADER)
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_string);
+    // Forwarding needs the real credentials; the record gets the redacted copy.
+    let original = state.forward.as_ref().map(|_| request.clone());
+    let mut d = Delivery {
+        id: delivery::new_id(),
+        received_at,
+        request,
+        provider: analysis.provider,
+        detected_by: analysis.detected_by,
+        event: analysis.event,
+        event_inferred: analysis.event_inferred,
+        subject: analysis.subject,
+        verification: analysis.verification,
+        response_status: status.as_u16(),
+        replay_of,
+        forward: None,
+    };
+    state.redactor.apply(&mut d);
+    Understood {
+        d,
+        original,
+        status,
+        problem: problem.map(|(_, p)| p),
+        rejected,
+        delay: Duration::from_millis(answer.delay_ms),
+        fetch_id: analysis.fetch_id,
+        forward_later: None,
+    }
+}
+
+/// With `--forward-to`: a request this receiver forwarded itself is not forwarded again
+/// (a loop); with `--forward-status` the app is asked before answering, otherwise after.
+pub(super) async fn forward_first(state: &Receiver, u: &mut Understood) {
+    let (Some(target), Some(original)) = (&state.forward, u.original.take()) else {
+        return;
+    };
+    let came_back = original
+        .header(FORWARDED_HEADER)
+        .is_some_and(|v| v.split(',').any(|hop| hop.trim() == state.instance));
+    if came_back {
+        u.status = StatusCode::LOOP_DETECTED;
+        u.problem = Some(format!(
+            "this request was forwarded by this hookscope and came back; not forwarded again \
+             ({} points at hookscope itself)",
+            target.base
+        ));
+    } else if target.use_app_status {
+        let f = forward::forward(
+            &state.http,
+            target,
+            &original,
+            u.d.provider,
+            &state.instance,
+        )
+        .await;
+        u.status = f
+            .status
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::BAD_GATEWAY);
+        u.d.forward = Some(f);
+    } else {
+        u.forward_later = Some((target.clone(), original));
+    }
+    u.d.response_status = u.status.as_u16();
+}
+
+/// Commits the delivery (unless the store is gone) and decides the answer. Committed
+/// before answering, so an acknowledged delivery survives a kill -9. `true`: stored.
+pub(super) async fn record(state: &Receiver, u: &mut Understood) -> (Answer, bool) {
+    let d = &mut u.d;
+    let failure = if state.store_gone() {
+        Some("the store file was deleted or replaced; the delivery was not stored".to_string())
+    } else {
+        match state.store.insert(d).await {
+            Ok(_) => None,
+            Err(e) => {
+                state.notice(format!("could not store delivery {}: {e}", d.id));
+                Some(format!("could not store the delivery: {e}"))
+            }
+        }
+    };
+    if let Some(error) = failure {
+        d.response_status = StatusCode::SERVICE_UNAVAILABLE.as_u16();
+        let message = serde_json::json!({"id": d.id, "error": error}).to_string();
+        return (Answer::unavailable(message), false);
+    }
+    let message = match (&u.problem, &d.forward) {
+        (Some(reason), _) => serde_json::json!({"id": d.id, "error": reason}).to_string(),
+        (None, Some(f)) => serde_json::json!({
+            "id": d.id,
+            "forwarded_to": f.url,
+            "app_status": f.status,
+            "app_error": f.error,
+        })
+        .to_string(),
+        (None, None) if u.rejected => serde_json::json!({
+            "id": d.id,
+            "error": "verification failed",
+            "detail": d.verification.detail,
+        })
+        .to_string(),
+        // The answer to nearly every delivery, so without building a map first.
+        (None, None) => serde_json::to_string(&Received {
+            id: &d.id,
+            received: true,
+            verification: d.verification.status.as_str(),
+        })
+        .unwrap_or_default(),
+    };
+    (Answer::json(u.status, message), true)
+}
+
+/// Forwards after answering; announced once the app has answered, so the line and the
+/// row show both answers. A shutdown does not wait for a slow app past its grace.
+pub(super) async fn forward_then_announce(
+    state: &Arc<Receiver>,
+    target: &ForwardTarget,
+    original: delivery::Request,
+    mut d: Delivery,
+) {
+    let sending = forward::forward(&state.http, target, &original, d.provider, &state.instance);
+    let mut stopping = state.stopping.subscribe();
+    let cut_short = async {
+        let _ = stopping.wait_for(|s| *s).await;
+        tokio::time::sleep(super::SHUTDOWN_GRACE / 2).await;
+    };
+    let f = tokio::select! {
+        f = sending => state.redactor.clean(f),
+        _ = cut_short => state.redactor.clean(forward::abandoned(target, &original)),
+    };
+    if let Err(e) = state.store.set_forward(&d.id, &f).await {
+        tracing::warn!("could not record the forward of {}: {e}", d.id);
+    }
+    d.forward = Some(f);
+    state.announce(d);
+}
+
+/// Brilliant sends only a ResponseId; with API access configured, fetch the response
+/// after answering so the vendor is never kept waiting.
+pub(super) fn spawn_fetch(state: &Arc<Receiver>, delivery_id: String, response_id: String) {
+    let cfg = &state.config.providers.brilliant;
+    let (Some(base), Some(key)) = (cfg.api_base.clone(), cfg.api_key.clone()) else {
+        return;
+    };
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let fetched = match provider::brilliant::fetch_response(
+            &state.http,
+            &base,
+            key.expose(),
+            &response_id,
+        )
+        .await
+        {
+            Ok(v) => v,
+            Err(e) => serde_json::json!({"error": e}),
+        };
+        let fetched = state.redactor.clean(fetched);
+        if let Err(e) = state.store.set_fetched(&delivery_id, &fetched).await {
+            tracing::warn!("could not store fetched Brilliant response: {e}");
+        }
+    });
+}
