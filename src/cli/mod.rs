@@ -17,11 +17,15 @@ mod verify;
 #[command(
     name = "hookscope",
     version,
-    about = "Receive, verify and inspect webhook deliveries from hiring-assessment and AI-interview platforms"
+    about = "Receive, verify and inspect webhook deliveries from hiring-assessment and AI-interview platforms",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// `hookscope` alone is `hookscope listen`, so it takes the same flags.
+    #[command(flatten)]
+    pub listen: ListenArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,10 +201,7 @@ pub struct ImportArgs {
 
 /// Runs the parsed command line and turns errors into messages and exit codes.
 pub fn run(cli: Cli) -> ExitCode {
-    let result = match cli
-        .command
-        .unwrap_or(Command::Listen(ListenArgs::default()))
-    {
+    let result = match cli.command.unwrap_or(Command::Listen(cli.listen)) {
         Command::Listen(args) => listen::run(args),
         Command::Verify(args) => return verify::run(args),
         Command::Export(args) => history::export(args),
@@ -253,4 +254,26 @@ fn init_logging(dir: Option<&Path>) -> Option<tracing_appender::non_blocking::Wo
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listen_flags_work_without_the_subcommand() {
+        let cli = Cli::try_parse_from(["hookscope", "--addr", "127.0.0.1:9000", "--no-store"])
+            .expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.listen.addr.as_deref(), Some("127.0.0.1:9000"));
+        assert!(cli.listen.no_store);
+        let cli = Cli::try_parse_from(["hookscope", "listen", "--addr", "127.0.0.1:9001"])
+            .expect("parses");
+        match cli.command {
+            Some(Command::Listen(a)) => assert_eq!(a.addr.as_deref(), Some("127.0.0.1:9001")),
+            other => panic!("{other:?}"),
+        }
+        // Listen flags before another command would be ignored: refused instead.
+        assert!(Cli::try_parse_from(["hookscope", "--addr", "x", "export"]).is_err());
+    }
 }
