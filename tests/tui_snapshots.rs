@@ -216,3 +216,37 @@ fn a_long_message_wraps_at_80_columns() {
     assert!(s.contains("tolerance check"), "{s}");
     insta::assert_snapshot!(s);
 }
+
+/// Every Clearspeed callback is a `Result Update`: its status shows beside it, and a
+/// quoted status finds it.
+#[test]
+fn clearspeed_rows_show_their_status_and_filter_by_it() {
+    let mut review = delivery(
+        1,
+        ProviderId::Clearspeed,
+        "Result Update",
+        "5520173846201",
+        Status::Verified,
+    );
+    let body = r#"{"callback_type":"Result Update","status":"Under Review","interview_ref_num":"5520173846201"}"#;
+    review.request.body = body.as_bytes().to_vec().into();
+    review.request.body_bytes = body.len() as u64;
+    let mut published = review.clone();
+    published.id = "0193a5b0-0000-7000-8000-000000000002".into();
+    let body = body.replace("Under Review", "Result Published");
+    published.request.body = body.clone().into_bytes().into();
+    published.request.body_bytes = body.len() as u64;
+    let screen = Screen::with(&[review, published]);
+    let mut app = screen.app(Theme::colored());
+    let s = text(&draw(&mut app, 100, 24));
+    assert!(s.contains("Result Update · Under Review"), "{s}");
+    assert!(s.contains("Result Update · Result Published"), "{s}");
+    app.set_filter("\"Under Review\"");
+    app.finish_filtering();
+    let s = text(&draw(&mut app, 80, 24));
+    assert!(
+        s.contains("Under Review") && !s.contains("Result Published"),
+        "{s}"
+    );
+    assert_eq!(app.list().total(), 1);
+}

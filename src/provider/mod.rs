@@ -72,6 +72,13 @@ impl ProviderId {
         })
     }
 
+    /// Whether the payload's top-level `status` says what happened, where the event
+    /// name does not: every Clearspeed callback is a `Result Update`, its status tells
+    /// `Under Review` from `Result Published`.
+    pub fn event_has_status(self) -> bool {
+        matches!(self, ProviderId::Clearspeed)
+    }
+
     /// The route to paste into the vendor's settings.
     pub fn route(self) -> &'static str {
         match self {

@@ -29,7 +29,7 @@ mod writer;
 pub use duration::{parse_duration, since};
 pub use export::{export_har, export_ndjson};
 pub use import::{ImportReport, import_ndjson};
-pub use query::{Filter, SeqRange, Tally};
+pub use query::{Answer, Exclusions, Filter, SeqRange, Tally};
 pub use read::{Reader, Row, Stored};
 pub use schema::SCHEMA_VERSION;
 pub use search::{phrase_in, words};

@@ -11,17 +11,136 @@ use crate::provider::ProviderId;
 use crate::signature::{Hint, Status};
 
 /// Which deliveries to show. Every non-empty list must match (they are AND-ed); within a
-/// list any value will do (OR); every text term must occur in the subject or the body.
+/// list any value will do (OR); every text term must occur in the subject or the body;
+/// nothing in [`Filter::not`] may match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub providers: Vec<ProviderId>,
     pub statuses: Vec<Status>,
     pub hints: Vec<Hint>,
-    /// Event names, compared case-insensitively (ASCII).
+    /// Event names, compared case-insensitively (ASCII), whole or as one ` · ` part of
+    /// a name (`Under Review` matches `Result Update · Under Review`).
     pub events: Vec<String>,
     /// Free-text terms, each matched as words in the subject or the body (see
     /// `search.rs`); a term without words is found as a plain substring.
     pub text: Vec<String>,
+    /// Our answer's status code in any of these ranges.
+    pub answers: Vec<Answer>,
+    /// Delivery id prefixes (lower case), any of them.
+    pub ids: Vec<String>,
+    /// Only deliveries received within this many seconds of the query.
+    pub since_secs: Option<u64>,
+    /// What must not match.
+    pub not: Box<Exclusions>,
+}
+
+/// The negated words of a filter (`-classet`, `-failed`): a delivery matching any one is
+/// left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exclusions {
+    pub providers: Vec<ProviderId>,
+    pub statuses: Vec<Status>,
+    pub hints: Vec<Hint>,
+    pub events: Vec<String>,
+    pub text: Vec<String>,
+    pub answers: Vec<Answer>,
+}
+
+impl Exclusions {
+    pub fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+            && self.statuses.is_empty()
+            && self.hints.is_empty()
+            && self.events.is_empty()
+            && self.text.is_empty()
+            && self.answers.is_empty()
+    }
+}
+
+/// A range of HTTP status codes: `401`, or a class such as `4xx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub from: u16,
+    pub to: u16,
+}
+
+impl Answer {
+    /// `401` or `4xx` (any case).
+    pub fn parse(text: &str) -> Option<Answer> {
+        let t = text.to_ascii_lowercase();
+        if let Some(class) = t.strip_suffix("xx") {
+            let d: u16 = class.parse().ok().filter(|d| (1..=5).contains(d))?;
+            return Some(Answer {
+                from: d * 100,
+                to: d * 100 + 99,
+            });
+        }
+        let code: u16 = t.parse().ok().filter(|c| (100..=599).contains(c))?;
+        Some(Answer {
+            from: code,
+            to: code,
+        })
+    }
+
+    pub fn label(self) -> String {
+        if self.from == self.to {
+            self.from.to_string()
+        } else {
+            format!("{}xx", self.from / 100)
+        }
+    }
+
+    fn sql(self, params: &mut Vec<Value>) -> String {
+        params.push(Value::Integer(i64::from(self.from)));
+        params.push(Value::Integer(i64::from(self.to)));
+        "response_status BETWEEN ? AND ?".into()
+    }
+}
+
+/// `(a OR b …)` over items, or nothing for none.
+fn any_sql<T>(
+    items: &[T],
+    params: &mut Vec<Value>,
+    one: impl Fn(&T, &mut Vec<Value>) -> String,
+) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = items.iter().map(|i| one(i, params)).collect();
+    Some(format!("({})", parts.join(" OR ")))
+}
+
+/// An event name equal to `e`, or having it as one ` · ` part.
+fn event_sql(e: &str, params: &mut Vec<Value>) -> String {
+    let e = e.to_ascii_lowercase();
+    let escaped: String = like_pattern(&e)
+        .trim_start_matches('%')
+        .trim_end_matches('%')
+        .to_string();
+    params.push(Value::Text(e));
+    params.push(Value::Text(format!("%· {escaped}")));
+    params.push(Value::Text(format!("{escaped} ·%")));
+    "(lower(event) = ? OR lower(event) LIKE ? ESCAPE '\\' OR lower(event) LIKE ? ESCAPE '\\')"
+        .into()
+}
+
+fn in_sql(
+    column: &str,
+    values: Vec<String>,
+    negate: bool,
+    params: &mut Vec<Value>,
+) -> Option<String> {
+    if values.is_empty() {
+        return None;
+    }
+    let marks = vec!["?"; values.len()].join(", ");
+    params.extend(values.into_iter().map(Value::Text));
+    Some(if negate {
+        // A NULL column is not any of the values.
+        format!("({column} IS NULL OR {column} NOT IN ({marks}))")
+    } else {
+        format!("{column} IN ({marks})")
+    })
 }
 
 impl Filter {
@@ -31,57 +150,84 @@ impl Filter {
             && self.hints.is_empty()
             && self.events.is_empty()
             && self.text.is_empty()
+            && self.answers.is_empty()
+            && self.ids.is_empty()
+            && self.since_secs.is_none()
+            && self.not.is_empty()
     }
 
     /// The SQL conditions (AND-ed) for the rows in `range`, and their parameters;
     /// `indexed` is how far the word index reaches.
     fn conditions(&self, range: SeqRange, indexed: i64, params: &mut Vec<Value>) -> Vec<String> {
         let mut out = Vec::new();
-        let mut any_of = |column: &str, values: Vec<String>, params: &mut Vec<Value>| {
-            if values.is_empty() {
-                return;
-            }
-            let marks = vec!["?"; values.len()].join(", ");
-            out.push(format!("{column} IN ({marks})"));
-            params.extend(values.into_iter().map(Value::Text));
-        };
         // Over a few new rows the seq range is the way in; the (provider, subject) index
         // would walk all of a provider's rows.
-        any_of(
-            if range.after.is_some() {
-                "+provider"
-            } else {
-                "provider"
-            },
-            self.providers.iter().map(|p| p.as_str().into()).collect(),
-            params,
-        );
-        any_of(
+        let provider = if range.after.is_some() {
+            "+provider"
+        } else {
+            "provider"
+        };
+        let names = |p: &[ProviderId]| p.iter().map(|p| p.as_str().to_string()).collect();
+        let statuses = |s: &[Status]| s.iter().map(|s| s.as_str().to_string()).collect();
+        let hints = |h: &[Hint]| h.iter().map(|h| h.as_str().to_string()).collect();
+        out.extend(in_sql(provider, names(&self.providers), false, params));
+        out.extend(in_sql(
             "verification_status",
-            self.statuses.iter().map(|s| s.as_str().into()).collect(),
+            statuses(&self.statuses),
+            false,
             params,
-        );
-        any_of(
+        ));
+        out.extend(in_sql(
             "verification_hint",
-            self.hints.iter().map(|h| h.as_str().into()).collect(),
+            hints(&self.hints),
+            false,
             params,
-        );
-        any_of(
-            "lower(event)",
-            self.events.iter().map(|e| e.to_ascii_lowercase()).collect(),
-            params,
-        );
-        if let Some(set) = self.word_matches(range, indexed, params) {
+        ));
+        out.extend(any_sql(&self.events, params, |e, p| event_sql(e, p)));
+        out.extend(any_sql(&self.answers, params, |a, p| a.sql(p)));
+        out.extend(any_sql(&self.ids, params, |prefix, p| {
+            // A range of the id index: every id starting with the prefix sorts before
+            // the prefix followed by the highest character.
+            p.push(Value::Text(prefix.clone()));
+            p.push(Value::Text(format!("{prefix}\u{10ffff}")));
+            "(id >= ? AND id < ?)".into()
+        }));
+        if let Some(secs) = self.since_secs {
+            let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+            let from = chrono::Utc::now()
+                .checked_sub_signed(chrono::TimeDelta::seconds(secs))
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+            params.push(Value::Text(crate::delivery::rfc3339(from)));
+            out.push("received_at >= ?".into());
+        }
+        if let Some(set) = word_set(&self.text, range, indexed, params) {
             out.push(format!("seq IN ({set})"));
         }
         for term in self.text.iter().filter(|t| search::words(t).is_empty()) {
-            // Only punctuation (`--`, `@`): nothing for the index, so a plain substring.
-            let pattern = like_pattern(term);
-            params.push(Value::Text(pattern.clone()));
-            params.push(Value::Text(pattern));
-            out.push(
-                "(subject LIKE ? ESCAPE '\\' OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')".into(),
-            );
+            out.push(substring_sql(term, params));
+        }
+        let not = &self.not;
+        out.extend(in_sql(provider, names(&not.providers), true, params));
+        out.extend(in_sql(
+            "verification_status",
+            statuses(&not.statuses),
+            true,
+            params,
+        ));
+        out.extend(in_sql("verification_hint", hints(&not.hints), true, params));
+        if let Some(any) = any_sql(&not.events, params, |e, p| event_sql(e, p)) {
+            out.push(format!("(event IS NULL OR NOT {any})"));
+        }
+        if let Some(any) = any_sql(&not.answers, params, |a, p| a.sql(p)) {
+            out.push(format!("NOT {any}"));
+        }
+        for term in &not.text {
+            if search::words(term).is_empty() {
+                let found = substring_sql(term, params);
+                out.push(format!("NOT {found}"));
+            } else if let Some(set) = word_set(std::slice::from_ref(term), range, indexed, params) {
+                out.push(format!("seq NOT IN ({set})"));
+            }
         }
         range.push(&mut out, params);
         out
@@ -90,10 +236,11 @@ impl Filter {
     /// The filter is free text with words and nothing else: the word index alone
     /// answers it.
     fn words_only(&self) -> bool {
-        self.providers.is_empty()
-            && self.statuses.is_empty()
-            && self.hints.is_empty()
-            && self.events.is_empty()
+        let rest = Filter {
+            text: Vec::new(),
+            ..self.clone()
+        };
+        rest.is_empty()
             && !self.text.is_empty()
             && self.text.iter().all(|t| !search::words(t).is_empty())
     }
@@ -109,57 +256,76 @@ impl Filter {
         indexed: i64,
         params: &mut Vec<Value>,
     ) -> Option<String> {
-        let terms: Vec<(&String, Vec<String>)> = self
-            .text
+        word_set(&self.text, range, indexed, params)
+    }
+}
+
+/// The seqs in `range` holding every one of `text`'s terms that has words, as a query
+/// (see [`Filter::word_matches`]); `None` when no term has words.
+fn word_set(
+    text: &[String],
+    range: SeqRange,
+    indexed: i64,
+    params: &mut Vec<Value>,
+) -> Option<String> {
+    let terms: Vec<(&String, Vec<String>)> = text
+        .iter()
+        .map(|t| (t, search::words(t)))
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    if terms.is_empty() {
+        return None;
+    }
+    let fts = terms
+        .iter()
+        .map(|(_, w)| search::fts_query(w))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let after = range.after.unwrap_or(i64::MIN);
+    let upto = range.upto.unwrap_or(i64::MAX);
+    let mut parts = Vec::new();
+    if after < indexed {
+        params.extend([
+            Value::Text(fts),
+            Value::Integer(after),
+            Value::Integer(upto.min(indexed)),
+        ]);
+        // Rows deleted by hand stay in the index until the writer next indexes.
+        parts.push(
+            "SELECT rowid FROM delivery_words WHERE delivery_words MATCH ? \
+             AND rowid > ? AND rowid <= ? \
+             AND rowid NOT IN (SELECT seq FROM delivery_words_deleted)"
+                .to_string(),
+        );
+    }
+    if upto > indexed {
+        params.extend([Value::Integer(after.max(indexed)), Value::Integer(upto)]);
+        let row_by_row = terms
             .iter()
-            .map(|t| (t, search::words(t)))
-            .filter(|(_, w)| !w.is_empty())
-            .collect();
-        if terms.is_empty() {
-            return None;
-        }
-        let fts = terms
-            .iter()
-            .map(|(_, w)| search::fts_query(w))
+            .map(|(term, _)| {
+                params.push(Value::Text(term.to_string()));
+                format!("{PHRASE_FN}(subject, body, ?)")
+            })
             .collect::<Vec<_>>()
             .join(" AND ");
-        let after = range.after.unwrap_or(i64::MIN);
-        let upto = range.upto.unwrap_or(i64::MAX);
-        let mut parts = Vec::new();
-        if after < indexed {
-            params.extend([
-                Value::Text(fts),
-                Value::Integer(after),
-                Value::Integer(upto.min(indexed)),
-            ]);
-            // Rows deleted by hand stay in the index until the writer next indexes.
-            parts.push(
-                "SELECT rowid FROM delivery_words WHERE delivery_words MATCH ? \
-                 AND rowid > ? AND rowid <= ? \
-                 AND rowid NOT IN (SELECT seq FROM delivery_words_deleted)"
-                    .to_string(),
-            );
-        }
-        if upto > indexed {
-            params.extend([Value::Integer(after.max(indexed)), Value::Integer(upto)]);
-            let row_by_row = terms
-                .iter()
-                .map(|(term, _)| {
-                    params.push(Value::Text(term.to_string()));
-                    format!("{PHRASE_FN}(subject, body, ?)")
-                })
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            parts.push(format!(
-                "SELECT seq FROM deliveries WHERE seq > ? AND seq <= ? AND {row_by_row}"
-            ));
-        }
-        if parts.is_empty() {
-            // An empty range.
-            parts.push("SELECT 0 WHERE 0".into());
-        }
-        Some(parts.join(" UNION ALL "))
+        parts.push(format!(
+            "SELECT seq FROM deliveries WHERE seq > ? AND seq <= ? AND {row_by_row}"
+        ));
     }
+    if parts.is_empty() {
+        // An empty range.
+        parts.push("SELECT 0 WHERE 0".into());
+    }
+    Some(parts.join(" UNION ALL "))
+}
+
+/// `term` as a plain substring of the subject or the body.
+fn substring_sql(term: &str, params: &mut Vec<Value>) -> String {
+    // Only punctuation (`--`, `@`): nothing for the index.
+    let pattern = like_pattern(term);
+    params.push(Value::Text(pattern.clone()));
+    params.push(Value::Text(pattern));
+    "(subject LIKE ? ESCAPE '\\' OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')".into()
 }
 
 /// `%term%` with LIKE's wildcards in `term` taken literally.

@@ -42,6 +42,9 @@ pub struct Row {
     pub forwarded: bool,
     /// The app's HTTP status, when it answered.
     pub app_status: Option<u16>,
+    /// The payload's own top-level `status` text, when it has one: what happened, for
+    /// vendors whose event name is always the same (Clearspeed's `Result Update`).
+    pub body_status: Option<String>,
 }
 
 /// A full delivery with its place in the table and what was fetched about it later.
@@ -55,9 +58,10 @@ pub struct Stored {
 pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, provider, \
     detected_by, event, event_inferred, subject, verification_status, verification_scheme, \
     verification_hint, verification_detail, response_status, body_bytes, body_truncated, \
-    replay_of, forward IS NOT NULL, json_extract(forward, '$.status')";
+    replay_of, forward IS NOT NULL, json_extract(forward, '$.status'), \
+    CASE WHEN json_valid(CAST(body AS TEXT)) THEN json_extract(CAST(body AS TEXT), '$.status') END";
 /// Index of the first column after [`ROW_COLUMNS`] in full selects.
-const EXTRA: usize = 22;
+const EXTRA: usize = 23;
 
 fn full_select(clause: &str) -> String {
     format!("SELECT {ROW_COLUMNS}, headers, body, fetched, forward FROM deliveries {clause}")
@@ -332,6 +336,10 @@ pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         forwarded: n(20)? != 0,
         app_status: match r.get_ref(21)? {
             ValueRef::Integer(code) => u16::try_from(code).ok(),
+            _ => None,
+        },
+        body_status: match r.get_ref(22)? {
+            ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
             _ => None,
         },
     })

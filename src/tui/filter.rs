@@ -7,37 +7,136 @@ use ratatui_textarea::TextArea;
 
 use crate::provider::ProviderId;
 use crate::signature::{Hint, Status};
-use crate::store::Filter;
+use crate::store::{Answer, Filter, parse_duration};
+
+/// One word of filter text: `-` negates it, `key:` qualifies it, quotes make a phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Token {
+    negated: bool,
+    key: Option<String>,
+    value: String,
+    quoted: bool,
+}
+
+/// The qualifiers a word may start with.
+const KEYS: [&str; 7] = [
+    "provider", "status", "hint", "event", "answer", "since", "id",
+];
 
 /// Reads filter text. Each word (or "quoted phrase") is, in this order: a provider name,
-/// a verification status, a failure hint, an event name from `known_events` (exact,
-/// case-insensitive), or else text to find in the subject or the body.
+/// a verification status, a failure hint, an event name from `known_events` (exact or
+/// one ` · ` part of one, case-insensitive), a delivery id prefix (`0193a5b0-…`), or
+/// else text to find in the subject or the body. `key:value` says which it is
+/// (`provider:`, `status:`, `hint:`, `event:`, `answer:4xx`, `since:15m`, `id:`), and a
+/// leading `-` leaves out what the word matches.
 pub fn parse(text: &str, known_events: &[String]) -> Filter {
     let mut f = Filter::default();
-    for (token, quoted) in tokens(text) {
-        let lower = token.to_lowercase();
-        let event = known_events
-            .iter()
-            .find(|e| e.eq_ignore_ascii_case(&token))
-            .cloned();
-        if quoted {
-            match event {
-                Some(e) => push_new(&mut f.events, e),
-                None => push_new(&mut f.text, token),
-            }
-        } else if let Some(p) = ProviderId::parse(&lower) {
-            push_new(&mut f.providers, p);
-        } else if let Some(s) = Status::parse(&lower) {
-            push_new(&mut f.statuses, s);
-        } else if let Some(h) = Hint::parse(&lower) {
-            push_new(&mut f.hints, h);
-        } else if let Some(e) = event {
-            push_new(&mut f.events, e);
-        } else {
-            push_new(&mut f.text, token);
-        }
+    for token in tokens(text) {
+        apply(&mut f, token, known_events);
     }
     f
+}
+
+fn known_event(word: &str, known_events: &[String]) -> Option<String> {
+    known_events.iter().find_map(|e| {
+        if e.eq_ignore_ascii_case(word) {
+            return Some(e.clone());
+        }
+        e.split(" · ")
+            .find(|part| part.eq_ignore_ascii_case(word))
+            .map(str::to_string)
+    })
+}
+
+/// A delivery id's start as the footer and `replay` write it: 8 hex digits and a dash.
+fn looks_like_id(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 9
+        && b[..8].iter().all(u8::is_ascii_hexdigit)
+        && b[8] == b'-'
+        && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
+}
+
+/// What one word means, by its qualifier or by what it is.
+enum Meaning {
+    Provider(ProviderId),
+    Status(Status),
+    Hint(Hint),
+    Event(String),
+    Answer(Answer),
+    Since(u64),
+    Id(String),
+    Text(String),
+}
+
+fn meaning(token: &Token, known_events: &[String]) -> Meaning {
+    let v = token.value.as_str();
+    let lower = v.to_lowercase();
+    let as_text = || {
+        let mut raw = match &token.key {
+            Some(k) => format!("{k}:{v}"),
+            None => v.to_string(),
+        };
+        if raw.is_empty() {
+            raw = v.to_string();
+        }
+        Meaning::Text(raw)
+    };
+    match token.key.as_deref() {
+        Some("provider") => ProviderId::parse(&lower).map_or_else(as_text, Meaning::Provider),
+        Some("status") => Status::parse(&lower).map_or_else(as_text, Meaning::Status),
+        Some("hint") => Hint::parse(&lower).map_or_else(as_text, Meaning::Hint),
+        Some("event") => Meaning::Event(known_event(v, known_events).unwrap_or(v.to_string())),
+        Some("answer") => Answer::parse(v).map_or_else(as_text, Meaning::Answer),
+        Some("since") => {
+            parse_duration(v).map_or_else(|_| as_text(), |d| Meaning::Since(d.as_secs()))
+        }
+        Some("id") => Meaning::Id(lower),
+        _ if token.quoted => known_event(v, known_events).map_or_else(as_text, Meaning::Event),
+        _ => {
+            if let Some(p) = ProviderId::parse(&lower) {
+                Meaning::Provider(p)
+            } else if let Some(s) = Status::parse(&lower) {
+                Meaning::Status(s)
+            } else if let Some(h) = Hint::parse(&lower) {
+                Meaning::Hint(h)
+            } else if let Some(e) = known_event(v, known_events) {
+                Meaning::Event(e)
+            } else if looks_like_id(&lower) {
+                Meaning::Id(lower)
+            } else {
+                as_text()
+            }
+        }
+    }
+}
+
+fn apply(f: &mut Filter, token: Token, known_events: &[String]) {
+    let m = meaning(&token, known_events);
+    if token.negated {
+        let n = &mut f.not;
+        match m {
+            Meaning::Provider(p) => push_new(&mut n.providers, p),
+            Meaning::Status(s) => push_new(&mut n.statuses, s),
+            Meaning::Hint(h) => push_new(&mut n.hints, h),
+            Meaning::Event(e) => push_new(&mut n.events, e),
+            Meaning::Answer(a) => push_new(&mut n.answers, a),
+            Meaning::Text(t) => push_new(&mut n.text, t),
+            // "Not since" and "not this id" are not asked for: read as text.
+            Meaning::Since(_) | Meaning::Id(_) => push_new(&mut n.text, token.value),
+        }
+        return;
+    }
+    match m {
+        Meaning::Provider(p) => push_new(&mut f.providers, p),
+        Meaning::Status(s) => push_new(&mut f.statuses, s),
+        Meaning::Hint(h) => push_new(&mut f.hints, h),
+        Meaning::Event(e) => push_new(&mut f.events, e),
+        Meaning::Answer(a) => push_new(&mut f.answers, a),
+        Meaning::Since(secs) => f.since_secs = Some(secs),
+        Meaning::Id(prefix) => push_new(&mut f.ids, prefix),
+        Meaning::Text(t) => push_new(&mut f.text, t),
+    }
 }
 
 fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
@@ -46,35 +145,78 @@ fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
-/// Words split on whitespace; a double quote starts or ends a phrase. An unterminated
-/// quote runs to the end.
-fn tokens(text: &str) -> Vec<(String, bool)> {
+/// Words split on whitespace; a double quote starts or ends a phrase (also right after
+/// `-` or `key:`). An unterminated quote runs to the end.
+fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut in_quote = false;
+    let mut quoted = false;
+    let finish = |current: &mut String, quoted: bool, out: &mut Vec<Token>| {
+        let word = std::mem::take(current);
+        if let Some(t) = token(&word, quoted) {
+            out.push(t);
+        }
+    };
     for c in text.chars() {
         match c {
+            '"' if in_quote => {
+                in_quote = false;
+                finish(&mut current, true, &mut out);
+                quoted = false;
+            }
             '"' => {
-                if in_quote || !current.is_empty() {
-                    let word = std::mem::take(&mut current);
-                    if !word.trim().is_empty() {
-                        out.push((word.trim().to_string(), in_quote));
-                    }
+                // `"` after `-` or `key:` quotes the value; elsewhere it ends the word.
+                if !current.is_empty() && !is_prefix(&current) {
+                    finish(&mut current, false, &mut out);
                 }
-                in_quote = !in_quote;
+                in_quote = true;
+                quoted = true;
             }
             c if c.is_whitespace() && !in_quote => {
-                if !current.is_empty() {
-                    out.push((std::mem::take(&mut current), false));
-                }
+                finish(&mut current, quoted, &mut out);
+                quoted = false;
             }
             c => current.push(c),
         }
     }
-    if !current.trim().is_empty() {
-        out.push((current.trim().to_string(), in_quote));
-    }
+    finish(&mut current, quoted, &mut out);
     out
+}
+
+/// `-`, `key:` or `-key:`: what may come before a quoted value.
+fn is_prefix(word: &str) -> bool {
+    let rest = word.strip_prefix('-').unwrap_or(word);
+    rest.is_empty()
+        || rest
+            .strip_suffix(':')
+            .is_some_and(|k| KEYS.contains(&k.to_ascii_lowercase().as_str()))
+}
+
+fn token(word: &str, quoted: bool) -> Option<Token> {
+    let mut rest = word;
+    let negated = rest.len() > 1 && rest.starts_with('-');
+    if negated {
+        rest = &rest[1..];
+    }
+    let mut key = None;
+    if let Some((k, v)) = rest.split_once(':') {
+        let k = k.to_ascii_lowercase();
+        if KEYS.contains(&k.as_str()) {
+            key = Some(k);
+            rest = v;
+        }
+    }
+    let value = rest.trim().to_string();
+    if value.is_empty() {
+        return None;
+    }
+    Some(Token {
+        negated,
+        key,
+        value,
+        quoted,
+    })
 }
 
 /// What a filter will match, in words: `provider classet · status failed · text "cand"`.
@@ -85,21 +227,34 @@ pub fn describe(f: &Filter) -> String {
             parts.push(format!("{name} {}", items.join(" or ")));
         }
     };
-    list(
-        "provider",
-        f.providers.iter().map(|p| p.as_str().to_string()).collect(),
-    );
-    list(
-        "status",
-        f.statuses.iter().map(|s| s.as_str().to_string()).collect(),
-    );
-    list(
-        "hint",
-        f.hints.iter().map(|h| h.as_str().to_string()).collect(),
-    );
-    list("event", f.events.iter().map(|e| format!("{e:?}")).collect());
+    let names = |p: &[ProviderId]| p.iter().map(|p| p.as_str().to_string()).collect();
+    let statuses = |s: &[Status]| s.iter().map(|s| s.as_str().to_string()).collect();
+    let hints = |h: &[Hint]| h.iter().map(|h| h.as_str().to_string()).collect();
+    let events = |e: &[String]| e.iter().map(|e| format!("{e:?}")).collect();
+    let answers = |a: &[Answer]| a.iter().map(|a| a.label()).collect();
+    list("provider", names(&f.providers));
+    list("status", statuses(&f.statuses));
+    list("hint", hints(&f.hints));
+    list("event", events(&f.events));
+    list("answer", answers(&f.answers));
+    list("id", f.ids.iter().map(|i| format!("{i}…")).collect());
+    if let Some(secs) = f.since_secs {
+        list(
+            "since",
+            vec![format!("{} ago", crate::signature::human_duration(secs))],
+        );
+    }
+    let n = &f.not;
+    list("not provider", names(&n.providers));
+    list("not status", statuses(&n.statuses));
+    list("not hint", hints(&n.hints));
+    list("not event", events(&n.events));
+    list("not answer", answers(&n.answers));
     for t in &f.text {
         parts.push(format!("text {t:?}"));
+    }
+    for t in &n.text {
+        parts.push(format!("not text {t:?}"));
     }
     if parts.is_empty() {
         "everything".into()
@@ -293,6 +448,75 @@ mod tests {
         let f = parse("\"failed\"", &events());
         assert!(f.statuses.is_empty());
         assert_eq!(f.text, vec!["failed".to_string()]);
+    }
+
+    #[test]
+    fn a_minus_leaves_out_what_the_word_matches() {
+        let f = parse(
+            "-classet -failed -wrong_secret -\"Zoë Ł\" -answer:2xx",
+            &events(),
+        );
+        assert!(f.providers.is_empty() && f.statuses.is_empty() && f.text.is_empty());
+        assert_eq!(f.not.providers, vec![ProviderId::Classet]);
+        assert_eq!(f.not.statuses, vec![Status::Failed]);
+        assert_eq!(f.not.hints, vec![Hint::WrongSecret]);
+        assert_eq!(f.not.text, vec!["Zoë Ł".to_string()]);
+        assert_eq!(f.not.answers, vec![Answer { from: 200, to: 299 }]);
+        assert_eq!(
+            describe(&f),
+            "not provider classet · not status failed · not hint wrong_secret · \
+             not answer 2xx · not text \"Zoë Ł\""
+        );
+        // A lone dash is text, as in `--`.
+        assert_eq!(parse("-", &events()).text, vec!["-".to_string()]);
+    }
+
+    #[test]
+    fn qualifiers_say_what_a_word_is() {
+        let f = parse(
+            "provider:CLASSET status:failed hint:wrong_secret event:\"result published\" \
+             answer:4xx answer:401 since:15m id:0193A5B0",
+            &events(),
+        );
+        assert_eq!(f.providers, vec![ProviderId::Classet]);
+        assert_eq!(f.statuses, vec![Status::Failed]);
+        assert_eq!(f.hints, vec![Hint::WrongSecret]);
+        assert_eq!(f.events, vec!["Result Published".to_string()]);
+        assert_eq!(
+            f.answers,
+            vec![Answer { from: 400, to: 499 }, Answer { from: 401, to: 401 }]
+        );
+        assert_eq!(f.since_secs, Some(900));
+        assert_eq!(f.ids, vec!["0193a5b0".to_string()]);
+        // A value that means nothing for its qualifier is looked for as text.
+        assert_eq!(parse("status:maybe", &events()).text, vec!["status:maybe"]);
+        // An unknown key is just text with a colon.
+        assert_eq!(parse("url:x", &events()).text, vec!["url:x"]);
+    }
+
+    #[test]
+    fn an_id_prefix_is_recognised_by_its_dash() {
+        let f = parse("0193a5b0-0000", &events());
+        assert_eq!(f.ids, vec!["0193a5b0-0000".to_string()]);
+        // Digits alone are a subject (Clearspeed's interview numbers), not an id.
+        assert_eq!(
+            parse("5520173846201", &events()).text,
+            vec!["5520173846201"]
+        );
+    }
+
+    #[test]
+    fn a_part_of_an_event_name_is_an_event() {
+        let known = vec!["Result Update · Under Review".to_string()];
+        assert_eq!(
+            parse("\"under review\"", &known).events,
+            vec!["Under Review"]
+        );
+        // A phrase that is no event is text.
+        assert_eq!(
+            parse("\"no such thing\"", &known).text,
+            vec!["no such thing"]
+        );
     }
 
     #[test]

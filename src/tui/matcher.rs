@@ -21,7 +21,7 @@ enum Job {
 #[derive(Debug, Clone)]
 pub struct Search {
     pub generation: u64,
-    pub filter: Filter,
+    pub filter: Box<Filter>,
     pub upto: i64,
 }
 
@@ -67,7 +67,7 @@ impl Matcher {
         // A send fails only when the worker is gone; `next` then says so.
         let _ = self.jobs.send(Job::Match(Search {
             generation,
-            filter,
+            filter: Box::new(filter),
             upto,
         }));
         generation

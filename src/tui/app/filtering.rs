@@ -12,7 +12,7 @@ pub(super) enum Shown {
     #[default]
     All,
     /// The seqs `filter` matched, in arrival order.
-    Matches { filter: Filter, seqs: Vec<i64> },
+    Matches { filter: Box<Filter>, seqs: Vec<i64> },
 }
 
 impl App {
@@ -133,7 +133,7 @@ impl App {
                 let seqs = self.reader.matching_seqs(&filter, all)?;
                 let search = Search {
                     generation: 0,
-                    filter,
+                    filter: Box::new(filter),
                     upto,
                 };
                 self.arrived = Some((search, seqs));

@@ -46,9 +46,12 @@ fn note(group: Group) -> Option<&'static str> {
         Group::Filter => Some(
             "Each word is a provider (classet), a status (verified, failed, unsigned, \
              unchecked), a failure hint (wrong_secret), an event name (call_completed, \
-             \"Result Published\"), or else text to find in the subject or the body: \
-             whole words in order, the last by its beginning (grace hop finds Grace \
-             Hopper). Kinds combine with AND, words of one kind with OR.",
+             \"Under Review\"), a delivery id prefix (0193a5b0-7c1e), or else text to find \
+             in the subject or the body: whole words in order, the last by its beginning \
+             (grace hop finds Grace Hopper). Kinds combine with AND, words of one kind \
+             with OR. A leading - leaves out what a word matches (-classet, -failed). \
+             Qualifiers say what a word is: provider:, status:, hint:, event:, \
+             answer:4xx (or 401), since:15m, id:.",
         ),
         _ => None,
     }

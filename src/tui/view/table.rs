@@ -219,6 +219,23 @@ fn answer_width(row: &Row) -> u16 {
     if row.forwarded { 7 } else { 6 }
 }
 
+/// The event, with the payload's status when the vendor's event name alone does not say
+/// what happened: `Result Update · Under Review`.
+fn event_text(row: &Row) -> Option<String> {
+    let status = row
+        .body_status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && row.provider.event_has_status());
+    match (row.event.as_deref(), status) {
+        (Some(e), Some(s)) if !e.to_lowercase().contains(&s.to_lowercase()) => {
+            Some(format!("{e} · {s}"))
+        }
+        (Some(e), _) => Some(e.to_string()),
+        (None, s) => s.map(str::to_string),
+    }
+}
+
 fn cell(app: &App, column: Column, row: &Row, time: &str, width: u16) -> Vec<Span<'static>> {
     let theme = app.theme();
     let or_dash = |s: Option<&str>| s.map(sanitize::line).unwrap_or_else(|| "—".into());
@@ -232,7 +249,7 @@ fn cell(app: &App, column: Column, row: &Row, time: &str, width: u16) -> Vec<Spa
             } else {
                 Style::new()
             };
-            let event = Span::styled(or_dash(row.event.as_deref()), style);
+            let event = Span::styled(or_dash(event_text(row).as_deref()), style);
             // A re-send of another row: marked inside the shared column, so no width moves.
             match row.replay_of {
                 Some(_) => vec![Span::styled("↻ ", theme.key()), event],
@@ -287,10 +304,7 @@ pub(super) fn render(app: &App, areas: &Areas, buf: &mut Buffer) {
         event: max(
             &|r| {
                 let replay = if r.replay_of.is_some() { 2 } else { 0 };
-                replay
-                    + r.event
-                        .as_deref()
-                        .map_or(1, |e| text_width(&sanitize::line(e))) as u16
+                replay + event_text(r).map_or(1, |e| text_width(&sanitize::line(&e))) as u16
             },
             10,
         ),

@@ -250,7 +250,7 @@ fn a_failed_search_says_so_and_the_title_claims_no_filter() {
     let failed = Found::Matches {
         search: Search {
             generation,
-            filter: app.filter().filter().clone(),
+            filter: Box::new(app.filter().filter().clone()),
             upto: 5,
         },
         seqs: Err(crate::store::StoreError::WriterStopped {
@@ -295,6 +295,71 @@ fn a_result_arriving_with_a_newer_filter_is_not_shown_for_it() {
         None,
         "the classet rows are not shown for it"
     );
+    app.finish_filtering();
+    assert_eq!(app.list().total(), 1);
+}
+
+#[test]
+fn negation_qualifiers_and_id_prefixes_filter_in_the_store() {
+    let mut f = mixed();
+    let mut app = f.app();
+    let count = |app: &mut App, text: &str| {
+        app.set_filter(text);
+        app.finish_filtering();
+        app.list().total()
+    };
+    assert_eq!(count(&mut app, "-classet"), 2);
+    assert_eq!(count(&mut app, "-failed"), 2);
+    assert_eq!(count(&mut app, "classet -failed"), 1);
+    assert_eq!(
+        count(&mut app, "-wrong_secret"),
+        2,
+        "no hint is not this hint"
+    );
+    assert_eq!(
+        count(&mut app, "-cand_123"),
+        3,
+        "cand_123 and cand_1234 left out"
+    );
+    assert_eq!(count(&mut app, "provider:talentsprout status:failed"), 1);
+    assert_eq!(count(&mut app, "answer:2xx"), 5);
+    assert_eq!(count(&mut app, "answer:4xx"), 0);
+    assert_eq!(count(&mut app, "-answer:200"), 0);
+    assert_eq!(
+        count(&mut app, "since:15m"),
+        0,
+        "the fixtures are from 2025"
+    );
+    assert_eq!(count(&mut app, "since:5000w"), 5);
+    assert_eq!(count(&mut app, "-event:call_completed"), 2);
+    assert_eq!(count(&mut app, "id:0193a5b0-0000-7000-8000-00000000000"), 5);
+    assert_eq!(count(&mut app, "0193a5b0-0000-7000-8000-000000000003"), 1);
+    // Rows arriving later are held to the same filter.
+    app.set_filter("-classet -failed");
+    app.finish_filtering();
+    assert_eq!(app.list().total(), 1);
+    let a = f.add(ProviderId::Jobmojito, Status::Verified, "ir_1");
+    let b = f.add(ProviderId::Classet, Status::Verified, "cand_2");
+    apply(&mut app, [AppEvent::Delivery(a), AppEvent::Delivery(b)]);
+    assert_eq!(app.list().total(), 2);
+}
+
+#[test]
+fn a_part_of_a_two_part_event_name_finds_it() {
+    let mut f = Fixture::new();
+    let mut d = f.build(ProviderId::Clearspeed, Status::Verified, "5520173846201");
+    d.event = Some("Result Update · Under Review".into());
+    f.store.insert_blocking(&d).unwrap();
+    f.add(ProviderId::Classet, Status::Verified, "cand_1");
+    let mut app = f.app();
+    app.set_filter("\"under review\"");
+    app.finish_filtering();
+    assert_eq!(
+        app.filter().filter().events,
+        vec!["Under Review".to_string()]
+    );
+    assert_eq!(app.list().total(), 1);
+    app.set_filter("-\"Under Review\"");
     app.finish_filtering();
     assert_eq!(app.list().total(), 1);
 }
