@@ -18,6 +18,8 @@ use crate::store::{self, Reader, Store};
 const DEFAULT_FAILED_WINDOW: &str = "15d";
 /// The exit code when an id prefix names more than one delivery.
 const AMBIGUOUS: u8 = 2;
+/// The shortest id prefix looked up: shorter ones would match most of a day.
+const MIN_PREFIX: usize = 8;
 /// How many matches of an ambiguous prefix are listed.
 const LISTED_MATCHES: usize = 10;
 
@@ -41,6 +43,10 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
     for id in &args.ids {
         match lookup(&reader, id)? {
             Lookup::One(d) => deliveries.push(*d),
+            Lookup::None if id.chars().count() < MIN_PREFIX => anyhow::bail!(
+                "no delivery {id} in {} (a prefix needs {MIN_PREFIX} characters or more)",
+                path.display()
+            ),
             Lookup::None => anyhow::bail!("no delivery {id} in {}", path.display()),
             Lookup::Many(rows) => {
                 eprintln!("hookscope: {id} matches more than one delivery; give more of the id:");
@@ -176,7 +182,7 @@ fn lookup(reader: &Reader, id: &str) -> anyhow::Result<Lookup> {
     if let Some(d) = reader.get(id)? {
         return Ok(Lookup::One(Box::new(d)));
     }
-    if id.chars().count() < 8 {
+    if id.chars().count() < MIN_PREFIX {
         return Ok(Lookup::None);
     }
     let mut rows = reader.with_id_prefix(id, LISTED_MATCHES + 1)?;

@@ -79,3 +79,64 @@ impl FailedSelection {
             .partition(|f| f.acknowledged_by.is_none())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::{Forward, Request};
+    use crate::signature::{Status, Verification};
+
+    fn delivery(id: &str, body: &'static [u8], status: u16, replay_of: Option<&str>) -> Delivery {
+        Delivery {
+            id: id.into(),
+            received_at: chrono::Utc::now(),
+            request: Request {
+                method: "POST".into(),
+                path: "/jobmojito".into(),
+                query: None,
+                headers: Vec::new(),
+                body: bytes::Bytes::from_static(body),
+                body_bytes: body.len() as u64,
+                body_truncated: false,
+                peer: None,
+            },
+            provider: ProviderId::Jobmojito,
+            detected_by: crate::provider::DetectedBy::Path,
+            event: None,
+            event_inferred: false,
+            subject: None,
+            verification: Verification::new(Status::Unsigned, "none", "-"),
+            response_status: status,
+            replay_of: replay_of.map(str::to_string),
+            forward: None::<Forward>,
+        }
+    }
+
+    #[test]
+    fn retries_are_one_delivery_and_an_acknowledged_replay_settles_it() {
+        let mut s = FailedSelection::default();
+        s.add(delivery("a1", b"{\"n\":1}", 500, None));
+        s.add(delivery("b1", b"{\"n\":2}", 500, None));
+        s.add(delivery("a2", b"{\"n\":1}", 500, None));
+        s.add(delivery("ok", b"{\"n\":3}", 200, None));
+        s.add(delivery("r1", b"{\"n\":2}", 200, Some("b1")));
+        let (send, done) = s.finish(false);
+        assert_eq!(send.len(), 1);
+        assert_eq!(send[0].ids, ["a1", "a2"]);
+        assert_eq!(send[0].delivery.id, "a2", "the latest copy goes");
+        assert_eq!(done[0].acknowledged_by.as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn a_failed_replay_settles_nothing_and_again_sends_all() {
+        let mut s = FailedSelection::default();
+        s.add(delivery("a1", b"{}", 500, None));
+        s.add(delivery("r1", b"{}", 503, Some("a1")));
+        s.add(delivery("b1", b"[]", 500, None));
+        s.add(delivery("r2", b"[]", 200, Some("b1")));
+        let (send, done) = s.finish(true);
+        assert_eq!((send.len(), done.len()), (2, 0));
+        assert_eq!(send[0].acknowledged_by, None);
+        assert_eq!(send[1].acknowledged_by.as_deref(), Some("r2"));
+    }
+}
