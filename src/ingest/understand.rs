@@ -94,14 +94,16 @@ pub(super) async fn forward_first(state: &Receiver, u: &mut Understood) {
             target.base
         ));
     } else if target.use_app_status {
-        let f = forward::forward(
-            &state.http,
-            target,
-            &original,
-            u.d.provider,
-            &state.instance,
-        )
-        .await;
+        let f = state.redactor.clean(
+            forward::forward(
+                &state.http,
+                target,
+                &original,
+                u.d.provider,
+                &state.instance,
+            )
+            .await,
+        );
         u.status = f
             .status
             .and_then(|s| StatusCode::from_u16(s).ok())
