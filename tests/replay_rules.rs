@@ -293,3 +293,25 @@ fn a_failed_replay_is_recorded_and_the_delivery_stays_failed() {
     let (_, out) = replay(&s.db, &["--failed", "--to", &target], &cfg);
     assert_eq!(delivered(&hits).len(), 2, "still failed, sent again: {out}");
 }
+
+#[test]
+fn a_replay_into_hookscope_on_the_same_store_is_recorded_once() {
+    let cfg = format!("[providers.classet]\nsecret = \"{CL_SECRET}\"\n");
+    let s = Server::start(&cfg);
+    let body = compact("classet/candidate_interview_updated.json");
+    let sig = classet_header(CL_SECRET, &body);
+    s.post("/classet", &[("x-classet-webhook-signature", &sig)], &body);
+    let id = s.line(0)["id"].as_str().unwrap().to_string();
+    let (code, out) = replay(&s.db, &[&id, "--to", &s.url("")], &cfg);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(s.line(1)["verification"]["status"], "verified");
+    let rows: i64 = s
+        .db()
+        .query_row(
+            "SELECT count(*) FROM deliveries WHERE replay_of = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 1, "{out}");
+}
