@@ -250,3 +250,75 @@ fn clearspeed_rows_show_their_status_and_filter_by_it() {
     );
     assert_eq!(app.list().total(), 1);
 }
+
+/// With `--forward-to`: the header says where deliveries go, the table shows the app's
+/// status beside ours, and the detail what the app answered and what the vendor makes
+/// of it.
+#[test]
+fn forwarding_is_in_view_in_the_header_table_and_detail() {
+    let mut d = delivery(
+        1,
+        ProviderId::Clearspeed,
+        "Result Update",
+        "5520173846201",
+        Status::Verified,
+    );
+    d.forward = Some(hookscope::delivery::Forward {
+        url: "http://127.0.0.1:3000/clearspeed".into(),
+        status: Some(204),
+        latency_ms: 12,
+        error: None,
+        body: String::new(),
+        warnings: vec![
+            "Clearspeed counts only HTTP 200 as delivered: your app answered 204; it does \
+             not retry (failed payloads wait 15 days for a manual retry)."
+                .into(),
+        ],
+    });
+    let mut down = delivery(
+        2,
+        ProviderId::Classet,
+        "call_completed",
+        "cand_1",
+        Status::Verified,
+    );
+    down.forward = Some(hookscope::delivery::Forward {
+        url: "http://127.0.0.1:3000/classet".into(),
+        status: None,
+        latency_ms: 3,
+        error: Some("connection refused".into()),
+        body: String::new(),
+        warnings: vec![
+            "Your app did not answer; Classet would count the delivery as failed.".into(),
+        ],
+    });
+    let screen = Screen::with(&[d, down]);
+    let mut app = screen.app_forwarding(Theme::colored(), "http://127.0.0.1:3000");
+    let s = text(&draw(&mut app, 80, 24));
+    assert!(s.contains("→ app http://127.0.0.1:3000"), "{s}");
+    assert!(s.contains("200→204") && s.contains("200→✗"), "{s}");
+    insta::assert_snapshot!("forwarding_table_80x24", s);
+    press(&mut app, "k");
+    app.update(AppEvent::Key(KeyEvent::from(KeyCode::Enter)));
+    let s = text(&draw(&mut app, 80, 24));
+    assert!(s.contains("204 No Content in 12 ms"), "{s}");
+    assert!(s.contains("counts only HTTP 200"), "{s}");
+    insta::assert_snapshot!("forwarding_detail_80x24", s);
+    let s = text(&draw(&mut app, 200, 50));
+    insta::assert_snapshot!("forwarding_detail_200x50", s);
+}
+
+/// `NO_COLOR` holds in the detail too: its tabs, verdicts and warnings keep their words.
+#[test]
+fn no_color_holds_in_the_detail() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::monochrome());
+    press(&mut app, "kkkkkkkkkkkkk");
+    app.update(AppEvent::Key(KeyEvent::from(KeyCode::Enter)));
+    for tab in ["1", "4", "6"] {
+        press(&mut app, tab);
+        let t = draw(&mut app, 100, 30);
+        assert_no_colors(&t);
+        assert!(text(&t).contains("failed"), "{}", text(&t));
+    }
+}

@@ -130,11 +130,24 @@ impl Screen {
     }
 
     pub fn app_with_label(&self, theme: Theme, store: String) -> App {
+        self.app_with_context(theme, store, None)
+    }
+
+    /// An app whose receiver forwards every delivery to `forward_to`.
+    pub fn app_forwarding(&self, theme: Theme, forward_to: &str) -> App {
+        self.app_with_context(
+            theme,
+            "/home/ada/.local/share/hookscope/deliveries.db".into(),
+            Some(forward_to.to_string()),
+        )
+    }
+
+    fn app_with_context(&self, theme: Theme, store: String, forward_to: Option<String>) -> App {
         let context = Context {
             config: Arc::new(Config::default()),
             listen: "127.0.0.1:8787".into(),
             store: Some(store),
-            forward_to: None,
+            forward_to,
         };
         App::new(context, self.store.reader().unwrap())
             .with_theme(theme)

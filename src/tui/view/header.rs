@@ -127,6 +127,8 @@ const STORE: u8 = 3;
 struct Part {
     keep: u8,
     spans: Vec<Span<'static>>,
+    /// A shorter form, used before anything is dropped.
+    short: Option<Vec<Span<'static>>>,
 }
 
 impl Part {
@@ -158,13 +160,16 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
         Part {
             keep: 9,
             spans: vec![Span::styled(" hookscope ", theme.title())],
+            short: None,
         },
+        // The routes line below repeats it.
         Part {
-            keep: 5,
+            keep: 4,
             spans: vec![Span::raw(format!(
                 "http://{}",
                 sanitize::line(&app.context().listen)
             ))],
+            short: None,
         },
         Part {
             keep: 8,
@@ -174,36 +179,71 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
                 Span::raw(", "),
                 Span::styled(format!("{} {failed}", t.failed), failed_style),
             ],
+            short: Some(vec![
+                Span::raw(format!("{}: ", t.total)),
+                Span::styled(format!("{} ✓", t.verified), verified_style),
+                Span::raw(" "),
+                Span::styled(format!("{} ✗", t.failed), failed_style),
+            ]),
         },
         Part {
             keep: STORE,
             spans: vec![Span::raw(store)],
+            short: None,
         },
         Part {
-            keep: 7,
+            keep: 5,
             spans: vec![follow],
+            short: None,
         },
     ];
+    if let Some(to) = &app.context().forward_to {
+        // Where every delivery also goes: the app's answers show beside ours.
+        parts.insert(
+            2,
+            Part {
+                keep: 6,
+                spans: vec![
+                    Span::styled("→ app ", theme.dim()),
+                    Span::raw(sanitize::line(to)),
+                ],
+                short: None,
+            },
+        );
+    }
     if !with_store {
         parts.retain(|p| p.keep != STORE);
     }
     fit(parts, width as usize, theme.dim())
 }
 
+fn drop_least(parts: &mut Vec<Part>) {
+    if let Some(least) = parts
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, p)| p.keep)
+        .map(|(i, _)| i)
+    {
+        parts.remove(least);
+    }
+}
+
 fn fit(mut parts: Vec<Part>, width: usize, separator: Style) -> Line<'static> {
     let total = |parts: &[Part]| -> usize {
         parts.iter().map(Part::width).sum::<usize>() + 3 * parts.len().saturating_sub(1)
     };
-    while total(&parts) > width && parts.len() > 1 {
-        let Some(least) = parts
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, p)| p.keep)
-            .map(|(i, _)| i)
-        else {
+    // The least important parts go first, then the long forms, then the rest.
+    while total(&parts) > width && parts.iter().any(|p| p.keep < 6) {
+        drop_least(&mut parts);
+    }
+    while total(&parts) > width {
+        let Some(part) = parts.iter_mut().find(|p| p.short.is_some()) else {
             break;
         };
-        parts.remove(least);
+        part.spans = part.short.take().unwrap_or_default();
+    }
+    while total(&parts) > width && parts.len() > 1 {
+        drop_least(&mut parts);
     }
     let mut spans = Vec::new();
     for (i, part) in parts.into_iter().enumerate() {

@@ -43,6 +43,22 @@ impl Theme {
         Self { color: false }
     }
 
+    /// Takes every colour out of `area` when colours are off, whoever drew them (the
+    /// detail tabs' styles included); bold, reverse and the words stay.
+    pub fn settle(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+        if self.color {
+            return;
+        }
+        let area = area.intersection(buf.area);
+        for y in area.top()..area.bottom() {
+            for x in area.left()..area.right() {
+                let cell = &mut buf[(x, y)];
+                cell.set_fg(Color::Reset);
+                cell.set_bg(Color::Reset);
+            }
+        }
+    }
+
     pub fn fg(self, color: Color) -> Style {
         if self.color {
             Style::new().fg(color)
@@ -160,4 +176,5 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(scroll) = app.help_scroll() {
         help::render(app, scroll, area, buf);
     }
+    app.theme().settle(area, buf);
 }

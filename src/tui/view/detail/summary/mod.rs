@@ -13,8 +13,9 @@ use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
 use super::scroll::{self, Scroll};
 use super::verification::verdict_spans;
 use crate::config::Config;
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, Forward};
 use crate::provider::{self, ProviderId, Summary, Understanding};
+use crate::sender::Policy;
 
 mod brilliant;
 mod classet;
@@ -116,6 +117,12 @@ impl SummaryView {
         let mut v = verdict_spans(&delivery.verification);
         v.push(Span::styled("  (tab 4)", DIM));
         d.field_spans("Verification", v);
+        if let Some(w) = own_answer_warning(delivery) {
+            d.field_styled("Our answer", &w, WARN);
+        }
+        if let Some(f) = &delivery.forward {
+            forwarded(d, f);
+        }
     }
 
     pub fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
@@ -130,6 +137,76 @@ impl SummaryView {
             scroll::render_lines(&d.lines, &self.scroll, area, buf);
         }
     }
+}
+
+/// Bytes of the app's answer shown; the rest is in the store.
+const ANSWER_SHOWN: usize = 300;
+
+/// What the user's app made of the delivery (`--forward-to`): its status, how long it
+/// took, the start of its answer, and where the vendor would count it as failed.
+fn forwarded(d: &mut Doc, f: &Forward) {
+    d.heading("Your app");
+    d.field("Forwarded to", &f.url);
+    match (f.status, &f.error) {
+        (Some(s), _) => {
+            let reason = reqwest::StatusCode::from_u16(s)
+                .ok()
+                .and_then(|c| c.canonical_reason())
+                .unwrap_or("");
+            let style = if (200..300).contains(&s) { GOOD } else { BAD };
+            d.field_spans(
+                "App answered",
+                vec![
+                    Span::styled(format!("{s} {reason}").trim_end().to_string(), style),
+                    Span::raw(format!(" in {} ms", f.latency_ms)),
+                ],
+            );
+        }
+        (None, error) => d.field_styled(
+            "App answered",
+            &format!(
+                "nothing: {} (after {} ms)",
+                error.as_deref().unwrap_or("no answer"),
+                f.latency_ms
+            ),
+            BAD,
+        ),
+    }
+    if !f.body.is_empty() {
+        let mut shown: String = f.body.chars().take(ANSWER_SHOWN).collect();
+        if shown.len() < f.body.len() {
+            shown.push('…');
+        }
+        d.field("Its answer", &shown);
+    }
+    for w in &f.warnings {
+        d.field_styled("Warning", w, WARN);
+    }
+}
+
+/// When hookscope's own answer (its configured status) is one the vendor counts as a
+/// failed delivery, though the delivery itself was not refused.
+fn own_answer_warning(delivery: &Delivery) -> Option<String> {
+    if delivery.provider == ProviderId::Unknown
+        || delivery.verification.status == crate::signature::Status::Failed
+    {
+        return None;
+    }
+    let policy = Policy::for_provider(delivery.provider, std::time::Duration::from_secs(1));
+    let s = delivery.response_status;
+    if policy.acknowledges(s) {
+        return None;
+    }
+    let rule = if policy.only_200 {
+        "counts only HTTP 200 as delivered"
+    } else {
+        "counts only 2xx as delivered"
+    };
+    Some(format!(
+        "{} {rule}: hookscope answered {s} (its configured answer), so the vendor counts \
+         this delivery as failed.",
+        vendor_name(delivery.provider)
+    ))
 }
 
 /// The vendor's own spelling of its name.
