@@ -323,7 +323,8 @@ impl Config {
     /// Warnings about settings that work but should change: secrets too short to be
     /// shown masked without giving most of them away.
     pub fn warnings(&self) -> Vec<String> {
-        self.secrets()
+        let mut out: Vec<String> = self
+            .secrets()
             .into_iter()
             .filter(|(_, s)| s.expose().chars().count() < 8)
             .map(|(name, _)| {
@@ -332,7 +333,17 @@ impl Config {
                      (and to be a good secret)"
                 )
             })
-            .collect()
+            .collect();
+        // Large bodies may use 7/8 of the budget (the rest is kept for small ones).
+        let room = self.server.max_inflight_bytes - self.server.max_inflight_bytes / 8;
+        if room < self.server.max_body_bytes {
+            out.push(format!(
+                "server.max_inflight_bytes ({}) leaves room for bodies up to {room} bytes, \
+                 below server.max_body_bytes ({}): larger bodies are always answered 503",
+                self.server.max_inflight_bytes, self.server.max_body_bytes
+            ));
+        }
+        out
     }
 
     /// Every configured secret with the setting it comes from: what the store and logs
@@ -637,6 +648,9 @@ mod tests {
         let w = c.warnings();
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("providers.classet.secret"), "{w:?}");
+        let tight = parse("[server]\nmax_inflight_bytes = 1048576\n").unwrap();
+        assert!(tight.warnings()[0].contains("always answered 503"));
+        assert!(parse("").unwrap().warnings().is_empty());
     }
 
     #[test]
