@@ -99,7 +99,10 @@ async fn main() -> std::io::Result<()> {
         }
     });
     let listener = tokio::net::TcpListener::bind(&addr).await?;
-    eprintln!("durable server listening on http://{}", listener.local_addr()?);
+    eprintln!(
+        "durable server listening on http://{}",
+        listener.local_addr()?
+    );
     let app = Router::new()
         .fallback(accept)
         .layer(axum::extract::DefaultBodyLimit::max(10 * 1024 * 1024))
