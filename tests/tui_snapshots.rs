@@ -322,3 +322,37 @@ fn no_color_holds_in_the_detail() {
         assert!(text(&t).contains("failed"), "{}", text(&t));
     }
 }
+
+/// `?` lists the keys of the view it was opened from first: a tab's own keys, then the
+/// detail's, then the rest.
+#[test]
+fn help_starts_with_the_keys_of_the_current_view() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    press(&mut app, "?");
+    let s = text(&draw(&mut app, 80, 24));
+    let first = s
+        .lines()
+        .find(|l| l.contains("│") && l.chars().any(char::is_alphabetic));
+    assert!(first.is_some_and(|l| l.contains("Navigation")), "{s}");
+    insta::assert_snapshot!("help_table_80x24", s);
+    press(&mut app, "?");
+    app.update(AppEvent::Key(KeyEvent::from(KeyCode::Enter)));
+    press(&mut app, "4?");
+    let s = text(&draw(&mut app, 80, 24));
+    let verification = s.find("Verification tab").expect("the tab's section");
+    let detail = s.find("Detail").unwrap_or(usize::MAX);
+    assert!(verification < detail, "{s}");
+    for key in ["Edit the secret", "Edit the body", "Reset the secret"] {
+        assert!(s.contains(key), "{key}: {s}");
+    }
+    insta::assert_snapshot!("help_verification_80x24", s);
+    insta::assert_snapshot!("help_verification_200x50", text(&draw(&mut app, 200, 50)));
+    press(&mut app, "q");
+    assert!(
+        app.help_scroll().is_none() && app.detail().is_some(),
+        "q closes the help"
+    );
+    press(&mut app, "q");
+    assert!(app.detail().is_none(), "q in the detail goes back");
+}

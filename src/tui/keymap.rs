@@ -85,7 +85,7 @@ impl Action {
             Top => "First delivery".into(),
             Bottom => "Last delivery, and follow new ones".into(),
             Open => "Open the selected delivery".into(),
-            Back => "Back to the table; clears the filter there".into(),
+            Back => "One level back: the detail to the table; there, clears the filter".into(),
             NextTab => "Next tab".into(),
             PrevTab => "Previous tab".into(),
             ShowTab(i) => match Tab::ALL.get(i) {
@@ -99,7 +99,7 @@ impl Action {
             EditResend => "Edit the body, then re-sign and re-send it".into(),
             Filter => "Filter the table".into(),
             Help => "This help".into(),
-            Quit => "Quit (the history is already saved)".into(),
+            Quit => "Quit at the table (the history is already saved); back in the detail".into(),
             ForceQuit => "Quit, even while typing".into(),
         }
     }

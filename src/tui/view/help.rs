@@ -77,11 +77,35 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The help text for an inner width of `width`.
+/// A titled list of (keys, what they do), with a note under it.
+type Section = (String, Vec<(String, String)>, Option<&'static str>);
+
+/// The groups in the order the current view needs them: its own keys first.
+fn order(app: &App) -> [Group; 5] {
+    use Group::*;
+    if app.detail().is_some() {
+        [Detail, Actions, General, Navigation, Filter]
+    } else {
+        [Navigation, Filter, Actions, General, Detail]
+    }
+}
+
+/// The help text for an inner width of `width`: the open tab's own keys first, then the
+/// keymap's groups, the current view's first.
 fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = app.theme();
     let keymap = app.keymap();
-    let groups: Vec<(Group, Vec<(String, String)>)> = Group::ALL
+    let tab = app.detail().map(|d| d.tab());
+    let mut groups: Vec<Section> = Vec::new();
+    if let Some(tab) = tab {
+        let rows = tab
+            .keys()
+            .iter()
+            .map(|(k, w)| (k.to_string(), w.to_string()))
+            .collect();
+        groups.push((format!("{} tab", tab.title()), rows, None));
+    }
+    let keyed: Vec<(Group, Vec<(String, String)>)> = order(app)
         .into_iter()
         .map(|g| {
             let mut rows = keymap.entries(g);
@@ -93,18 +117,23 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             (g, rows)
         })
         .collect();
+    groups.extend(
+        keyed
+            .into_iter()
+            .map(|(g, rows)| (g.title().to_string(), rows, note(g))),
+    );
     let key_width = groups
         .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
+        .flat_map(|(_, rows, _)| rows.iter().map(|(k, _)| k.chars().count()))
         .max()
         .unwrap_or(0);
     let mut out = Vec::new();
-    for (group, rows) in groups {
+    for (title, rows, note) in groups {
         if !out.is_empty() {
             out.push(Line::default());
         }
         out.push(Line::styled(
-            group.title(),
+            title,
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         ));
         for (keys, what) in rows {
@@ -113,7 +142,7 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 Span::raw(what),
             ]));
         }
-        if let Some(text) = note(group) {
+        if let Some(text) = note {
             let indent = 2;
             for l in wrap(text, usize::from(width.max(indent + 1) - indent)) {
                 out.push(Line::styled(format!("  {l}"), theme.dim()));
@@ -149,8 +178,12 @@ pub(crate) fn max_scroll(app: &App, screen: Rect) -> u16 {
 pub(super) fn render(app: &App, scroll: u16, screen: Rect, buf: &mut Buffer) {
     let area = popup(app, screen);
     Clear.render(area, buf);
+    let title = match app.detail() {
+        Some(d) => format!(" Keys · {} tab first ", d.tab().title()),
+        None => " Keys · table first ".to_string(),
+    };
     let block = Block::bordered()
-        .title(" Keys ")
+        .title(title)
         .title_bottom(Line::from(" ↑↓ scroll · Esc closes ").right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
