@@ -30,6 +30,11 @@ impl Tmux {
     }
 
     fn start(command: &str) -> Tmux {
+        Tmux::start_sized(command, 120, 35)
+    }
+
+    /// A session of `width`×`height`; tmux must be installed (`.ci/run` installs it).
+    fn start_sized(command: &str, width: u16, height: u16) -> Tmux {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -39,15 +44,16 @@ impl Tmux {
             session: "ui",
             socket_path: None,
         };
+        let (w, h) = (width.to_string(), height.to_string());
         let out = t.tmux(&[
             "-f",
             "/dev/null",
             "new-session",
             "-d",
             "-x",
-            "120",
+            &w,
             "-y",
-            "35",
+            &h,
             "-s",
             t.session,
             command,
@@ -334,4 +340,168 @@ fn the_demo_fills_the_table_from_every_vendor_and_filters_it_by_text() {
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("the process to end", |s| s.contains("EXITED"));
     assert!(screen.contains("EXITED 0"), "{screen}");
+}
+
+/// Posts and returns the status, whatever it is (a failed delivery is answered 401).
+fn post_any(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    let mut req = client
+        .post(format!("http://127.0.0.1:{port}{path}"))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send()
+        .expect("the receiver answers under the UI")
+        .status()
+        .as_u16()
+}
+
+/// `hookscope listen` in an 80×24 tmux pane with `extra` flags; the shell says how it
+/// exited.
+fn listen_80x24(dir: &Path, port: u16, extra: &str) -> Tmux {
+    assert!(
+        Tmux::available(),
+        "tmux is needed for the end-to-end tests (.ci/run installs it)"
+    );
+    let config = dir.join("h.toml");
+    std::fs::write(
+        &config,
+        format!("[providers.classet]\nsecret = \"{CL_SECRET}\"\n"),
+    )
+    .unwrap();
+    let command = format!(
+        "env HOME={home} XDG_DATA_HOME={data} {bin} --addr 127.0.0.1:{port} \
+         --store {db} --config {config} {extra}; echo \"EXITED $?\"; sleep 60",
+        home = quote(dir),
+        data = quote(&dir.join("data")),
+        bin = quote(Path::new(bin())),
+        db = quote(&dir.join("d.db")),
+        config = quote(&config),
+    );
+    let tmux = Tmux::start_sized(&command, 80, 24);
+    tmux.wait_for("the header", |s| {
+        s.contains("hookscope") && s.contains("Deliveries 0")
+    });
+    tmux
+}
+
+/// At the size a terminal opens with, a failed delivery's row says why it failed, and
+/// the detail says it again; q goes back, then quits.
+#[test]
+fn at_80x24_a_failed_delivery_shows_its_hint_on_its_row_and_in_the_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let tmux = listen_80x24(dir.path(), port, "");
+    let body = compact("classet/candidate_interview_updated.json");
+    let wrong = classet_header("not-the-secret", &body);
+    let status = post_any(
+        port,
+        "/classet",
+        &[("x-classet-webhook-signature", &wrong)],
+        &body,
+    );
+    assert!(status >= 200, "{status}");
+    let screen = tmux.wait_for("the failed row with its hint", |s| {
+        s.lines()
+            .any(|l| l.contains("classet") && l.contains("✗") && l.contains("wrong_s"))
+    });
+    let bar = screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    assert!(
+        screen.lines().any(|l| l.starts_with("? help")),
+        "the key bar starts with ? help:\n{screen}\n{bar}"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the detail", |s| s.contains("[1 Summary]"));
+    tmux.keys(&["4"]);
+    tmux.wait_for("the verdict and its hint", |s| {
+        s.contains("Verdict") && s.contains("wrong_secret")
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_for("the table again", |s| s.contains("Deliveries 1"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("a clean exit", |s| s.contains("EXITED 0"));
+}
+
+/// A stand-in for the user's app: answers every request with `status`, and counts them.
+fn app_answering(status: u16) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Headers, then as much body as they announce.
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = format!(
+                "HTTP/1.1 {status} Whatever\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (port, seen)
+}
+
+/// With --forward-to, the app's status shows beside ours on the row, and the detail
+/// says what the app answered and what the vendor makes of it.
+#[test]
+fn with_forward_to_the_apps_status_is_on_the_row_and_in_the_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (app_port, seen) = app_answering(204);
+    let tmux = listen_80x24(
+        dir.path(),
+        port,
+        &format!("--forward-to http://127.0.0.1:{app_port}"),
+    );
+    let screen = tmux.screen();
+    assert!(
+        screen.contains(&format!("→ app http://127.0.0.1:{app_port}")),
+        "{screen}"
+    );
+    let body = compact("clearspeed/result_published.json");
+    post_any(port, "/clearspeed", &[], &body);
+    tmux.wait_for("our status and the app's on the row", |s| {
+        s.contains("200→204")
+    });
+    assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+    tmux.keys(&["Enter"]);
+    let detail = tmux.wait_for("the app's answer in the detail", |s| {
+        s.contains("App answered") && s.contains("204")
+    });
+    assert!(detail.contains("counts only HTTP 200"), "{detail}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("a clean exit", |s| s.contains("EXITED 0"));
 }

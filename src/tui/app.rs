@@ -281,6 +281,11 @@ impl App {
                 if let Some(event) = &d.event {
                     self.learn_event(event);
                 }
+                // Announced after the app answered: a row read before then learns it.
+                if let (Some(f), Some(row)) = (&d.forward, self.list.cached_mut(&d.id)) {
+                    row.forwarded = true;
+                    row.app_status = f.status;
+                }
                 self.stale = true;
             }
             AppEvent::Found(found) => self.found(found),

@@ -163,6 +163,12 @@ impl List {
     }
 
     /// Replaces the cache with `rows`, the page starting at `start`.
+    /// The cached row with this id, if it is cached: for what is learnt about a
+    /// delivery after it was stored (its forward).
+    pub fn cached_mut(&mut self, id: &str) -> Option<&mut Row> {
+        self.cache.iter_mut().rev().find(|r| r.id == id)
+    }
+
     pub fn fill(&mut self, start: u64, rows: Vec<Row>) {
         self.cache_start = start;
         self.cache = rows;

@@ -102,7 +102,8 @@ impl App {
             // Rows another process wrote (an import, a second receiver) arrive with no
             // event: the store's data version says that something was committed.
             let version = self.reader.data_version()?;
-            if self.data_version.is_some_and(|v| v != version) {
+            // The first answer counts too: rows may have come since the first count.
+            if self.data_version != Some(version) {
                 self.stale = true;
             }
             self.data_version = Some(version);

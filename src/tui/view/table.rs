@@ -115,7 +115,10 @@ fn columns(width: u16, need: &Widths) -> Vec<(Column, u16)> {
             .filter(|c| c.shared())
             .map(|c| c.min_width(need))
             .sum();
-        let wanted = if !c.after_shared() {
+        // The app's status beside ours is what forwarding is for: it goes with the
+        // shared columns.
+        let forwarded = c == Column::Answer && need.answer > 6;
+        let wanted = if !c.after_shared() || forwarded {
             shared_min
         } else {
             // After the shared columns: only when they keep what they need.

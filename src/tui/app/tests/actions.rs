@@ -245,3 +245,27 @@ fn rows_another_process_wrote_appear_at_the_next_tick() {
     app.refresh();
     assert_eq!(app.list().total(), 6);
 }
+
+#[test]
+fn a_forward_announced_after_the_row_was_read_reaches_the_row() {
+    let mut f = mixed();
+    let mut app = f.app();
+    let d = f.add(ProviderId::Clearspeed, Status::Verified, "5520");
+    app.update(AppEvent::Tick);
+    app.refresh();
+    let last = app.list().total() - 1;
+    assert!(!app.list().row(last).unwrap().forwarded);
+    let mut announced = (*d).clone();
+    announced.forward = Some(crate::delivery::Forward {
+        url: "http://127.0.0.1:3000/clearspeed".into(),
+        status: Some(204),
+        latency_ms: 5,
+        error: None,
+        body: String::new(),
+        warnings: Vec::new(),
+    });
+    apply(&mut app, [AppEvent::Delivery(Arc::new(announced))]);
+    let row = app.list().row(last).unwrap();
+    assert!(row.forwarded);
+    assert_eq!(row.app_status, Some(204));
+}
