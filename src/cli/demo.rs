@@ -75,7 +75,7 @@ async fn run_ui(args: DemoArgs, store: Store) -> anyhow::Result<()> {
     let session = UiSession {
         config: config.clone(),
         store,
-        store_path: args.store.store.map(|p| p.display().to_string()),
+        store_path: args.store.store.as_deref().map(crate::store::shown),
         listener,
         notice: None,
         forward: None,

@@ -13,7 +13,7 @@ use crate::store::{self, Store};
 pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let redactor = Redactor::from_config(&Config::load(args.config.as_deref())?);
     let path = store_path(&args.store)?;
-    if !path.exists() {
+    if !store::is_url(&path) && !path.exists() {
         anyhow::bail!("no store at {}", path.display());
     }
     let since = match &args.since {
@@ -31,7 +31,10 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::Har => store::export_har(&reader, since, &mut out, &redactor)?,
     };
     out.flush()?;
-    eprintln!("hookscope: exported {n} deliveries from {}", path.display());
+    eprintln!(
+        "hookscope: exported {n} deliveries from {}",
+        store::shown(&path)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -49,7 +52,7 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "hookscope: imported {} deliveries into {} ({} already there, {} bad lines)",
         report.imported,
-        path.display(),
+        store.label(),
         report.duplicates,
         report.errors.len()
     );

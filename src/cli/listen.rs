@@ -28,9 +28,9 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
             None,
         )
     } else {
-        let path = store_path(&args.store)?;
-        let shown = path.display().to_string();
-        (Store::open(&path)?, shown.clone(), Some(shown))
+        let store = Store::open(&store_path(&args.store)?)?;
+        let shown = store.label();
+        (store, shown.clone(), Some(shown))
     };
     let _log = init_logging(data_dir().as_deref());
     // A pipe or a file gets JSON lines: a screen drawn there would be noise.

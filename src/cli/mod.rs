@@ -117,8 +117,10 @@ pub struct DemoArgs {
 
 #[derive(Debug, Clone, Args, Default)]
 pub struct StoreArgs {
-    /// The SQLite history file (default: deliveries.db in the platform data dir).
-    #[arg(long, value_name = "FILE")]
+    /// The SQLite history file (default: deliveries.db in the platform data dir), or a
+    /// shared PostgreSQL database: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=…]
+    /// (the password may also come from PGPASSWORD).
+    #[arg(long, value_name = "FILE|URL")]
     pub store: Option<PathBuf>,
 }
 

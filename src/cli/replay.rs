@@ -34,7 +34,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
 
 fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result<ExitCode> {
     let path = store_path(&args.store)?;
-    if !path.exists() {
+    if !store::is_url(&path) && !path.exists() {
         anyhow::bail!("no store at {}", path.display());
     }
     let store = Store::open(&path)?;
@@ -45,9 +45,9 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
             Lookup::One(d) => deliveries.push(*d),
             Lookup::None if id.chars().count() < MIN_PREFIX => anyhow::bail!(
                 "no delivery {id} in {} (a prefix needs {MIN_PREFIX} characters or more)",
-                path.display()
+                store.label()
             ),
-            Lookup::None => anyhow::bail!("no delivery {id} in {}", path.display()),
+            Lookup::None => anyhow::bail!("no delivery {id} in {}", store.label()),
             Lookup::Many(rows) => {
                 eprintln!("hookscope: {id} matches more than one delivery; give more of the id:");
                 for row in rows.iter().take(LISTED_MATCHES) {

@@ -173,7 +173,7 @@ async fn keep_failed(
     d.subject = u.subject;
     redactor.apply(&mut d);
     store.insert(&d).await?;
-    Ok(path.display().to_string())
+    Ok(store.label())
 }
 
 /// Path and query of a URL (the part after the host).

@@ -9,8 +9,10 @@ use crate::delivery::Request;
 use crate::provider::percent_decode;
 
 mod exits;
+mod store_url;
 
 pub use exits::Redact;
+pub use store_url::mask_url_password;
 
 /// Secrets shorter than this would match innocent text.
 const MIN_SECRET_LEN: usize = 4;

@@ -1,6 +1,8 @@
-//! The SQLite history: one row per delivery in a `deliveries` table users can query with
-//! `sqlite3`. One writer thread owns the write connection and commits in groups; readers
-//! open their own connections and fetch rows on demand.
+//! The history: one row per delivery in a `deliveries` table users can query with
+//! `sqlite3` (a file, the default) or `psql` (a shared PostgreSQL database, `--store
+//! postgres://…`). Either way one writer thread owns the write connection and commits
+//! in groups, and readers open their own connections and fetch rows on demand; callers
+//! see one [`Store`] and one [`Reader`].
 
 use std::fs::OpenOptions;
 use std::io;
@@ -18,8 +20,10 @@ use crate::delivery::{Delivery, Forward};
 mod duration;
 mod export;
 mod import;
+mod pg;
 mod query;
 mod read;
+mod reader;
 mod schema;
 mod search;
 #[cfg(test)]
@@ -30,10 +34,12 @@ pub use duration::{parse_duration, since};
 pub use export::{export_har, export_ndjson};
 pub use import::{ImportReport, import_ndjson};
 pub use query::{Answer, Exclusions, Filter, SeqRange, Tally};
-pub use read::{Reader, Row, Stored};
+pub use read::{Row, Stored};
+pub use reader::{Interrupt, Reader};
 pub use schema::SCHEMA_VERSION;
 pub use search::{phrase_in, words};
 
+use read::SqliteReader;
 use writer::{Job, NewRow};
 
 /// Why the store could not be opened, read or written. Cloneable so that a failed group
@@ -83,6 +89,14 @@ pub enum StoreError {
     },
     #[error("store {}: the writer thread has stopped", .path.display())]
     WriterStopped { path: PathBuf },
+    #[error("store {}: {source}", .path.display())]
+    Postgres {
+        path: PathBuf,
+        #[source]
+        source: Arc<postgres::Error>,
+    },
+    #[error("store {}: {message}", .path.display())]
+    BadUrl { path: PathBuf, message: String },
     #[error("cannot write the export: {0}")]
     Output(#[source] Arc<io::Error>),
 }
@@ -108,8 +122,15 @@ impl StoreError {
 
     /// Whether a query was stopped by [`Reader::interrupt_handle`].
     pub fn is_interrupted(&self) -> bool {
-        matches!(self, StoreError::Sqlite { source, .. }
-            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
+        match self {
+            StoreError::Sqlite { source, .. } => {
+                source.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted)
+            }
+            StoreError::Postgres { source, .. } => {
+                source.code() == Some(&postgres::error::SqlState::QUERY_CANCELED)
+            }
+            _ => false,
+        }
     }
 
     fn not_writable(path: &Path, e: io::Error) -> Self {
@@ -124,6 +145,7 @@ impl StoreError {
 #[derive(Debug, Clone)]
 pub(crate) enum Location {
     File(PathBuf),
+    Postgres(pg::Target),
     /// A shared-cache in-memory database, alive while any connection to it is open.
     Memory {
         uri: String,
@@ -136,11 +158,12 @@ impl Location {
         match self {
             Location::File(p) => p,
             Location::Memory { label, .. } => label,
+            Location::Postgres(t) => t.label(),
         }
     }
 
     /// A new read connection to this database.
-    pub(crate) fn open_reader(&self) -> Result<Reader, StoreError> {
+    pub(crate) fn open_reader(&self) -> Result<SqliteReader, StoreError> {
         let label = self.label();
         let conn = match self {
             Location::File(path) => {
@@ -148,19 +171,29 @@ impl Location {
                 Connection::open_with_flags(path, flags)
             }
             Location::Memory { uri, .. } => Connection::open_with_flags(uri, memory_flags()),
+            Location::Postgres(_) => {
+                return Err(StoreError::BadUrl {
+                    path: label.to_path_buf(),
+                    message: "not a SQLite database".into(),
+                });
+            }
         }
         .map_err(|e| StoreError::from_sqlite(label, e))?;
         let shared_cache = matches!(self, Location::Memory { .. });
         schema::prepare_reader(&conn, shared_cache)
             .map_err(|e| StoreError::from_sqlite(label, e))?;
-        Ok(Reader::new(conn, self.clone()))
+        Ok(SqliteReader::new(conn, self.clone()))
     }
 }
 
 impl Reader {
     /// A reader of the database at `path` that never writes to it (nor to its folder),
     /// for `export`: a read-only file or folder works. The schema is not migrated.
+    /// Over PostgreSQL it reads the database with a connection of its own.
     pub fn open_read_only(path: &Path) -> Result<Reader, StoreError> {
+        if let Some(url) = path.to_str().filter(|s| pg::is_url(s)) {
+            return Ok(pg::PgReader::open(pg::Target::parse(url)?)?.into());
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let usable = |conn: Connection| -> rusqlite::Result<Connection> {
             schema::prepare_reader(&conn, false)?;
@@ -185,7 +218,7 @@ impl Reader {
                     .map_err(|e| StoreError::from_sqlite(path, e))?
             }
         };
-        Ok(Reader::new(conn, Location::File(path.to_path_buf())))
+        Ok(SqliteReader::new(conn, Location::File(path.to_path_buf())).into())
     }
 }
 
@@ -223,9 +256,13 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating it with mode 0600 if needed) the database at `path`, migrating its
-    /// schema forward. Every problem with the file surfaces here, naming the file.
+    /// Opens the database at `path`, migrating its schema forward: a SQLite file (created
+    /// with mode 0600 if needed), or a PostgreSQL database when `path` is a
+    /// `postgres://` URL. Every problem with it surfaces here, naming it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(url) = path.to_str().filter(|s| pg::is_url(s)) {
+            return Self::open_postgres(url);
+        }
         prepare_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
@@ -248,14 +285,36 @@ impl Store {
         Self::start(conn, Location::Memory { uri, label })
     }
 
+    /// Connects once at open, so that a wrong address, password or schema is reported
+    /// here; afterwards the writer connects again by itself whenever it has to.
+    fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let target = pg::Target::parse(url)?;
+        let (ready_tx, ready) = mpsc::sync_channel(1);
+        let location = Location::Postgres(target.clone());
+        let store = Self::spawn(location, move |queue, counter| {
+            pg::writer::run(target, queue, counter, ready_tx)
+        })?;
+        ready.recv().map_err(|_| store.stopped())??;
+        Ok(store)
+    }
+
     fn start(conn: Connection, location: Location) -> Result<Store, StoreError> {
+        let label = location.label().to_path_buf();
+        Self::spawn(location, move |queue, counter| {
+            writer::run(conn, queue, counter, label)
+        })
+    }
+
+    fn spawn(
+        location: Location,
+        run: impl FnOnce(mpsc::Receiver<Job>, Arc<AtomicU64>) + Send + 'static,
+    ) -> Result<Store, StoreError> {
         let (jobs, queue) = mpsc::channel();
         let commits = Arc::new(AtomicU64::new(0));
-        let label = location.label().to_path_buf();
         let counter = commits.clone();
         let writer = std::thread::Builder::new()
             .name("hookscope-store".into())
-            .spawn(move || writer::run(conn, queue, counter, label))
+            .spawn(move || run(queue, counter))
             .map_err(|e| StoreError::Io {
                 path: location.label().to_path_buf(),
                 source: Arc::new(e),
@@ -270,12 +329,17 @@ impl Store {
         })
     }
 
-    /// The database file, `None` for an in-memory store.
+    /// The database file, `None` for an in-memory or a PostgreSQL store.
     pub fn path(&self) -> Option<&Path> {
         match &self.inner.location {
             Location::File(p) => Some(p),
-            Location::Memory { .. } => None,
+            Location::Memory { .. } | Location::Postgres(_) => None,
         }
+    }
+
+    /// Where the history is kept, as it may be shown (a URL's password masked).
+    pub fn label(&self) -> String {
+        self.inner.location.label().display().to_string()
     }
 
     /// How many transactions the writer has committed so far (several deliveries can
@@ -375,7 +439,24 @@ impl Store {
 
     /// A separate read connection; rows are fetched on demand.
     pub fn reader(&self) -> Result<Reader, StoreError> {
-        self.inner.location.open_reader()
+        match &self.inner.location {
+            Location::Postgres(t) => Ok(pg::PgReader::open(t.clone())?.into()),
+            other => Ok(other.open_reader()?.into()),
+        }
+    }
+}
+
+/// Whether `--store` names a PostgreSQL database (`postgres://` or `postgresql://`)
+/// rather than a SQLite file.
+pub fn is_url(path: &Path) -> bool {
+    path.to_str().is_some_and(pg::is_url)
+}
+
+/// `--store` as it may be shown: a URL's password masked.
+pub fn shown(path: &Path) -> String {
+    match path.to_str() {
+        Some(s) if pg::is_url(s) => crate::redact::mask_url_password(s),
+        _ => path.display().to_string(),
     }
 }
 

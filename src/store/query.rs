@@ -5,7 +5,7 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use super::StoreError;
-use super::read::{ROW_COLUMNS, Reader, Row, read_row};
+use super::read::{ROW_COLUMNS, Row, SqliteReader, read_row};
 use super::search::{self, INDEXED_UPTO, PHRASE_FN};
 use crate::provider::ProviderId;
 use crate::signature::{Hint, Status};
@@ -95,6 +95,14 @@ impl Answer {
         params.push(Value::Integer(i64::from(self.to)));
         "response_status BETWEEN ? AND ?".into()
     }
+}
+
+/// The earliest time `since:` lets through; `None` for a span reaching before year 1
+/// (every delivery), which no store needs to compare.
+pub(super) fn since(secs: u64) -> Option<chrono::DateTime<chrono::Utc>> {
+    let from = chrono::TimeDelta::try_seconds(i64::try_from(secs).ok()?)
+        .and_then(|d| chrono::Utc::now().checked_sub_signed(d))?;
+    (chrono::Datelike::year(&from) >= 1).then_some(from)
 }
 
 /// `(a OR b …)` over items, or nothing for none.
@@ -192,11 +200,7 @@ impl Filter {
             p.push(Value::Text(format!("{prefix}\u{10ffff}")));
             "(id >= ? AND id < ?)".into()
         }));
-        if let Some(secs) = self.since_secs {
-            let secs = i64::try_from(secs).unwrap_or(i64::MAX);
-            let from = chrono::Utc::now()
-                .checked_sub_signed(chrono::TimeDelta::seconds(secs))
-                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        if let Some(from) = self.since_secs.and_then(since) {
             params.push(Value::Text(crate::delivery::rfc3339(from)));
             out.push("received_at >= ?".into());
         }
@@ -325,11 +329,13 @@ fn substring_sql(term: &str, params: &mut Vec<Value>) -> String {
     let pattern = like_pattern(term);
     params.push(Value::Text(pattern.clone()));
     params.push(Value::Text(pattern));
-    "(subject LIKE ? ESCAPE '\\' OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')".into()
+    // coalesce: a delivery without a subject does not hold the term there, so that
+    // `NOT` of this keeps it.
+    "(coalesce(subject LIKE ? ESCAPE '\\', 0) OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')".into()
 }
 
 /// `%term%` with LIKE's wildcards in `term` taken literally.
-fn like_pattern(term: &str) -> String {
+pub(super) fn like_pattern(term: &str) -> String {
     let mut p = String::with_capacity(term.len() + 2);
     p.push('%');
     for c in term.chars() {
@@ -394,7 +400,7 @@ fn where_sql(conditions: &[String]) -> String {
     }
 }
 
-impl Reader {
+impl SqliteReader {
     /// Counts the deliveries stored after seq `after` (all when `None`), by status, in
     /// one statement so that the counts and `last_seq` agree.
     pub fn tally(&self, after: Option<i64>) -> Result<Tally, StoreError> {

@@ -15,6 +15,8 @@ use crate::signature::{Hint, Status, Verification};
 
 mod prefix;
 
+pub(super) use prefix::prefix_successor;
+
 /// One line of the history list: every column but the headers, body and fetched JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -68,18 +70,18 @@ fn full_select(clause: &str) -> String {
 }
 
 /// A read connection. Each reader is independent; open one per thread that reads.
-pub struct Reader {
+pub(crate) struct SqliteReader {
     conn: Connection,
     location: Location,
 }
 
-impl Reader {
+impl SqliteReader {
     pub(crate) fn new(conn: Connection, location: Location) -> Self {
         Self { conn, location }
     }
 
     /// Another reader of the same database, for another thread.
-    pub fn another(&self) -> Result<Reader, StoreError> {
+    pub fn another(&self) -> Result<SqliteReader, StoreError> {
         self.location.open_reader()
     }
 
@@ -347,12 +349,30 @@ pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     let row = read_row(r)?;
-    let headers = serde_json::from_str(&text(r.get_ref(EXTRA)?)).unwrap_or_default();
     let body = match r.get_ref(EXTRA + 1)? {
         ValueRef::Blob(b) | ValueRef::Text(b) => Bytes::copy_from_slice(b),
         _ => Bytes::new(),
     };
-    let fetched = opt_text(r.get_ref(EXTRA + 2)?).map(|s| parse_fetched(&s));
+    Ok(stored_from(
+        row,
+        &text(r.get_ref(EXTRA)?),
+        body,
+        opt_text(r.get_ref(EXTRA + 2)?),
+        opt_text(r.get_ref(EXTRA + 3)?),
+    ))
+}
+
+/// A full delivery from its list row and the columns the list leaves out, as stored
+/// (headers, fetched and forward as JSON text). Shared by both stores.
+pub(super) fn stored_from(
+    row: Row,
+    headers: &str,
+    body: Bytes,
+    fetched: Option<String>,
+    forward: Option<String>,
+) -> Stored {
+    let headers = serde_json::from_str(headers).unwrap_or_default();
+    let fetched = fetched.map(|s| parse_fetched(&s));
     let delivery = Delivery {
         id: row.id,
         received_at: row.received_at,
@@ -380,17 +400,17 @@ fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         },
         response_status: row.response_status,
         replay_of: row.replay_of,
-        forward: opt_text(r.get_ref(EXTRA + 3)?).and_then(|s| serde_json::from_str(&s).ok()),
+        forward: forward.and_then(|s| serde_json::from_str(&s).ok()),
     };
-    Ok(Stored {
+    Stored {
         seq: row.seq,
         delivery,
         fetched,
-    })
+    }
 }
 
 /// Fetched JSON as stored; text edited by hand into something else is kept as a string.
-fn parse_fetched(s: &str) -> serde_json::Value {
+pub(super) fn parse_fetched(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_string()))
 }
 

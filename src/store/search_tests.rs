@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use rusqlite::{Connection, params};
 
-use super::read::Reader;
+use super::read::SqliteReader;
 use super::search::{self, phrase_in};
 use super::{Filter, Location, SeqRange};
 
 /// A reader over a fresh in-memory database holding `rows` (subject, body), none indexed.
-fn reader_with(rows: &[(Option<String>, Vec<u8>)]) -> Reader {
+fn reader_with(rows: &[(Option<String>, Vec<u8>)]) -> SqliteReader {
     let conn = Connection::open_in_memory().unwrap();
     super::schema::prepare(&conn, Path::new("test.db"), false).unwrap();
     search::register(&conn).unwrap();
@@ -26,7 +26,7 @@ fn reader_with(rows: &[(Option<String>, Vec<u8>)]) -> Reader {
         )
         .unwrap();
     }
-    Reader::new(conn, Location::File(PathBuf::from("test.db")))
+    SqliteReader::new(conn, Location::File(PathBuf::from("test.db")))
 }
 
 fn oracle(rows: &[(Option<String>, Vec<u8>)], term: &str) -> Vec<i64> {
@@ -48,7 +48,7 @@ fn oracle(rows: &[(Option<String>, Vec<u8>)], term: &str) -> Vec<i64> {
         .collect()
 }
 
-fn found(reader: &Reader, term: &str, range: SeqRange) -> Vec<i64> {
+fn found(reader: &SqliteReader, term: &str, range: SeqRange) -> Vec<i64> {
     let filter = Filter {
         text: vec![term.to_string()],
         ..Filter::default()

@@ -15,7 +15,7 @@ use super::search;
 use crate::delivery::{Delivery, rfc3339};
 
 /// Jobs per transaction at most, so one commit never waits on an unbounded queue.
-const MAX_BATCH: usize = 256;
+pub(super) const MAX_BATCH: usize = 256;
 
 /// A batch smaller than this waits [`LINGER`] once for company before committing.
 const LINGER_BELOW: usize = 32;
@@ -54,29 +54,29 @@ pub(crate) enum Job {
 /// A delivery as bound to the INSERT, converted on the caller's side of the channel.
 #[derive(Debug, Clone)]
 pub(crate) struct NewRow {
-    id: String,
-    received_at: String,
-    method: String,
-    path: String,
-    query: Option<String>,
-    headers: String,
-    body: Bytes,
-    body_bytes: i64,
-    body_truncated: bool,
-    peer: Option<String>,
-    provider: &'static str,
-    detected_by: &'static str,
-    event: Option<String>,
-    event_inferred: bool,
-    subject: Option<String>,
-    status: &'static str,
-    scheme: String,
-    hint: Option<&'static str>,
-    detail: String,
-    response_status: i64,
-    replay_of: Option<String>,
-    fetched: Option<String>,
-    forward: Option<String>,
+    pub(super) id: String,
+    pub(super) received_at: String,
+    pub(super) method: String,
+    pub(super) path: String,
+    pub(super) query: Option<String>,
+    pub(super) headers: String,
+    pub(super) body: Bytes,
+    pub(super) body_bytes: i64,
+    pub(super) body_truncated: bool,
+    pub(super) peer: Option<String>,
+    pub(super) provider: &'static str,
+    pub(super) detected_by: &'static str,
+    pub(super) event: Option<String>,
+    pub(super) event_inferred: bool,
+    pub(super) subject: Option<String>,
+    pub(super) status: &'static str,
+    pub(super) scheme: String,
+    pub(super) hint: Option<&'static str>,
+    pub(super) detail: String,
+    pub(super) response_status: i64,
+    pub(super) replay_of: Option<String>,
+    pub(super) fetched: Option<String>,
+    pub(super) forward: Option<String>,
 }
 
 impl NewRow {

@@ -38,7 +38,7 @@ pub enum Found {
 pub struct Matcher {
     jobs: mpsc::Sender<Job>,
     found: UnboundedReceiver<Found>,
-    interrupt: rusqlite::InterruptHandle,
+    interrupt: crate::store::Interrupt,
     generation: u64,
 }
 

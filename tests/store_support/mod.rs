@@ -1,6 +1,8 @@
 //! Deliveries built by hand for the store tests.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
 use hookscope::delivery::{Delivery, Request};

@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::{ROW_COLUMNS, Reader, Row, read_row};
+use super::{ROW_COLUMNS, Row, SqliteReader, read_row};
 use crate::store::StoreError;
 
 /// A range of the id index: `id >= prefix AND id < successor`, never a scan.
@@ -15,7 +15,7 @@ fn range_sql(bounded: bool) -> String {
     format!("SELECT {ROW_COLUMNS} FROM deliveries WHERE id >= ?1 {upper} ORDER BY id LIMIT ?3")
 }
 
-impl Reader {
+impl SqliteReader {
     /// Rows whose id starts with `prefix`, in id order, at most `limit`.
     pub fn with_id_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Row>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -32,7 +32,7 @@ impl Reader {
 
 /// The least string greater than every string starting with `prefix` (`None`: there is
 /// none, every string from `prefix` on starts with it).
-fn prefix_successor(prefix: &str) -> Option<String> {
+pub(in crate::store) fn prefix_successor(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn the_lookup_is_a_range_of_the_id_index() {
         let store = Store::in_memory().unwrap();
-        let reader = store.reader().unwrap();
+        let reader = store.inner.location.open_reader().unwrap();
         let plan: Vec<String> = reader
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {}", range_sql(true)))

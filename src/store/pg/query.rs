@@ -1,0 +1,267 @@
+//! Filtered reads over PostgreSQL: the same [`Filter`] words and results as on SQLite
+//! (`store/query.rs`). Lists become `= ANY(...)`, event names are compared with ASCII
+//! case folding as SQLite's `lower()` does, and free text goes through the `words`
+//! index (see `words.rs`), its finds checked for the phrase where the index alone
+//! cannot tell.
+
+use postgres::types::ToSql;
+
+use super::read::PgReader;
+use super::words;
+use crate::provider::ProviderId;
+use crate::signature::{Hint, Status};
+use crate::store::query::{like_pattern, since};
+use crate::store::search;
+use crate::store::{Answer, Filter, SeqRange, StoreError};
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+/// SQL text and its parameters, built together so the placeholders stay numbered.
+#[derive(Default)]
+struct Sql {
+    conditions: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Sql {
+    fn param(&mut self, p: impl ToSql + Sync + Send + 'static) -> String {
+        self.params.push(Box::new(p));
+        format!("${}", self.params.len())
+    }
+
+    fn any(&mut self, column: &str, values: Vec<String>) {
+        if !values.is_empty() {
+            let p = self.param(values);
+            self.conditions.push(format!("{column} = ANY({p})"));
+        }
+    }
+
+    fn where_sql(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
+
+/// SQLite's `lower()`: ASCII letters only.
+const ASCII_LOWER: &str =
+    "translate(event, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+
+/// What the index cannot decide, checked on the rows it lets through: positive terms of
+/// several words (the index knows they occur, not in what order) or with a word longer
+/// than a lexeme, and every negated term that has words.
+struct Check {
+    terms: Vec<Vec<String>>,
+    not: Vec<Vec<String>>,
+    /// SQL saying which rows need the check (`None`: none do).
+    need: Option<String>,
+}
+
+impl Check {
+    fn keeps(&self, subject: Option<&str>, body: &[u8]) -> bool {
+        words::row_matches(&self.terms, subject, body)
+            && !self
+                .not
+                .iter()
+                .any(|w| words::row_matches(std::slice::from_ref(w), subject, body))
+    }
+}
+
+impl Sql {
+    /// An event name equal to `e`, or having it as one ` · ` part (ASCII case folded).
+    fn event(&mut self, e: &str) -> String {
+        let e = e.to_ascii_lowercase();
+        let escaped = like_pattern(&e);
+        let escaped = escaped.trim_start_matches('%').trim_end_matches('%');
+        let whole = self.param(e.clone());
+        let last = self.param(format!("%· {escaped}"));
+        let first = self.param(format!("{escaped} ·%"));
+        format!(
+            "({ASCII_LOWER} = {whole} OR {ASCII_LOWER} LIKE {last} OR {ASCII_LOWER} LIKE {first})"
+        )
+    }
+
+    fn answer(&mut self, a: &Answer) -> String {
+        let from = self.param(i32::from(a.from));
+        let to = self.param(i32::from(a.to));
+        format!("response_status BETWEEN {from} AND {to}")
+    }
+
+    fn substring(&mut self, term: &str) -> String {
+        // Only punctuation (`--`, `@`): a plain substring, as on SQLite.
+        let t = self.param(term.to_string());
+        let b = self.param(term.as_bytes().to_vec());
+        format!("(coalesce(strpos(subject, {t}) > 0, false) OR position({b}::bytea in body) > 0)")
+    }
+
+    fn none_of(&mut self, column: &str, values: Vec<String>) {
+        if !values.is_empty() {
+            let p = self.param(values);
+            self.conditions
+                .push(format!("({column} IS NULL OR NOT ({column} = ANY({p})))"));
+        }
+    }
+
+    fn any_of<T>(&mut self, items: &[T], one: impl Fn(&mut Sql, &T) -> String) -> Option<String> {
+        if items.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = items.iter().map(|i| one(self, i)).collect();
+        Some(format!("({})", parts.join(" OR ")))
+    }
+}
+
+fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
+    let mut sql = Sql::default();
+    let names = |p: &[ProviderId]| p.iter().map(|p| p.as_str().to_string()).collect();
+    let statuses = |s: &[Status]| s.iter().map(|s| s.as_str().to_string()).collect();
+    let hints = |h: &[Hint]| h.iter().map(|h| h.as_str().to_string()).collect();
+    sql.any("provider", names(&filter.providers));
+    sql.any("verification_status", statuses(&filter.statuses));
+    sql.any("verification_hint", hints(&filter.hints));
+    if let Some(c) = sql.any_of(&filter.events, |s, e| s.event(e)) {
+        sql.conditions.push(c);
+    }
+    if let Some(c) = sql.any_of(&filter.answers, |s, a| s.answer(a)) {
+        sql.conditions.push(c);
+    }
+    if let Some(c) = sql.any_of(&filter.ids, |s, prefix| {
+        let from = s.param(prefix.clone());
+        let to = s.param(format!("{prefix}\u{10ffff}"));
+        format!("(id >= {from} AND id < {to})")
+    }) {
+        sql.conditions.push(c);
+    }
+    if let Some(from) = filter.since_secs.and_then(since) {
+        let p = sql.param(from);
+        sql.conditions.push(format!("received_at >= {p}"));
+    }
+    let mut check = Check {
+        terms: Vec::new(),
+        not: Vec::new(),
+        need: None,
+    };
+    let mut need = Vec::new();
+    let mut inexact = false;
+    for term in &filter.text {
+        match words::query(term) {
+            Some(q) => {
+                let w = search::words(term);
+                inexact |= w.len() > 1 || w.iter().any(|w| w.len() * 2 >= words::MAX_LEXEME);
+                check.terms.push(w);
+                let p = sql.param(q);
+                // A row too large for the index keeps no words and is checked instead.
+                sql.conditions
+                    .push(format!("(words @@ {p}::text::tsquery OR words IS NULL)"));
+            }
+            None => {
+                let c = sql.substring(term);
+                sql.conditions.push(c);
+            }
+        }
+    }
+    let not = &filter.not;
+    sql.none_of("provider", names(&not.providers));
+    sql.none_of("verification_status", statuses(&not.statuses));
+    sql.none_of("verification_hint", hints(&not.hints));
+    if let Some(any) = sql.any_of(&not.events, |s, e| s.event(e)) {
+        sql.conditions.push(format!("(event IS NULL OR NOT {any})"));
+    }
+    if let Some(any) = sql.any_of(&not.answers, |s, a| s.answer(a)) {
+        sql.conditions.push(format!("NOT {any}"));
+    }
+    for term in &not.text {
+        match words::query(term) {
+            Some(q) => {
+                // Only rows the index says may hold the term are checked for it.
+                check.not.push(search::words(term));
+                let p = sql.param(q);
+                need.push(format!("words @@ {p}::text::tsquery"));
+            }
+            None => {
+                let c = sql.substring(term);
+                sql.conditions.push(format!("NOT {c}"));
+            }
+        }
+    }
+    if !check.terms.is_empty() || !check.not.is_empty() {
+        need.push("words IS NULL".into());
+        if inexact {
+            need = vec!["true".into()];
+        }
+        check.need = Some(format!("({})", need.join(" OR ")));
+    }
+    if let Some(a) = range.after {
+        let p = sql.param(a);
+        sql.conditions.push(format!("seq > {p}"));
+    }
+    if let Some(u) = range.upto {
+        let p = sql.param(u);
+        sql.conditions.push(format!("seq <= {p}"));
+    }
+    (sql, check)
+}
+
+impl PgReader {
+    pub(crate) fn matching_seqs(
+        &self,
+        filter: &Filter,
+        range: SeqRange,
+    ) -> Result<Vec<i64>, StoreError> {
+        let filter = filter.clone();
+        self.with(move |c| {
+            let (sql, check) = conditions(&filter, range);
+            let Some(need) = &check.need else {
+                let q = format!(
+                    "SELECT seq FROM deliveries {} ORDER BY seq",
+                    sql.where_sql()
+                );
+                return Ok(c.query(&q, &sql.refs())?.iter().map(|r| r.get(0)).collect());
+            };
+            // Only the rows the index cannot vouch for bring their text along.
+            let q = format!(
+                "SELECT seq, {need}, CASE WHEN {need} THEN subject END, \
+                 CASE WHEN {need} THEN body END FROM deliveries {} ORDER BY seq",
+                sql.where_sql()
+            );
+            let rows = c.query(&q, &sql.refs())?;
+            Ok(rows
+                .iter()
+                .filter(|r| {
+                    !r.get::<_, bool>(1) || {
+                        let subject: Option<String> = r.get(2);
+                        let body: Option<Vec<u8>> = r.get(3);
+                        check.keeps(subject.as_deref(), body.as_deref().unwrap_or_default())
+                    }
+                })
+                .map(|r| r.get(0))
+                .collect())
+        })
+    }
+
+    pub(crate) fn count_matching(
+        &self,
+        filter: &Filter,
+        range: SeqRange,
+    ) -> Result<u64, StoreError> {
+        if !filter.text.is_empty() || !filter.not.text.is_empty() {
+            return Ok(self.matching_seqs(filter, range)?.len() as u64);
+        }
+        let filter = filter.clone();
+        self.with(move |c| {
+            let (sql, _) = conditions(&filter, range);
+            let q = format!("SELECT count(*) FROM deliveries {}", sql.where_sql());
+            let n: i64 = c.query_one(&q, &sql.refs())?.get(0);
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+}

@@ -1,0 +1,435 @@
+//! PostgreSQL read connections. Each reader owns one connection on a thread of its own
+//! (a blocking client cannot run inside the UI's async runtime); its methods hand that
+//! thread a query and wait for the answer, as a SQLite reader waits for its file. A
+//! dropped connection is opened again on the next read.
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use postgres::{CancelToken, Client, IsolationLevel};
+
+use super::Target;
+use crate::delivery::Delivery;
+use crate::provider::{DetectedBy, ProviderId};
+use crate::signature::{Hint, Status};
+use crate::store::read::{Row, Stored, stored_from};
+use crate::store::{StoreError, Tally};
+
+pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, \
+    provider, detected_by, event, event_inferred, subject, verification_status, \
+    verification_scheme, verification_hint, verification_detail, response_status, \
+    body_bytes, body_truncated, replay_of, forward IS NOT NULL, \
+    CASE WHEN forward IS NOT NULL THEN hookscope_forward_status(forward) END, \
+    hookscope_body_status(body)";
+const EXTRA: usize = 23;
+
+/// Rows read per round trip by [`PgReader::each_since`].
+const CHUNK: i64 = 500;
+
+type Call = Box<dyn FnOnce(&mut Option<Client>) + Send>;
+
+/// Where a running query can be cancelled from, once the reader has connected.
+pub(crate) type Cancel = Arc<Mutex<Option<CancelToken>>>;
+
+pub(crate) struct PgReader {
+    target: Target,
+    calls: mpsc::Sender<Call>,
+    cancel: Cancel,
+}
+
+impl PgReader {
+    /// Connects at once, so that a bad URL or a stopped server is reported here.
+    pub(crate) fn open(target: Target) -> Result<PgReader, StoreError> {
+        let (calls, queue) = mpsc::channel::<Call>();
+        std::thread::Builder::new()
+            .name("hookscope-pg-reader".into())
+            .spawn(move || {
+                let mut client = None;
+                while let Ok(call) = queue.recv() {
+                    call(&mut client);
+                }
+            })
+            .map_err(|e| StoreError::Io {
+                path: target.label().to_path_buf(),
+                source: Arc::new(e),
+            })?;
+        let reader = PgReader {
+            target,
+            calls,
+            cancel: Arc::default(),
+        };
+        reader.with(|_| Ok(()))?;
+        Ok(reader)
+    }
+
+    pub(crate) fn another(&self) -> Result<PgReader, StoreError> {
+        PgReader::open(self.target.clone())
+    }
+
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub(crate) fn cancel(&self) -> Cancel {
+        self.cancel.clone()
+    }
+
+    /// Runs `f` on the reader's connection, connecting first when needed. A connection
+    /// found broken is opened again and `f` tried once more.
+    pub(super) fn with<T: Send + 'static>(
+        &self,
+        f: impl Fn(&mut Client) -> Result<T, postgres::Error> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let target = self.target.clone();
+        let cancel = self.cancel.clone();
+        let call: Call = Box::new(move |slot: &mut Option<Client>| {
+            let mut result = Err(StoreError::WriterStopped {
+                path: target.label().to_path_buf(),
+            });
+            for _ in 0..2 {
+                if slot.as_ref().is_some_and(Client::is_closed) {
+                    *slot = None;
+                }
+                let client = match slot {
+                    Some(c) => c,
+                    None => match target.connect() {
+                        Ok(c) => {
+                            if let Ok(mut t) = cancel.lock() {
+                                *t = Some(c.cancel_token());
+                            }
+                            slot.insert(c)
+                        }
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    },
+                };
+                match f(client) {
+                    Ok(v) => {
+                        result = Ok(v);
+                        break;
+                    }
+                    Err(e) => {
+                        let broken = e.is_closed() || e.as_db_error().is_none();
+                        result = Err(target.err(e));
+                        if !broken {
+                            break;
+                        }
+                        *slot = None;
+                    }
+                }
+            }
+            let _ = tx.send(result);
+        });
+        self.calls.send(call).map_err(|_| self.stopped())?;
+        rx.recv().map_err(|_| self.stopped())?
+    }
+
+    fn stopped(&self) -> StoreError {
+        StoreError::WriterStopped {
+            path: self.target.label().to_path_buf(),
+        }
+    }
+
+    pub(crate) fn count(&self) -> Result<u64, StoreError> {
+        self.with(|c| {
+            let n: i64 = c
+                .query_one("SELECT n FROM delivery_count WHERE id = 1", &[])?
+                .get(0);
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
+    pub(crate) fn last_seq(&self) -> Result<Option<i64>, StoreError> {
+        self.with(|c| Ok(c.query_one("SELECT max(seq) FROM deliveries", &[])?.get(0)))
+    }
+
+    pub(crate) fn position(&self, seq: i64) -> Result<u64, StoreError> {
+        self.with(move |c| {
+            let mut tx = snapshot(c)?;
+            let Some((first, last, dense)) = bounds(&mut tx)? else {
+                return Ok(0);
+            };
+            let before: i64 = if dense {
+                seq.clamp(first, last + 1) - first
+            } else {
+                tx.query_one("SELECT count(*) FROM deliveries WHERE seq < $1", &[&seq])?
+                    .get(0)
+            };
+            tx.commit()?;
+            Ok(u64::try_from(before).unwrap_or(0))
+        })
+    }
+
+    pub(crate) fn rows(&self, offset: u64, limit: usize) -> Result<Vec<Row>, StoreError> {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with(move |c| {
+            let mut tx = snapshot(c)?;
+            let Some((first, _, dense)) = bounds(&mut tx)? else {
+                return Ok(Vec::new());
+            };
+            let rows = if dense {
+                // No gaps: the row at `offset` is found by key.
+                tx.query(
+                    &format!(
+                        "SELECT {ROW_COLUMNS} FROM deliveries WHERE seq >= $1 ORDER BY seq LIMIT $2"
+                    ),
+                    &[&first.saturating_add(offset), &limit],
+                )?
+            } else {
+                tx.query(
+                    &format!(
+                        "SELECT {ROW_COLUMNS} FROM deliveries ORDER BY seq LIMIT $2 OFFSET $1"
+                    ),
+                    &[&offset, &limit],
+                )?
+            };
+            tx.commit()?;
+            Ok(rows.iter().map(row).collect())
+        })
+    }
+
+    pub(crate) fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<Row>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with(move |c| {
+            let rows = c.query(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM deliveries WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
+                &[&after, &limit],
+            )?;
+            Ok(rows.iter().map(row).collect())
+        })
+    }
+
+    pub(crate) fn rows_at(&self, seqs: &[i64]) -> Result<Vec<Row>, StoreError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let seqs = seqs.to_vec();
+        self.with(move |c| {
+            let rows = c.query(
+                &format!("SELECT {ROW_COLUMNS} FROM deliveries WHERE seq = ANY($1) ORDER BY seq"),
+                &[&seqs],
+            )?;
+            Ok(rows.iter().map(row).collect())
+        })
+    }
+
+    /// Rows whose id starts with `prefix`, in id order, at most `limit`: a range of the
+    /// id index (byte order), never a scan.
+    pub(crate) fn with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Row>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let start = super::pg_text(prefix).into_owned();
+        let end = crate::store::read::prefix_successor(&start);
+        self.with(move |c| {
+            let rows = c.query(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM deliveries WHERE id >= $1 \
+                     AND ($2::text IS NULL OR id < $2) ORDER BY id LIMIT $3"
+                ),
+                &[&start, &end, &limit],
+            )?;
+            Ok(rows.iter().map(row).collect())
+        })
+    }
+
+    pub(crate) fn stored(&self, id: &str) -> Result<Option<Stored>, StoreError> {
+        let id = super::pg_text(id).into_owned();
+        self.one("WHERE id = $1", move |c, sql| c.query_opt(sql, &[&id]))
+    }
+
+    pub(crate) fn stored_by_seq(&self, seq: i64) -> Result<Option<Stored>, StoreError> {
+        self.one("WHERE seq = $1", move |c, sql| c.query_opt(sql, &[&seq]))
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+        Ok(self.stored(id)?.map(|s| s.delivery))
+    }
+
+    pub(crate) fn get_by_seq(&self, seq: i64) -> Result<Option<Delivery>, StoreError> {
+        Ok(self.stored_by_seq(seq)?.map(|s| s.delivery))
+    }
+
+    pub(crate) fn fetched(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let id = super::pg_text(id).into_owned();
+        self.with(move |c| {
+            let raw: Option<Option<String>> = c
+                .query_opt("SELECT fetched FROM deliveries WHERE id = $1", &[&id])?
+                .map(|r| r.get(0));
+            Ok(raw.flatten().map(|s| crate::store::read::parse_fetched(&s)))
+        })
+    }
+
+    pub(crate) fn previous_for_subject(
+        &self,
+        provider: ProviderId,
+        subject: &str,
+        before_seq: i64,
+    ) -> Result<Option<Delivery>, StoreError> {
+        let subject = super::pg_text(subject).into_owned();
+        let found = self.one(
+            "WHERE subject = $1 AND provider = $2 AND seq < $3 ORDER BY seq DESC LIMIT 1",
+            move |c, sql| c.query_opt(sql, &[&subject, &provider.as_str(), &before_seq]),
+        )?;
+        Ok(found.map(|s| s.delivery))
+    }
+
+    fn one(
+        &self,
+        clause: &str,
+        run: impl Fn(&mut Client, &str) -> Result<Option<postgres::Row>, postgres::Error>
+        + Send
+        + 'static,
+    ) -> Result<Option<Stored>, StoreError> {
+        let sql = full_select(clause);
+        self.with(move |c| Ok(run(c, &sql)?.map(|r| stored(&r))))
+    }
+
+    /// Calls `f` with every delivery received at or after `since`, in arrival order, a
+    /// chunk of rows read at a time.
+    pub(crate) fn each_since<E: From<StoreError>>(
+        &self,
+        since: Option<DateTime<Utc>>,
+        mut f: impl FnMut(Stored) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let mut after = i64::MIN;
+        let mut n = 0;
+        loop {
+            let chunk = self.with(move |c| {
+                let rows = c.query(
+                    &full_select(
+                        "WHERE seq > $1 AND ($2::timestamptz IS NULL OR received_at >= $2) \
+                         ORDER BY seq LIMIT $3",
+                    ),
+                    &[&after, &since, &CHUNK],
+                )?;
+                Ok(rows.iter().map(stored).collect::<Vec<_>>())
+            })?;
+            let Some(last) = chunk.last().map(|s| s.seq) else {
+                return Ok(n);
+            };
+            after = last;
+            for s in chunk {
+                f(s)?;
+                n += 1;
+            }
+        }
+    }
+
+    pub(crate) fn tally(&self, after: Option<i64>) -> Result<Tally, StoreError> {
+        let after = after.unwrap_or(i64::MIN);
+        let groups: Vec<(String, i64, Option<i64>)> = self.with(move |c| {
+            Ok(c.query(
+                "SELECT verification_status, count(*), max(seq) FROM deliveries \
+                 WHERE seq > $1 GROUP BY verification_status",
+                &[&after],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+        })?;
+        let mut t = Tally::default();
+        for (status, n, max) in groups {
+            let n = u64::try_from(n).unwrap_or(0);
+            t.total += n;
+            t.last_seq = t.last_seq.max(max);
+            match Status::parse(&status) {
+                Some(Status::Verified) => t.verified += n,
+                Some(Status::Failed) => t.failed += n,
+                Some(Status::Unsigned) => t.unsigned += n,
+                Some(Status::Unchecked) | None => t.unchecked += n,
+            }
+        }
+        Ok(t)
+    }
+
+    pub(crate) fn event_names(&self) -> Result<Vec<String>, StoreError> {
+        self.with(|c| {
+            Ok(
+                c.query("SELECT name FROM delivery_events ORDER BY key", &[])?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect(),
+            )
+        })
+    }
+}
+
+fn full_select(clause: &str) -> String {
+    format!("SELECT {ROW_COLUMNS}, headers, body, fetched, forward FROM deliveries {clause}")
+}
+
+/// A read-only transaction that sees one moment of the table.
+fn snapshot(c: &mut Client) -> Result<postgres::Transaction<'_>, postgres::Error> {
+    c.build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+}
+
+/// The first and last seq, and whether every seq between them is stored.
+fn bounds(tx: &mut postgres::Transaction<'_>) -> Result<Option<(i64, i64, bool)>, postgres::Error> {
+    let r = tx.query_one(
+        "SELECT min(seq), max(seq), (SELECT n FROM delivery_count WHERE id = 1) FROM deliveries",
+        &[],
+    )?;
+    let (first, last, n): (Option<i64>, Option<i64>, Option<i64>) = (r.get(0), r.get(1), r.get(2));
+    Ok(first.zip(last).map(|(f, l)| (f, l, Some(l - f + 1) == n)))
+}
+
+pub(super) fn row(r: &postgres::Row) -> Row {
+    let text = |i: usize| r.get::<_, String>(i);
+    Row {
+        seq: r.get(0),
+        id: text(1),
+        received_at: r.get(2),
+        method: text(3),
+        path: text(4),
+        query: r.get(5),
+        peer: r.get(6),
+        provider: ProviderId::parse(&text(7)).unwrap_or(ProviderId::Unknown),
+        detected_by: DetectedBy::parse(&text(8)).unwrap_or(DetectedBy::None),
+        event: r.get(9),
+        event_inferred: r.get(10),
+        subject: r.get(11),
+        // An unreadable status claims nothing: the delivery was not checked.
+        verification_status: Status::parse(&text(12)).unwrap_or(Status::Unchecked),
+        verification_scheme: text(13),
+        verification_hint: r
+            .get::<_, Option<String>>(14)
+            .as_deref()
+            .and_then(Hint::parse),
+        verification_detail: text(15),
+        response_status: u16::try_from(r.get::<_, i32>(16)).unwrap_or(0),
+        body_bytes: u64::try_from(r.get::<_, i64>(17)).unwrap_or(0),
+        body_truncated: r.get(18),
+        replay_of: r.get(19),
+        forwarded: r.get(20),
+        app_status: r
+            .get::<_, Option<i32>>(21)
+            .and_then(|s| u16::try_from(s).ok()),
+        body_status: r.get(22),
+    }
+}
+
+fn stored(r: &postgres::Row) -> Stored {
+    let headers: String = r.get(EXTRA);
+    let body: Vec<u8> = r.get(EXTRA + 1);
+    stored_from(
+        row(r),
+        &headers,
+        Bytes::from(body),
+        r.get(EXTRA + 2),
+        r.get(EXTRA + 3),
+    )
+}

@@ -1,0 +1,179 @@
+//! The PostgreSQL layout, its version (the `hookscope_schema` table) and the forward
+//! migrations. The `deliveries` table has the SQLite store's columns and meaning;
+//! `received_at` is a `timestamptz`, `body` a `bytea`, flags are booleans, and `words`
+//! holds the free-text index (see `words.rs`).
+
+use postgres::Client;
+
+use super::{Target, WRITE_LOCK};
+use crate::store::StoreError;
+
+/// Migration `i` takes the schema from version `i` to `i + 1`. Entries are never edited
+/// once released.
+const MIGRATIONS: &[&str] = &[V1];
+
+const V1: &str = "
+CREATE TABLE deliveries (
+    -- Given by the writer under its lock: one more than the highest, never a gap.
+    seq                 bigint PRIMARY KEY,
+    -- Byte order, so that an id prefix is a range of its index whatever the locale.
+    id                  text COLLATE \"C\" NOT NULL UNIQUE,
+    received_at         timestamptz NOT NULL,
+    method              text NOT NULL,
+    path                text NOT NULL,
+    query               text,
+    headers             text NOT NULL,
+    body                bytea NOT NULL,
+    body_bytes          bigint NOT NULL,
+    body_truncated      boolean NOT NULL DEFAULT false,
+    peer                text,
+    provider            text NOT NULL,
+    detected_by         text NOT NULL,
+    event               text,
+    event_inferred      boolean NOT NULL DEFAULT false,
+    subject             text,
+    verification_status text NOT NULL,
+    verification_scheme text NOT NULL,
+    verification_hint   text,
+    verification_detail text NOT NULL,
+    response_status     integer NOT NULL,
+    replay_of           text,
+    fetched             text,
+    forward             text,
+    words               tsvector
+);
+CREATE INDEX deliveries_received_at ON deliveries (received_at);
+CREATE INDEX deliveries_provider_subject ON deliveries (provider, subject);
+CREATE INDEX deliveries_verification_status ON deliveries (verification_status);
+CREATE INDEX deliveries_words ON deliveries USING gin (words);
+
+-- count(*) reads the whole table; this keeps the count at hand, also when rows are
+-- deleted by hand with psql.
+CREATE TABLE delivery_count (
+    id integer PRIMARY KEY CHECK (id = 1),
+    n  bigint NOT NULL
+);
+INSERT INTO delivery_count (id, n) VALUES (1, 0);
+CREATE FUNCTION hookscope_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE delivery_count SET n = n + (SELECT count(*) FROM changed) WHERE id = 1;
+    ELSE
+        UPDATE delivery_count SET n = n - (SELECT count(*) FROM changed) WHERE id = 1;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER deliveries_count_insert AFTER INSERT ON deliveries
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION hookscope_count();
+CREATE TRIGGER deliveries_count_delete AFTER DELETE ON deliveries
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION hookscope_count();
+
+-- What the app answered when a delivery was forwarded, for the list: `forward` is JSON
+-- text, and one edited by hand into something else must not fail a read.
+CREATE FUNCTION hookscope_forward_status(forward text) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN (forward::jsonb ->> 'status')::integer;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END $$;
+
+-- The payload's own top-level `status` text, for the list, as SQLite's json_extract
+-- gives it; a body that is not JSON has none.
+CREATE FUNCTION hookscope_body_status(body bytea) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    j jsonb;
+BEGIN
+    j := convert_from(body, 'UTF8')::jsonb;
+    IF jsonb_typeof(j -> 'status') IN ('string', 'object', 'array') THEN
+        RETURN j ->> 'status';
+    END IF;
+    RETURN NULL;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END $$;
+
+-- Each event name as first spelled, keyed as the filter compares them.
+CREATE TABLE delivery_events (
+    key  text PRIMARY KEY,
+    name text NOT NULL
+);
+CREATE FUNCTION hookscope_event_name() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO delivery_events (key, name) VALUES (lower(NEW.event), NEW.event)
+        ON CONFLICT (key) DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER deliveries_event_names AFTER INSERT ON deliveries
+    FOR EACH ROW WHEN (NEW.event IS NOT NULL) EXECUTE FUNCTION hookscope_event_name();
+";
+
+/// Creates or migrates the schema. Several receivers may start at once: the migration
+/// runs under the writers' lock, so one migrates and the others find it done.
+pub(crate) fn prepare(client: &mut Client, target: &Target) -> Result<(), StoreError> {
+    migrate_with(client, target, MIGRATIONS)
+}
+
+fn migrate_with(
+    client: &mut Client,
+    target: &Target,
+    migrations: &[&str],
+) -> Result<(), StoreError> {
+    let err = |e| target.err(e);
+    let mut tx = client.transaction().map_err(err)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+        .map_err(err)?;
+    let current = version(&mut tx, target, migrations.len() as i64)?;
+    if current == 0 {
+        tx.batch_execute("CREATE TABLE hookscope_schema (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL); INSERT INTO hookscope_schema VALUES (1, 0);")
+            .map_err(err)?;
+    }
+    for (i, step) in migrations.iter().enumerate().skip(current as usize) {
+        tx.batch_execute(step).map_err(err)?;
+        tx.execute(
+            "UPDATE hookscope_schema SET version = $1 WHERE id = 1",
+            &[&(i as i64 + 1)],
+        )
+        .map_err(err)?;
+    }
+    tx.commit().map_err(err)
+}
+
+/// The database's schema version, when this build can use it: 0 for a database
+/// without hookscope's tables.
+fn version(
+    tx: &mut postgres::Transaction<'_>,
+    target: &Target,
+    known: i64,
+) -> Result<i64, StoreError> {
+    let err = |e| target.err(e);
+    let row = tx
+        .query_one(
+            "SELECT to_regclass('hookscope_schema') IS NOT NULL, \
+                    to_regclass('deliveries') IS NOT NULL",
+            &[],
+        )
+        .map_err(err)?;
+    let (ours, deliveries): (bool, bool) = (row.get(0), row.get(1));
+    if !ours {
+        if deliveries {
+            return Err(StoreError::Foreign {
+                path: target.label().to_path_buf(),
+            });
+        }
+        return Ok(0);
+    }
+    let found: i64 = tx
+        .query_one("SELECT version FROM hookscope_schema WHERE id = 1", &[])
+        .map_err(err)?
+        .get(0);
+    if found > known {
+        return Err(StoreError::TooNew {
+            path: target.label().to_path_buf(),
+            found,
+            known,
+        });
+    }
+    Ok(found)
+}

@@ -1,0 +1,363 @@
+//! The PostgreSQL writer thread: the SQLite writer's group commit over one connection.
+//! It blocks for one job, drains whatever else is queued into the same transaction,
+//! commits, and only then answers every waiter. While the database cannot be reached
+//! every job is answered with the error at once (the receiver answers 503) and the
+//! connection is tried again for the next batch.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::time::{Duration, Instant};
+
+use postgres::types::ToSql;
+use postgres::{Client, Statement, Transaction};
+
+use super::{CHANNEL, Target, WRITE_LOCK, pg_text, schema, words};
+use crate::store::StoreError;
+use crate::store::writer::{Job, MAX_BATCH, NewRow};
+
+/// A failed connection is not tried again sooner than this: meanwhile deliveries are
+/// refused at once instead of each waiting for a connect to fail.
+const RETRY_AFTER: Duration = Duration::from_millis(500);
+
+/// No statement of the writer may hang the receiver longer than this.
+const STATEMENT_TIMEOUT: &str = "SET statement_timeout = '15s'";
+
+const INSERT: &str = "INSERT INTO deliveries (id, received_at, method, path, query, headers, \
+    body, body_bytes, body_truncated, peer, provider, detected_by, event, event_inferred, \
+    subject, verification_status, verification_scheme, verification_hint, \
+    verification_detail, response_status, replay_of, fetched, forward, words, seq) \
+    VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+    $15, $16, $17, $18, $19, $20, $21, $22, $23, $24::text::tsvector, $25)";
+
+struct Conn {
+    client: Client,
+    insert: Statement,
+    import: Statement,
+}
+
+impl Conn {
+    fn open(target: &Target) -> Result<Conn, StoreError> {
+        let mut client = target.connect()?;
+        let err = |e| target.err(e);
+        schema::prepare(&mut client, target)?;
+        client.batch_execute(STATEMENT_TIMEOUT).map_err(err)?;
+        let insert = client.prepare(INSERT).map_err(err)?;
+        let import = client
+            .prepare(&format!("{INSERT} ON CONFLICT (id) DO NOTHING"))
+            .map_err(err)?;
+        Ok(Conn {
+            client,
+            insert,
+            import,
+        })
+    }
+}
+
+/// Runs the writer. It connects (and creates or migrates the tables) first and tells
+/// `ready` how that went: a wrong URL, password or schema is reported at open, and it
+/// stops; later failures are answered job by job while it keeps trying.
+pub(crate) fn run(
+    target: Target,
+    jobs: Receiver<Job>,
+    commits: Arc<AtomicU64>,
+    ready: SyncSender<Result<(), StoreError>>,
+) {
+    let mut conn = match Conn::open(&target) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    let mut failed_at: Option<(Instant, StoreError)> = None;
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if conn.as_ref().is_some_and(|c| c.client.is_closed()) {
+            conn = None;
+        }
+        if conn.is_none() {
+            match &failed_at {
+                Some((at, e)) if at.elapsed() < RETRY_AFTER => {
+                    let e = e.clone();
+                    batch
+                        .into_iter()
+                        .for_each(|job| answer(job, Err(e.clone())));
+                    continue;
+                }
+                _ => match Conn::open(&target) {
+                    Ok(c) => {
+                        if failed_at.take().is_some() {
+                            tracing::info!(store = %target.label().display(), "store reachable again");
+                        }
+                        conn = Some(c);
+                    }
+                    Err(e) => {
+                        tracing::warn!(store = %target.label().display(), "store unreachable: {e}");
+                        batch
+                            .into_iter()
+                            .for_each(|job| answer(job, Err(e.clone())));
+                        failed_at = Some((Instant::now(), e));
+                        continue;
+                    }
+                },
+            }
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        if !commit_batch(c, &target, batch, &commits) {
+            conn = None;
+        }
+    }
+}
+
+/// What a job produced inside the transaction, told to its waiter after the commit.
+enum Out {
+    Seq(i64),
+    Flags(Vec<bool>),
+    Found(bool),
+}
+
+impl Out {
+    fn inserted(&self) -> bool {
+        match self {
+            Out::Seq(_) => true,
+            Out::Flags(f) => f.contains(&true),
+            Out::Found(_) => false,
+        }
+    }
+}
+
+fn answer(job: Job, out: Result<Out, StoreError>) {
+    match job {
+        Job::Insert { reply, .. } => reply(out.map(|o| match o {
+            Out::Seq(s) => s,
+            _ => 0,
+        })),
+        Job::Import { reply, .. } => reply(out.map(|o| match o {
+            Out::Flags(f) => f,
+            _ => Vec::new(),
+        })),
+        Job::SetFetched { reply, .. }
+        | Job::SetForward { reply, .. }
+        | Job::SetStatus { reply, .. } => reply(out.map(|o| matches!(o, Out::Found(true)))),
+    }
+}
+
+enum Failure {
+    /// One job's own error (a constraint); the connection is fine.
+    Job(usize, StoreError),
+    /// The transaction or the connection failed: nothing of the batch is stored.
+    Batch(StoreError),
+}
+
+/// Commits the batch, leaving out a job whose own statement fails (PostgreSQL aborts
+/// the whole transaction on an error, so the rest is run again without it). Returns
+/// `false` when the connection is unusable.
+fn commit_batch(
+    conn: &mut Conn,
+    target: &Target,
+    mut batch: Vec<Job>,
+    commits: &AtomicU64,
+) -> bool {
+    loop {
+        match try_batch(conn, target, &batch) {
+            Ok(outs) => {
+                commits.fetch_add(1, Ordering::Relaxed);
+                for (job, out) in batch.into_iter().zip(outs) {
+                    answer(job, Ok(out));
+                }
+                return true;
+            }
+            Err(Failure::Job(i, e)) => {
+                answer(batch.remove(i), Err(e));
+                if batch.is_empty() {
+                    return true;
+                }
+            }
+            Err(Failure::Batch(e)) => {
+                tracing::warn!(store = %target.label().display(), "commit failed: {e}");
+                batch
+                    .into_iter()
+                    .for_each(|job| answer(job, Err(e.clone())));
+                return !conn.client.is_closed();
+            }
+        }
+    }
+}
+
+fn try_batch(conn: &mut Conn, target: &Target, batch: &[Job]) -> Result<Vec<Out>, Failure> {
+    let whole = |e| Failure::Batch(target.err(e));
+    let Conn {
+        client,
+        insert,
+        import,
+    } = conn;
+    let mut tx = client.transaction().map_err(whole)?;
+    let inserts = batch
+        .iter()
+        .any(|j| matches!(j, Job::Insert { .. } | Job::Import { .. }));
+    // Seqs are handed out under the lock, from the highest stored: they appear in
+    // order, without gaps, whichever receiver writes.
+    let mut next = 0;
+    if inserts {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(whole)?;
+        next = tx
+            .query_one("SELECT coalesce(max(seq), 0) + 1 FROM deliveries", &[])
+            .map_err(whole)?
+            .get(0);
+    }
+    let mut outs = Vec::with_capacity(batch.len());
+    for (i, job) in batch.iter().enumerate() {
+        let out = apply(&mut tx, insert, import, job, &mut next);
+        match out {
+            Ok(o) => outs.push(o),
+            // A server's error about this job (a constraint) leaves the connection usable.
+            Err(e) if e.as_db_error().is_some() && !e.is_closed() => {
+                return Err(Failure::Job(i, target.err(e)));
+            }
+            Err(e) => return Err(whole(e)),
+        }
+    }
+    if inserts && outs.iter().any(Out::inserted) {
+        let seq = next - 1;
+        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &seq.to_string()])
+            .map_err(whole)?;
+    }
+    tx.commit().map_err(whole)?;
+    Ok(outs)
+}
+
+fn apply(
+    tx: &mut Transaction<'_>,
+    insert: &Statement,
+    import: &Statement,
+    job: &Job,
+    next: &mut i64,
+) -> Result<Out, postgres::Error> {
+    match job {
+        Job::Insert { row, .. } => {
+            let seq = *next;
+            tx.execute(insert, &params(row, seq).refs())?;
+            *next += 1;
+            Ok(Out::Seq(seq))
+        }
+        Job::Import { rows, .. } => {
+            let mut flags = Vec::with_capacity(rows.len());
+            for row in rows {
+                let added = tx.execute(import, &params(row, *next).refs())? > 0;
+                if added {
+                    *next += 1;
+                }
+                flags.push(added);
+            }
+            Ok(Out::Flags(flags))
+        }
+        Job::SetFetched { id, json, .. } => tx
+            .execute(
+                "UPDATE deliveries SET fetched = $2 WHERE id = $1",
+                &[&pg_text(id).as_ref(), &pg_text(json).as_ref()],
+            )
+            .map(|n| Out::Found(n > 0)),
+        Job::SetStatus { id, status, .. } => tx
+            .execute(
+                "UPDATE deliveries SET response_status = $2 WHERE id = $1",
+                &[&pg_text(id).as_ref(), &i32::from(*status)],
+            )
+            .map(|n| Out::Found(n > 0)),
+        Job::SetForward { id, json, .. } => tx
+            .execute(
+                "UPDATE deliveries SET forward = $2 WHERE id = $1",
+                &[&pg_text(id).as_ref(), &pg_text(json).as_ref()],
+            )
+            .map(|n| Out::Found(n > 0)),
+    }
+}
+
+/// A row's values as PostgreSQL takes them, owned so that references to them can be
+/// handed to the statement.
+struct Params {
+    /// The text columns in statement order, NUL characters replaced (see `pg_text`).
+    texts: Vec<Option<String>>,
+    body: Vec<u8>,
+    body_bytes: i64,
+    body_truncated: bool,
+    event_inferred: bool,
+    response_status: i32,
+    words: Option<String>,
+    seq: i64,
+}
+
+fn params(r: &NewRow, seq: i64) -> Params {
+    let o = |s: Option<&str>| s.map(|s| pg_text(s).into_owned());
+    Params {
+        texts: vec![
+            o(Some(&r.id)),
+            o(Some(&r.received_at)),
+            o(Some(&r.method)),
+            o(Some(&r.path)),
+            o(r.query.as_deref()),
+            o(Some(&r.headers)),
+            o(r.peer.as_deref()),
+            o(Some(r.provider)),
+            o(Some(r.detected_by)),
+            o(r.event.as_deref()),
+            o(r.subject.as_deref()),
+            o(Some(r.status)),
+            o(Some(&r.scheme)),
+            o(r.hint),
+            o(Some(&r.detail)),
+            o(r.replay_of.as_deref()),
+            o(r.fetched.as_deref()),
+            o(r.forward.as_deref()),
+        ],
+        body: r.body.to_vec(),
+        body_bytes: r.body_bytes,
+        body_truncated: r.body_truncated,
+        event_inferred: r.event_inferred,
+        response_status: i32::try_from(r.response_status).unwrap_or(0),
+        words: words::vector(r.subject.as_deref(), &r.body),
+        seq,
+    }
+}
+
+impl Params {
+    /// In the order of [`INSERT`]'s placeholders.
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let t = |i: usize| -> &(dyn ToSql + Sync) { &self.texts[i] };
+        vec![
+            t(0),
+            t(1),
+            t(2),
+            t(3),
+            t(4),
+            t(5),
+            &self.body,
+            &self.body_bytes,
+            &self.body_truncated,
+            t(6),
+            t(7),
+            t(8),
+            t(9),
+            &self.event_inferred,
+            t(10),
+            t(11),
+            t(12),
+            t(13),
+            t(14),
+            &self.response_status,
+            t(15),
+            t(16),
+            t(17),
+            &self.words,
+            &self.seq,
+        ]
+    }
+}

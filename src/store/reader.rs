@@ -1,0 +1,206 @@
+//! The one read interface over either store: each method is answered by the SQLite
+//! file's reader or the PostgreSQL one, with the same meaning.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::pg::PgReader;
+use super::read::SqliteReader;
+use super::{Filter, Row, SeqRange, StoreError, Stored, Tally};
+use crate::delivery::Delivery;
+use crate::provider::ProviderId;
+
+/// A read connection. Each reader is independent; open one per thread that reads.
+pub struct Reader(Backend);
+
+enum Backend {
+    Sqlite(SqliteReader),
+    Postgres(PgReader),
+}
+
+impl From<SqliteReader> for Reader {
+    fn from(r: SqliteReader) -> Self {
+        Reader(Backend::Sqlite(r))
+    }
+}
+
+impl From<PgReader> for Reader {
+    fn from(r: PgReader) -> Self {
+        Reader(Backend::Postgres(r))
+    }
+}
+
+macro_rules! either {
+    ($self:ident, $r:ident => $e:expr) => {
+        match &$self.0 {
+            Backend::Sqlite($r) => $e,
+            Backend::Postgres($r) => $e,
+        }
+    };
+}
+
+/// Stops the query running on a reader, from another thread; it fails with an error
+/// for which [`StoreError::is_interrupted`] holds.
+pub struct Interrupt(InterruptBackend);
+
+enum InterruptBackend {
+    Sqlite(rusqlite::InterruptHandle),
+    Postgres(super::pg::Cancel, super::pg::Target),
+}
+
+impl Interrupt {
+    pub fn interrupt(&self) {
+        match &self.0 {
+            InterruptBackend::Sqlite(h) => h.interrupt(),
+            InterruptBackend::Postgres(cancel, target) => {
+                let token = cancel.lock().ok().and_then(|t| t.clone());
+                if let Some(token) = token {
+                    target.cancel_later(token);
+                }
+            }
+        }
+    }
+}
+
+impl Reader {
+    /// Another reader of the same database, for another thread.
+    pub fn another(&self) -> Result<Reader, StoreError> {
+        Ok(either!(self, r => r.another()?.into()))
+    }
+
+    /// Where the running query of this reader can be stopped from.
+    pub fn interrupt_handle(&self) -> Interrupt {
+        Interrupt(match &self.0 {
+            Backend::Sqlite(r) => InterruptBackend::Sqlite(r.interrupt_handle()),
+            Backend::Postgres(r) => InterruptBackend::Postgres(r.cancel(), r.target().clone()),
+        })
+    }
+
+    /// The database this reader reads, for messages (a URL's password masked).
+    pub fn path(&self) -> &Path {
+        match &self.0 {
+            Backend::Sqlite(r) => r.path(),
+            Backend::Postgres(r) => r.target().label(),
+        }
+    }
+
+    /// Whether this reader reads a shared PostgreSQL database.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.0, Backend::Postgres(_))
+    }
+
+    /// Number of deliveries stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        either!(self, r => r.count())
+    }
+
+    /// How many deliveries the free-text index has not reached yet (they are still
+    /// found, row by row). PostgreSQL indexes each delivery as it is stored.
+    pub fn unindexed(&self) -> Result<u64, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(r) => r.unindexed(),
+            Backend::Postgres(_) => Ok(0),
+        }
+    }
+
+    /// A number that changes whenever another connection commits new deliveries: cheap
+    /// enough to ask every second. (SQLite's data version; over PostgreSQL the highest
+    /// seq, which every receiver's commit raises.)
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        match &self.0 {
+            Backend::Sqlite(r) => r.data_version(),
+            Backend::Postgres(r) => Ok(r.last_seq()?.unwrap_or(0)),
+        }
+    }
+
+    /// The highest seq stored, `None` when the table is empty.
+    pub fn last_seq(&self) -> Result<Option<i64>, StoreError> {
+        either!(self, r => r.last_seq())
+    }
+
+    /// How many deliveries came before the one with `seq`: its index in the whole table.
+    pub fn position(&self, seq: i64) -> Result<u64, StoreError> {
+        either!(self, r => r.position(seq))
+    }
+
+    /// Up to `limit` rows in arrival order, skipping the first `offset`.
+    pub fn rows(&self, offset: u64, limit: usize) -> Result<Vec<Row>, StoreError> {
+        either!(self, r => r.rows(offset, limit))
+    }
+
+    /// Up to `limit` rows with seq greater than `after_seq`, in arrival order.
+    pub fn rows_after(&self, after_seq: i64, limit: usize) -> Result<Vec<Row>, StoreError> {
+        either!(self, r => r.rows_after(after_seq, limit))
+    }
+
+    /// The rows with these seqs, in arrival order; seqs no longer stored are skipped.
+    pub fn rows_at(&self, seqs: &[i64]) -> Result<Vec<Row>, StoreError> {
+        either!(self, r => r.rows_at(seqs))
+    }
+
+    /// Rows whose id starts with `prefix`, in id order, at most `limit`.
+    pub fn with_id_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Row>, StoreError> {
+        either!(self, r => r.with_id_prefix(prefix, limit))
+    }
+
+    /// The full delivery with this id.
+    pub fn get(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+        either!(self, r => r.get(id))
+    }
+
+    /// The full delivery with this seq.
+    pub fn get_by_seq(&self, seq: i64) -> Result<Option<Delivery>, StoreError> {
+        either!(self, r => r.get_by_seq(seq))
+    }
+
+    /// The delivery with this id, with its seq and fetched JSON.
+    pub fn stored(&self, id: &str) -> Result<Option<Stored>, StoreError> {
+        either!(self, r => r.stored(id))
+    }
+
+    /// What a vendor API returned about delivery `id`, if anything was fetched.
+    pub fn fetched(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        either!(self, r => r.fetched(id))
+    }
+
+    /// The latest delivery before `before_seq` about the same subject from `provider`.
+    pub fn previous_for_subject(
+        &self,
+        provider: ProviderId,
+        subject: &str,
+        before_seq: i64,
+    ) -> Result<Option<Delivery>, StoreError> {
+        either!(self, r => r.previous_for_subject(provider, subject, before_seq))
+    }
+
+    /// Calls `f` with every delivery received at or after `since` (all when `None`), in
+    /// arrival order. Returns how many were passed to `f`.
+    pub fn each_since<E: From<StoreError>>(
+        &self,
+        since: Option<DateTime<Utc>>,
+        f: impl FnMut(Stored) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        either!(self, r => r.each_since(since, f))
+    }
+
+    /// Counts the deliveries stored after seq `after` (all when `None`), by status.
+    pub fn tally(&self, after: Option<i64>) -> Result<Tally, StoreError> {
+        either!(self, r => r.tally(after))
+    }
+
+    /// How many deliveries in `range` match `filter`.
+    pub fn count_matching(&self, filter: &Filter, range: SeqRange) -> Result<u64, StoreError> {
+        either!(self, r => r.count_matching(filter, range))
+    }
+
+    /// The seqs of the deliveries in `range` matching `filter`, in arrival order.
+    pub fn matching_seqs(&self, filter: &Filter, range: SeqRange) -> Result<Vec<i64>, StoreError> {
+        either!(self, r => r.matching_seqs(filter, range))
+    }
+
+    /// Every event name stored, as first spelled.
+    pub fn event_names(&self) -> Result<Vec<String>, StoreError> {
+        either!(self, r => r.event_names())
+    }
+}
