@@ -12,6 +12,7 @@ mod replay;
 mod send;
 mod ui_session;
 mod verify;
+mod view;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +45,17 @@ pub enum Command {
     Demo(DemoArgs),
     /// Re-send stored deliveries byte for byte to an app.
     Replay(ReplayArgs),
+    /// The UI over a stored history without a receiver: live over a shared PostgreSQL
+    /// database, browsing over a file (also while another process writes it).
+    View(ViewArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ViewArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -211,6 +223,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Send(args) => send::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::View(args) => view::run(args),
     };
     match result {
         Ok(code) => code,

@@ -28,6 +28,7 @@ mod schema;
 mod search;
 #[cfg(test)]
 mod search_tests;
+mod watch;
 mod writer;
 
 pub use duration::{parse_duration, since};
@@ -38,6 +39,7 @@ pub use read::{Row, Stored};
 pub use reader::{Interrupt, Reader};
 pub use schema::SCHEMA_VERSION;
 pub use search::{phrase_in, words};
+pub use watch::{Change, POLL, Watch};
 
 use read::SqliteReader;
 use writer::{Job, NewRow};

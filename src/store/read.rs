@@ -49,6 +49,14 @@ pub struct Row {
     pub body_status: Option<String>,
 }
 
+impl Row {
+    /// The delivery this row lists, without its headers, body and later findings: what
+    /// announcing a delivery stored by another process needs.
+    pub fn into_delivery(self) -> Delivery {
+        stored_from(self, "[]", Bytes::new(), None, None).delivery
+    }
+}
+
 /// A full delivery with its place in the table and what was fetched about it later.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {

@@ -85,9 +85,12 @@ impl Reader {
         }
     }
 
-    /// Whether this reader reads a shared PostgreSQL database.
-    pub fn is_shared(&self) -> bool {
-        matches!(self.0, Backend::Postgres(_))
+    /// The PostgreSQL database this reader reads, if it reads one.
+    pub(crate) fn pg_target(&self) -> Option<&super::pg::Target> {
+        match &self.0 {
+            Backend::Postgres(r) => Some(r.target()),
+            Backend::Sqlite(_) => None,
+        }
     }
 
     /// Number of deliveries stored.

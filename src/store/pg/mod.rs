@@ -15,6 +15,7 @@ mod query;
 mod read;
 mod schema;
 mod tls;
+pub(crate) mod watch;
 mod words;
 pub(crate) mod writer;
 

@@ -1,0 +1,318 @@
+//! Receivers writing one PostgreSQL database, end to end through the real binary:
+//! two receivers at once, a `kill -9` mid-burst, the database stopped and started under
+//! a running receiver, and a SQLite history moved over with `export | import`.
+
+mod common;
+#[path = "store_support/pg.rs"]
+mod pg;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{Options, Server, bin, classet_header, compact};
+
+const SECRET: &str = "cl_secret_for_pg_tests";
+
+fn config() -> String {
+    format!("[providers.classet]\nsecret = \"{SECRET}\"\n")
+}
+
+fn start(url: &str) -> Server {
+    Server::start_opts(
+        &config(),
+        Options {
+            store: Some(PathBuf::from(url)),
+            ..Options::default()
+        },
+        &[],
+    )
+}
+
+fn body() -> (Vec<u8>, String) {
+    let body = compact("classet/candidate_interview_updated.json");
+    let sig = classet_header(SECRET, &body);
+    (body, sig)
+}
+
+fn post(s: &Server) -> (u16, String) {
+    let (body, sig) = body();
+    s.post(
+        "/classet",
+        &[("x-classet-webhook-signature", sig.as_str())],
+        &body,
+    )
+}
+
+fn id_of(answer: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(answer).unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn stored_ids(url: &str) -> Vec<String> {
+    pg::query(url, "SELECT id FROM deliveries ORDER BY seq")
+}
+
+/// Sends from `threads` threads to `url` until `stop`, collecting acknowledged ids.
+fn burst(
+    urls: Vec<String>,
+    per_thread: usize,
+    stop: Arc<AtomicBool>,
+) -> (Arc<Mutex<Vec<String>>>, Vec<std::thread::JoinHandle<()>>) {
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let (body, sig) = body();
+    let workers = urls
+        .into_iter()
+        .map(|url| {
+            let (acked, stop, body, sig) = (acked.clone(), stop.clone(), body.clone(), sig.clone());
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::new();
+                for _ in 0..per_thread {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let r = client
+                        .post(&url)
+                        .header("x-classet-webhook-signature", &sig)
+                        .body(body.clone())
+                        .send();
+                    match r {
+                        Ok(resp) if resp.status().as_u16() == 200 => {
+                            let v: serde_json::Value = resp.json().unwrap();
+                            acked
+                                .lock()
+                                .unwrap()
+                                .push(v["id"].as_str().unwrap().to_string());
+                        }
+                        _ => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    (acked, workers)
+}
+
+#[test]
+fn two_receivers_write_one_history_numbered_without_gaps() {
+    let url = pg::fresh_database();
+    let a = start(&url);
+    let b = start(&url);
+    assert_ne!(a.port, b.port);
+    let stop = Arc::new(AtomicBool::new(false));
+    let urls = vec![
+        a.url("/classet"),
+        b.url("/classet"),
+        a.url("/classet"),
+        b.url("/classet"),
+    ];
+    let (acked, workers) = burst(urls, 50, stop);
+    for w in workers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert_eq!(acked.len(), 200);
+    let mut stored = stored_ids(&url);
+    assert_eq!(stored.len(), 200);
+    let seqs = pg::query(&url, "SELECT seq::text FROM deliveries ORDER BY deliveries.seq");
+    let expected: Vec<String> = (1..=200).map(|n| n.to_string()).collect();
+    assert_eq!(seqs, expected, "one sequence for both receivers, no gaps");
+    let mut acked_sorted = acked;
+    acked_sorted.sort();
+    stored.sort();
+    assert_eq!(acked_sorted, stored);
+    // Each receiver's own lines name only its deliveries; together they are all of them.
+    let lines = |s: &Server| s.all_stdout().lines().count();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while lines(&a) + lines(&b) < 200 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(lines(&a) + lines(&b), 200);
+}
+
+#[test]
+fn kill_9_mid_burst_loses_no_acknowledged_delivery() {
+    let url = pg::fresh_database();
+    let s = start(&url);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (acked, workers) = burst(vec![s.url("/classet"); 4], 2000, stop.clone());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().len() < 200 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    unsafe { libc::kill(s.child.id() as i32, libc::SIGKILL) };
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 200, "only {} acknowledged", acked.len());
+    let stored: std::collections::HashSet<String> = stored_ids(&url).into_iter().collect();
+    let missing: Vec<&String> = acked.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged deliveries missing",
+        missing.len(),
+        acked.len()
+    );
+}
+
+/// A cluster of this test's own, to stop and start under a receiver.
+struct Cluster {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let dir = tempfile::Builder::new()
+            .prefix("hookscope-pg-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let url = Self::run(&dir, "start");
+        Cluster { dir, url }
+    }
+
+    fn run(dir: &tempfile::TempDir, what: &str) -> String {
+        let out = Command::new(pg::script())
+            .arg(what)
+            .arg(dir.path())
+            .stderr(Stdio::inherit())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg-test-cluster {what} failed");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new(pg::script())
+            .arg("remove")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_stopped_database_gets_503s_then_the_receiver_recovers_by_itself() {
+    let cluster = Cluster::start();
+    let s = start(&cluster.url);
+    let (status, answer) = post(&s);
+    assert_eq!(status, 200, "{answer}");
+    let mut acked = vec![id_of(&answer)];
+
+    Cluster::run(&cluster.dir, "stop");
+    for _ in 0..3 {
+        let (status, answer) = post(&s);
+        assert_eq!(
+            status, 503,
+            "never 200 while nothing can be stored: {answer}"
+        );
+        assert!(answer.contains("could not store"), "{answer}");
+    }
+    let said = s.stderr.lock().unwrap().join("\n");
+    assert!(said.contains("could not store delivery"), "{said}");
+    assert!(!said.contains("postgres://hookscope:"), "{said}");
+
+    Cluster::run(&cluster.dir, "start");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, answer) = post(&s);
+        if status == 200 {
+            acked.push(id_of(&answer));
+            break;
+        }
+        assert_eq!(status, 503, "{answer}");
+        assert!(Instant::now() < deadline, "the receiver never recovered");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for _ in 0..5 {
+        let (status, answer) = post(&s);
+        assert_eq!(status, 200, "{answer}");
+        acked.push(id_of(&answer));
+    }
+    let stored = stored_ids(&cluster.url);
+    assert_eq!(stored, acked, "every acknowledged delivery, and only those");
+}
+
+#[test]
+fn a_sqlite_history_moves_to_postgres_with_export_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.db");
+    {
+        let s = Server::start_opts(
+            &config(),
+            Options {
+                store: Some(old.clone()),
+                ..Options::default()
+            },
+            &[],
+        );
+        for _ in 0..5 {
+            assert_eq!(post(&s).0, 200);
+        }
+    }
+    let export = |store: &str| {
+        let out = Command::new(bin())
+            .args(["export", "--store", store])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let before = export(old.to_str().unwrap());
+    assert_eq!(before.iter().filter(|b| **b == b'\n').count(), 5);
+
+    let url = pg::fresh_database();
+    let mut import = Command::new(bin())
+        .args(["import", "-", "--store", &url])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    import.stdin.take().unwrap().write_all(&before).unwrap();
+    let out = import.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("imported 5 deliveries"), "{said}");
+    assert_eq!(export(&url), before, "the same history, byte for byte");
+}
+
+#[test]
+fn the_password_of_a_store_url_is_never_printed() {
+    let url = pg::fresh_database();
+    let with_password = url.replacen("hookscope@", "hookscope:pw_never_shown_42@", 1);
+    let s = start(&with_password);
+    assert_eq!(post(&s).0, 200);
+    let out = Command::new(bin())
+        .args(["export", "--store", &with_password])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = format!(
+        "{}{}{}",
+        s.stderr.lock().unwrap().join("\n"),
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(said.contains("hookscope:***@"), "{said}");
+    assert!(!said.contains("pw_never_shown_42"), "{said}");
+    // A wrong database: the error names the URL, masked.
+    let bad = with_password.replacen("/t_", "/missing_", 1);
+    let out = Command::new(bin())
+        .args(["export", "--store", &bad])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!said.contains("pw_never_shown_42"), "{said}");
+    assert!(said.contains("***"), "{said}");
+}
