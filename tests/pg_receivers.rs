@@ -116,7 +116,10 @@ fn two_receivers_write_one_history_numbered_without_gaps() {
     assert_eq!(acked.len(), 200);
     let mut stored = stored_ids(&url);
     assert_eq!(stored.len(), 200);
-    let seqs = pg::query(&url, "SELECT seq::text FROM deliveries ORDER BY deliveries.seq");
+    let seqs = pg::query(
+        &url,
+        "SELECT seq::text FROM deliveries ORDER BY deliveries.seq",
+    );
     let expected: Vec<String> = (1..=200).map(|n| n.to_string()).collect();
     assert_eq!(seqs, expected, "one sequence for both receivers, no gaps");
     let mut acked_sorted = acked;
