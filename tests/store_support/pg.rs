@@ -2,6 +2,7 @@
 //! `HOOKSCOPE_TEST_PG` (CI starts it), else a cluster this test run starts with
 //! `scripts/pg-test-cluster` (and leaves running for the next run). Under CI the
 //! variable must be set: a missing server fails the tests, it never skips them.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -5,6 +5,7 @@
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -28,7 +29,18 @@ const EXTRA: usize = 23;
 /// Rows read per round trip by [`PgReader::each_since`].
 const CHUNK: i64 = 500;
 
-type Call = Box<dyn FnOnce(&mut Option<Client>) + Send>;
+type Call = Box<dyn FnOnce(&mut Slot) + Send>;
+
+/// A reader thread's connection, and its last failure to connect: while the server is
+/// unreachable, reads fail at once for [`RETRY_AFTER`] instead of each waiting for a
+/// connection attempt (the UI reads before every frame).
+#[derive(Default)]
+struct Slot {
+    client: Option<Client>,
+    failed: Option<(Instant, StoreError)>,
+}
+
+const RETRY_AFTER: Duration = Duration::from_millis(500);
 
 /// Where a running query can be cancelled from, once the reader has connected.
 pub(crate) type Cancel = Arc<Mutex<Option<CancelToken>>>;
@@ -46,9 +58,9 @@ impl PgReader {
         std::thread::Builder::new()
             .name("hookscope-pg-reader".into())
             .spawn(move || {
-                let mut client = None;
+                let mut slot = Slot::default();
                 while let Ok(call) = queue.recv() {
-                    call(&mut client);
+                    call(&mut slot);
                 }
             })
             .map_err(|e| StoreError::Io {
@@ -85,24 +97,33 @@ impl PgReader {
         let (tx, rx) = mpsc::sync_channel(1);
         let target = self.target.clone();
         let cancel = self.cancel.clone();
-        let call: Call = Box::new(move |slot: &mut Option<Client>| {
+        let call: Call = Box::new(move |slot: &mut Slot| {
             let mut result = Err(StoreError::WriterStopped {
                 path: target.label().to_path_buf(),
             });
             for _ in 0..2 {
-                if slot.as_ref().is_some_and(Client::is_closed) {
-                    *slot = None;
+                if slot.client.as_ref().is_some_and(Client::is_closed) {
+                    slot.client = None;
                 }
-                let client = match slot {
+                if slot.client.is_none()
+                    && let Some((at, e)) = &slot.failed
+                    && at.elapsed() < RETRY_AFTER
+                {
+                    result = Err(e.clone());
+                    break;
+                }
+                let client = match &mut slot.client {
                     Some(c) => c,
                     None => match target.connect() {
                         Ok(c) => {
                             if let Ok(mut t) = cancel.lock() {
                                 *t = Some(c.cancel_token());
                             }
-                            slot.insert(c)
+                            slot.failed = None;
+                            slot.client.insert(c)
                         }
                         Err(e) => {
+                            slot.failed = Some((Instant::now(), e.clone()));
                             result = Err(e);
                             break;
                         }
@@ -119,7 +140,7 @@ impl PgReader {
                         if !broken {
                             break;
                         }
-                        *slot = None;
+                        slot.client = None;
                     }
                 }
             }
