@@ -89,7 +89,10 @@ struct Widths {
     answer: u16,
     event: u16,
     subject: u16,
+    /// `✗ wrong_secret`: what the verdict needs.
     verification: u16,
+    /// `✗ failed · wrong_secret`: what it takes when there is room.
+    verification_full: u16,
 }
 
 /// The columns that fit in `width`, left to right, with their widths.
@@ -143,7 +146,20 @@ fn columns(width: u16, need: &Widths) -> Vec<(Column, u16)> {
             (*c, c.min_width(need), want.max(c.min_width(need)))
         })
         .collect();
-    let given = share(shared_room, &shared);
+    let mut given = share(shared_room, &shared);
+    // Room the Subject got beyond its need goes to the verdict's long form first.
+    if let (Some(si), Some(vi)) = (
+        given.iter().position(|(c, _)| *c == Column::Subject),
+        given.iter().position(|(c, _)| *c == Column::Verification),
+    ) {
+        let spare = given[si].1.saturating_sub(need.subject.max(10));
+        let more = need
+            .verification_full
+            .saturating_sub(given[vi].1)
+            .min(spare);
+        given[si].1 -= more;
+        given[vi].1 += more;
+    }
     chosen
         .into_iter()
         .map(|c| match given.iter().find(|(s, _)| *s == c) {
@@ -194,6 +210,14 @@ fn verification(theme: Theme, row: &Row, width: usize) -> Vec<Span<'static>> {
 }
 
 fn verification_width(row: &Row) -> u16 {
+    let words = match row.verification_hint {
+        Some(h) => 2 + h.as_str().len(),
+        None => 12,
+    };
+    words as u16
+}
+
+fn verification_full_width(row: &Row) -> u16 {
     let words = match row.verification_hint {
         Some(h) => 13 + h.as_str().len(),
         None => 12,
@@ -320,6 +344,7 @@ pub(super) fn render(app: &App, areas: &Areas, buf: &mut Buffer) {
             10,
         ),
         verification: max(&verification_width, 12),
+        verification_full: max(&verification_full_width, 12),
     };
     let columns = columns(areas.columns.width, &need);
     let header: Vec<(Column, Vec<Span<'static>>)> = columns
@@ -477,6 +502,7 @@ mod tests {
             event: 20,
             subject: 13,
             verification,
+            verification_full: verification + 9,
         }
     }
 

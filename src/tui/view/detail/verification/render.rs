@@ -76,10 +76,14 @@ fn draw_report(d: &Debugger, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
+    let body = d.edited_body();
     let ctx = Context {
         at_receipt: &d.at_receipt,
         edited: d.is_edited(),
         unrestored: d.unrestored,
+        secret: d.setting.map(|s| s.name()),
+        headers: &d.request.headers,
+        body: body.as_deref().unwrap_or(&d.request.body),
         tolerance: (d.provider == ProviderId::Talentsprout)
             .then_some(d.config.providers.talentsprout.tolerance_secs),
     };
@@ -92,6 +96,8 @@ fn draw_report(d: &Debugger, area: Rect, buf: &mut Buffer) {
                 .into_iter()
                 .map(Line::raw),
         );
+        // A stale timestamp stays in sight: fixing the body never hides it.
+        lines.extend(report::stale_timestamp(&d.verdict, &ctx));
         lines
     } else {
         report::build(&d.verdict, &ctx, width).lines

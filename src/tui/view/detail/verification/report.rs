@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::super::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, char_width, text_width};
 use super::super::json_view::JsonRows;
 use crate::sanitize;
-use crate::signature::{Evidence, Status, Verification, human_duration};
+use crate::signature::{Evidence, Hint, Status, Verification, human_duration};
 
 /// What the report says besides the verdict itself.
 pub struct Context<'a> {
@@ -21,6 +21,12 @@ pub struct Context<'a> {
     pub unrestored: bool,
     /// The timestamp tolerance of the check, when it has one.
     pub tolerance: Option<u64>,
+    /// The setting whose value the expected signature is computed with.
+    pub secret: Option<&'static str>,
+    /// The request's headers, to say where the received value came from.
+    pub headers: &'a [(String, String)],
+    /// The body being checked (as edited, when it was).
+    pub body: &'a [u8],
 }
 
 fn symbol(status: Status) -> (&'static str, Style) {
@@ -73,18 +79,27 @@ pub fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
         );
     }
     match &v.evidence {
-        Some(e) => evidence(&mut d, e, v.status, ctx),
+        Some(e) => evidence(&mut d, e, v.status, v.hint, ctx),
         None if v.status == Status::Unsigned => {}
         None => d.note("No signatures were computed for this verdict."),
     }
     d
 }
 
-fn evidence(d: &mut Doc, e: &Evidence, status: Status, ctx: &Context<'_>) {
+fn evidence(d: &mut Doc, e: &Evidence, status: Status, hint: Option<Hint>, ctx: &Context<'_>) {
     d.heading("Evidence");
     let differ = e.expected.is_some() && e.received.is_some() && !received_has(e);
     match &e.expected {
-        Some(x) => d.field_hard("Expected", x, GOOD),
+        Some(x) => {
+            d.field_hard("Expected", x, GOOD);
+            let with = ctx.secret.unwrap_or("the configured secret");
+            let over = if e.signed_payload.is_some() {
+                "the signed bytes below"
+            } else {
+                "the body"
+            };
+            d.field_styled("", &format!("computed over {over} with {with}"), DIM);
+        }
         // A bearer token has nothing to compute; an unchecked one has no key to compute with.
         None if status == Status::Unchecked => d.field_spans(
             "Expected",
@@ -93,11 +108,19 @@ fn evidence(d: &mut Doc, e: &Evidence, status: Status, ctx: &Context<'_>) {
         None => {}
     }
     match &e.received {
-        Some(r) => d.field_hard("Received", r, if differ { BAD } else { GOOD }),
+        Some(r) => {
+            d.field_hard("Received", r, if differ { BAD } else { GOOD });
+            if let Some(name) = source_header(ctx.headers, r) {
+                d.field_styled("", &format!("from the {name} header"), DIM);
+            }
+        }
         None => d.field_spans("Received", vec![Span::styled("nothing arrived", MISSING)]),
     }
     if let Some(signed) = &e.signed_payload {
         signed_payload(d, signed);
+    }
+    if status == Status::Failed && hint == Some(Hint::BodyReserialized) {
+        reserialized(d, ctx.body);
     }
     if let Some(skew) = e.skew_secs {
         let d_text = human_duration(skew.unsigned_abs());
@@ -121,6 +144,53 @@ fn evidence(d: &mut Doc, e: &Evidence, status: Status, ctx: &Context<'_>) {
         }
         times(d, claims);
     }
+}
+
+/// `Timestamp  signed 2 h before receipt · tolerance 5 min`, when it is outside the
+/// tolerance: the line kept while the report is shrunk for editing.
+pub fn stale_timestamp(v: &Verification, ctx: &Context<'_>) -> Option<Line<'static>> {
+    let skew = v.evidence.as_ref()?.skew_secs?;
+    let tolerance = ctx.tolerance?;
+    if skew.unsigned_abs() <= tolerance {
+        return None;
+    }
+    let when = if skew >= 0 { "before" } else { "after" };
+    Some(Line::styled(
+        format!(
+            "Timestamp signed {} {when} receipt · tolerance {}: outside it, whatever the secret",
+            human_duration(skew.unsigned_abs()),
+            human_duration(tolerance)
+        ),
+        BAD,
+    ))
+}
+
+/// The header a received value arrived in (its value holds it).
+fn source_header<'h>(headers: &'h [(String, String)], received: &str) -> Option<&'h str> {
+    if received.is_empty() {
+        return None;
+    }
+    headers
+        .iter()
+        .find(|(_, v)| v.contains(received))
+        .map(|(n, _)| n.as_str())
+}
+
+/// For `body_reserialized`: the compact JSON the sender signed, which is what its
+/// signature matches.
+fn reserialized(d: &mut Doc, body: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return;
+    };
+    let compact = value.to_string();
+    d.heading("What the sender signed");
+    signed_payload(d, &compact);
+    d.field_styled(
+        "",
+        "HMAC-SHA256 of these compact bytes with the secret equals the received signature: \
+         the sender signed JSON.stringify(body), and the body was reformatted after signing.",
+        GOOD,
+    );
 }
 
 /// Whether the expected value appears in what was received (a `v1=` among others).

@@ -121,6 +121,28 @@ fn a_stale_timestamp_fails_however_the_secret_is_set() {
 }
 
 #[test]
+fn a_stale_timestamp_stays_in_sight_while_the_secret_and_the_body_are_edited() {
+    let mut d = ts_signed(ts_config(), RECEIVED - 2 * 3600 - 13 * 60);
+    d.set_tab(Tab::Verification);
+    press(&mut d, KeyCode::Char('s'));
+    type_text(&mut d, "x");
+    assert_eq!(verdict(&d).0, Status::Failed);
+    let screen = text(&render(&d, 100, 40));
+    assert!(
+        screen.contains("signed 2 h 13 min before receipt"),
+        "{screen}"
+    );
+    press(&mut d, KeyCode::Esc);
+    press(&mut d, KeyCode::Char('b'));
+    type_text(&mut d, " ");
+    let screen = text(&render(&d, 100, 40));
+    assert!(
+        screen.contains("outside it, whatever the secret"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn redaction_markers_are_restored_before_re_verifying() {
     let key = "cs_live_key_123456";
     let cfg = config(&format!("[providers.clearspeed]\napi_key = \"{key}\"\n"));
