@@ -29,6 +29,8 @@ struct Queue {
     bytes: usize,
     dropped: u64,
     closed: bool,
+    /// The printer is asleep on the condvar: only then is a wake-up (a syscall) needed.
+    waiting: bool,
 }
 
 impl LineQueue {
@@ -45,12 +47,15 @@ impl LineQueue {
         let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if q.bytes + line.len() > self.max_bytes {
             q.dropped += 1;
-        } else {
-            q.bytes += line.len();
-            q.lines.push_back(line);
+            return;
         }
+        q.bytes += line.len();
+        q.lines.push_back(line);
+        let wake = q.waiting;
         drop(q);
-        self.ready.notify_one();
+        if wake {
+            self.ready.notify_one();
+        }
     }
 
     /// No more lines will come: the printer writes what is queued and ends.
@@ -63,7 +68,9 @@ impl LineQueue {
     fn take(&self) -> Option<(Vec<Vec<u8>>, u64)> {
         let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while q.lines.is_empty() && !q.closed {
+            q.waiting = true;
             q = self.ready.wait(q).unwrap_or_else(|e| e.into_inner());
+            q.waiting = false;
         }
         if q.lines.is_empty() {
             return None;

@@ -45,3 +45,36 @@ pub(super) fn spawn(state: &Arc<Receiver>) -> Option<JoinHandle<()>> {
 fn identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::config::Config;
+    use crate::ingest::{Options, Receiver};
+    use crate::store::Store;
+
+    #[tokio::test]
+    async fn a_deleted_store_file_is_announced_to_the_ui() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deliveries.db");
+        let store = Store::open(&path).unwrap();
+        let (events, _deliveries) = tokio::sync::mpsc::unbounded_channel();
+        let (notices, mut footer) = tokio::sync::mpsc::unbounded_channel();
+        let options = Options {
+            forward: None,
+            notices: Some(notices),
+        };
+        let state = Receiver::with_options(Arc::new(Config::default()), store, events, options);
+        let watcher = super::spawn(&state).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let notice = tokio::time::timeout(Duration::from_secs(5), footer.recv())
+            .await
+            .expect("no notice within 5 s")
+            .unwrap();
+        assert!(notice.contains("deleted or replaced"), "{notice}");
+        assert!(state.store_gone());
+        watcher.abort();
+    }
+}
