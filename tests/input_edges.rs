@@ -123,3 +123,27 @@ fn export_reads_a_store_in_a_folder_it_cannot_write() {
     let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
     assert_eq!(lines.len(), 1, "{lines:?} {err}");
 }
+
+#[test]
+fn event_and_subject_are_found_behind_a_bom_and_past_deep_nesting() {
+    let s = Server::start(&classet_config());
+    let body = compact("classet/candidate_interview_updated.json");
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&body);
+    let text = String::from_utf8(body).unwrap();
+    let deep = format!(
+        "{{\"nested\":{}0{},{}",
+        "[".repeat(2000),
+        "]".repeat(2000),
+        &text[1..]
+    );
+    for (i, body) in [with_bom, deep.into_bytes()].iter().enumerate() {
+        let sig = classet_header(CL_SECRET, body);
+        let (status, answer) = s.post("/classet", &[("x-classet-webhook-signature", &sig)], body);
+        assert_eq!(status, 200, "{answer}");
+        let line = s.line(i);
+        assert_eq!(line["event"], "candidate.interview.updated", "{line}");
+        assert_eq!(line["subject"], SUBJECT, "{line}");
+        assert_eq!(line["verification"]["status"], "verified", "{line}");
+    }
+}

@@ -13,6 +13,7 @@ pub mod brilliant;
 pub mod classet;
 pub mod clearspeed;
 pub mod jobmojito;
+mod json_body;
 pub mod talentsprout;
 mod tolerant;
 
@@ -345,14 +346,14 @@ pub fn check_for(provider: ProviderId, req: &Request, config: &Config) -> Check 
 
 /// Detects, verifies and understands one request. `now` is receipt time in Unix seconds.
 pub fn analyze(req: &Request, config: &Config, now: i64) -> Analysis {
-    let json = body_json(&req.body);
+    let json = json_body::for_analysis(&req.body);
     let (provider, detected_by) = detect(req, json.as_ref(), config);
     analyze_parsed(provider, detected_by, req, json.as_ref(), config, now)
 }
 
 /// As [`analyze`], for a provider the caller already knows (e.g. `hookscope verify`).
 pub fn analyze_as(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Analysis {
-    let json = body_json(&req.body);
+    let json = json_body::for_analysis(&req.body);
     analyze_parsed(provider, DetectedBy::None, req, json.as_ref(), config, now)
 }
 
