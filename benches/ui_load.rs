@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use hookscope::config::Config;
-use hookscope::delivery::{Delivery, Request};
-use hookscope::provider::{DetectedBy, ProviderId};
+use hookscope::model::{Delivery, Request};
+use hookscope::model::{DetectedBy, Findings, ProviderId};
 use hookscope::signature::{Status, Verification};
 use hookscope::store::Store;
 use hookscope::tui::{self, App, Context, Feeds};
@@ -75,7 +75,7 @@ fn delivery(n: u64) -> Delivery {
         "{{\"event\":\"candidate.interview.updated\",\"data\":{{\"candidate_id\":\"cand_{n:08}\"}}}}"
     );
     Delivery {
-        id: hookscope::delivery::new_id(),
+        id: hookscope::model::new_id(),
         received_at: chrono::Utc::now(),
         request: Request {
             method: "POST".into(),
@@ -87,12 +87,14 @@ fn delivery(n: u64) -> Delivery {
             body_truncated: false,
             peer: Some("127.0.0.1:50000".into()),
         },
-        provider: ProviderId::Classet,
-        detected_by: DetectedBy::Path,
-        event: Some("candidate.interview.updated".into()),
-        event_inferred: false,
-        subject: Some(format!("cand_{n:08}")),
-        verification: Verification::new(Status::Verified, "classet-hmac-sha256", "ok"),
+        findings: Findings {
+            provider: ProviderId::CLASSET,
+            detected_by: DetectedBy::Path,
+            event: Some("candidate.interview.updated".into()),
+            event_inferred: false,
+            subject: Some(format!("cand_{n:08}")),
+            verification: Verification::new(Status::Verified, "classet-hmac-sha256", "ok"),
+        },
         response_status: 200,
         replay_of: None,
         forward: None,

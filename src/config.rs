@@ -142,6 +142,15 @@ pub struct ResponseOverride {
     pub reject_invalid: Option<bool>,
 }
 
+/// `[providers.X.sender]`: how `send` imitates the vendor where its documentation is
+/// silent (the values hookscope otherwise assumes).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SenderOverride {
+    pub retries: Option<u32>,
+    pub timeout_secs: Option<u64>,
+}
+
 impl ResponseOverride {
     pub fn apply(&self, base: ResponseConfig) -> ResponseConfig {
         ResponseConfig {
@@ -170,6 +179,7 @@ pub struct TalentSproutConfig {
     pub secret: Option<Secret>,
     pub tolerance_secs: u64,
     pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
 }
 
 impl Default for TalentSproutConfig {
@@ -178,6 +188,7 @@ impl Default for TalentSproutConfig {
             secret: None,
             tolerance_secs: DEFAULT_TOLERANCE_SECS,
             response: None,
+            sender: None,
         }
     }
 }
@@ -188,6 +199,7 @@ pub struct ClassetConfig {
     pub secret: Option<Secret>,
     pub api_key: Option<Secret>,
     pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
 }
 
 pub const DEFAULT_API_KEY_HEADER: &str = "x-api-key";
@@ -205,7 +217,24 @@ pub struct ClearspeedConfig {
     pub token_url: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
+    /// More credential sets: Clearspeed sets credentials per questionnaire.
+    pub credentials: Vec<ClearspeedCredentials>,
     pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
+}
+
+/// `[[providers.clearspeed.credentials]]`: one questionnaire's credentials. Any of them
+/// verifying a delivery verifies it, and the verdict names the set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClearspeedCredentials {
+    /// How the verdict names this set, e.g. the questionnaire.
+    pub name: Option<String>,
+    pub api_key: Option<Secret>,
+    pub bearer_token: Option<Secret>,
+    pub jwt_secret: Option<Secret>,
+    pub jwks_file: Option<PathBuf>,
+    pub audience: Option<String>,
 }
 
 impl Default for ClearspeedConfig {
@@ -220,7 +249,9 @@ impl Default for ClearspeedConfig {
             token_url: None,
             client_id: None,
             client_secret: None,
+            credentials: Vec::new(),
             response: None,
+            sender: None,
         }
     }
 }
@@ -230,8 +261,16 @@ impl Default for ClearspeedConfig {
 pub struct BrilliantConfig {
     pub url_key: Option<Secret>,
     pub api_base: Option<String>,
+    /// API V1's single key (sent as a bearer token).
     pub api_key: Option<Secret>,
+    /// API V2's two keys, sent on every request.
+    pub public_key: Option<Secret>,
+    pub private_key: Option<Secret>,
+    /// The headers that carry them: the vendor's public article does not name them.
+    pub public_key_header: Option<String>,
+    pub private_key_header: Option<String>,
     pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -240,6 +279,7 @@ pub struct JobMojitoConfig {
     pub header: Option<String>,
     pub value: Option<Secret>,
     pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
 }
 
 impl Config {
@@ -350,7 +390,22 @@ impl Config {
     /// must never contain.
     pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
         let p = &self.providers;
-        let candidates: [(&'static str, Option<&Secret>); 10] = [
+        let sets = p
+            .clearspeed
+            .credentials
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                [
+                    (credential_setting(i, "api_key"), c.api_key.as_ref()),
+                    (
+                        credential_setting(i, "bearer_token"),
+                        c.bearer_token.as_ref(),
+                    ),
+                    (credential_setting(i, "jwt_secret"), c.jwt_secret.as_ref()),
+                ]
+            });
+        let candidates: [(&'static str, Option<&Secret>); 12] = [
             (
                 "providers.talentsprout.secret",
                 p.talentsprout.secret.as_ref(),
@@ -375,12 +430,68 @@ impl Config {
             ),
             ("providers.brilliant.url_key", p.brilliant.url_key.as_ref()),
             ("providers.brilliant.api_key", p.brilliant.api_key.as_ref()),
+            (
+                "providers.brilliant.public_key",
+                p.brilliant.public_key.as_ref(),
+            ),
+            (
+                "providers.brilliant.private_key",
+                p.brilliant.private_key.as_ref(),
+            ),
             ("providers.jobmojito.value", p.jobmojito.value.as_ref()),
         ];
         candidates
             .into_iter()
+            .chain(sets)
             .filter_map(|(name, s)| s.filter(|s| !s.expose().is_empty()).map(|s| (name, s)))
             .collect()
+    }
+
+    /// The secret a setting names (`providers.classet.secret`,
+    /// `providers.clearspeed.credentials[1].api_key`), to read or replace it.
+    pub fn secret_slot(&mut self, setting: &str) -> Option<&mut Option<Secret>> {
+        let p = &mut self.providers;
+        if let Some(rest) = setting.strip_prefix("providers.clearspeed.credentials[") {
+            let (index, key) = rest.split_once("].")?;
+            let set = p
+                .clearspeed
+                .credentials
+                .get_mut(index.parse::<usize>().ok()?)?;
+            return match key {
+                "api_key" => Some(&mut set.api_key),
+                "bearer_token" => Some(&mut set.bearer_token),
+                "jwt_secret" => Some(&mut set.jwt_secret),
+                _ => None,
+            };
+        }
+        Some(match setting {
+            "providers.talentsprout.secret" => &mut p.talentsprout.secret,
+            "providers.classet.secret" => &mut p.classet.secret,
+            "providers.classet.api_key" => &mut p.classet.api_key,
+            "providers.clearspeed.api_key" => &mut p.clearspeed.api_key,
+            "providers.clearspeed.bearer_token" => &mut p.clearspeed.bearer_token,
+            "providers.clearspeed.jwt_secret" => &mut p.clearspeed.jwt_secret,
+            "providers.clearspeed.client_secret" => &mut p.clearspeed.client_secret,
+            "providers.brilliant.url_key" => &mut p.brilliant.url_key,
+            "providers.brilliant.api_key" => &mut p.brilliant.api_key,
+            "providers.brilliant.public_key" => &mut p.brilliant.public_key,
+            "providers.brilliant.private_key" => &mut p.brilliant.private_key,
+            "providers.jobmojito.value" => &mut p.jobmojito.value,
+            _ => return None,
+        })
+    }
+
+    /// `[providers.<id>.sender]` for one provider.
+    pub fn sender_for(&self, provider: &str) -> Option<SenderOverride> {
+        let p = &self.providers;
+        match provider {
+            "talentsprout" => p.talentsprout.sender,
+            "classet" => p.classet.sender,
+            "clearspeed" => p.clearspeed.sender,
+            "brilliant" => p.brilliant.sender,
+            "jobmojito" => p.jobmojito.sender,
+            _ => None,
+        }
     }
 
     /// The answer settings for one provider (`None`: unknown provider).
@@ -396,6 +507,20 @@ impl Config {
         };
         over.map_or(self.response, |o| o.apply(self.response))
     }
+}
+
+/// `providers.clearspeed.credentials[i].key`, interned: settings are named by `&'static
+/// str` everywhere, and a config names a handful of sets at most.
+pub fn credential_setting(index: usize, key: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let name = format!("providers.clearspeed.credentials[{index}].{key}");
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.iter().find(|n| **n == name) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.into_boxed_str());
+    names.push(leaked);
+    leaked
 }
 
 /// The environment variable that can hold `providers.<provider>.<key>`.

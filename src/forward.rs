@@ -3,9 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::delivery::{Forward, Request};
 use crate::ingest::FORWARDED_HEADER;
-use crate::provider::ProviderId;
+use crate::model::{Forward, ProviderId, Request};
 use crate::sender::Policy;
 use crate::sender::deliver::{error_chain, is_hop_by_hop};
 
@@ -117,38 +116,7 @@ pub fn abandoned(target: &ForwardTarget, req: &Request) -> Forward {
 
 /// Where the app's answer would count as a failed delivery for the vendor.
 pub fn warnings(provider: ProviderId, status: Option<u16>, latency: Duration) -> Vec<String> {
-    let policy = Policy::for_provider(provider, Duration::from_secs(1));
-    let vendor = provider.display_name().unwrap_or("the sender");
-    let mut out = Vec::new();
-    match status {
-        Some(s) if !policy.acknowledges(s) => {
-            let rule = if policy.only_200 {
-                "counts only HTTP 200 as delivered"
-            } else {
-                "counts only 2xx as delivered"
-            };
-            let then = match (provider, policy.retries) {
-                (ProviderId::Clearspeed, _) => {
-                    "; it does not retry (failed payloads wait 15 days for a manual retry)"
-                }
-                (_, 0) => "; it does not retry",
-                _ => "; it will retry",
-            };
-            out.push(format!("{vendor} {rule}: your app answered {s}{then}."));
-        }
-        None => out.push(format!(
-            "Your app did not answer; {vendor} would count the delivery as failed."
-        )),
-        _ => {}
-    }
-    if provider != ProviderId::Unknown && latency > policy.timeout {
-        out.push(format!(
-            "Your app took {:.1} s; {vendor} gives up after {} s.",
-            latency.as_secs_f64(),
-            policy.timeout.as_secs()
-        ));
-    }
-    out
+    crate::provider::answer_warnings(provider, &crate::config::Config::default(), status, latency)
 }
 
 /// Whether the app's answer acknowledges the delivery for its vendor.
@@ -172,15 +140,15 @@ mod tests {
 
     #[test]
     fn warns_when_the_vendor_would_count_a_failure() {
-        let w = warnings(ProviderId::Clearspeed, Some(204), Duration::from_millis(5));
+        let w = warnings(ProviderId::CLEARSPEED, Some(204), Duration::from_millis(5));
         assert_eq!(w.len(), 1);
         assert!(
             w[0].contains("only HTTP 200") && w[0].contains("204"),
             "{w:?}"
         );
-        assert!(warnings(ProviderId::Classet, Some(204), Duration::ZERO).is_empty());
-        let slow = warnings(ProviderId::Talentsprout, Some(200), Duration::from_secs(31));
+        assert!(warnings(ProviderId::CLASSET, Some(204), Duration::ZERO).is_empty());
+        let slow = warnings(ProviderId::TALENTSPROUT, Some(200), Duration::from_secs(31));
         assert!(slow[0].contains("30 s"), "{slow:?}");
-        assert!(!warnings(ProviderId::Jobmojito, None, Duration::ZERO).is_empty());
+        assert!(!warnings(ProviderId::JOBMOJITO, None, Duration::ZERO).is_empty());
     }
 }

@@ -3,10 +3,10 @@
 
 pub mod cli;
 pub mod config;
-pub mod delivery;
 pub mod forward;
 pub mod headless;
 pub mod ingest;
+pub mod model;
 pub mod provider;
 pub mod redact;
 pub mod sanitize;

@@ -32,6 +32,15 @@ pub fn line(text: &str) -> String {
 
 /// Writes `value` as compact JSON in which DEL, C1 controls and bidi overrides are
 /// `\uXXXX` escapes like C0 controls, so that printing a line or an export in a terminal
+/// Appends the headless line of `d` and a newline to `out`, written as
+/// [`to_json_writer`] writes. On error `out` is as it was.
+pub fn write_line(d: &crate::model::Delivery, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let start = out.len();
+    to_json_writer(&mut *out, &d.line_ref()).inspect_err(|_| out.truncate(start))?;
+    out.push(b'\n');
+    Ok(())
+}
+
 /// can never act on it. Same bytes as `serde_json::to_writer` otherwise.
 pub fn to_json_writer<W: std::io::Write, T: serde::Serialize + ?Sized>(
     writer: W,

@@ -556,7 +556,7 @@ fn the_demo_prints_and_keeps_none_of_its_secrets() {
 #[test]
 fn the_footer_after_a_re_send_shows_no_url_key() {
     use hookscope::config::{Config, Secret};
-    use hookscope::provider::ProviderId;
+    use hookscope::model::ProviderId;
     use hookscope::signature::Status;
     use hookscope::tui::resend;
     use hookscope::tui::view::Theme;
@@ -566,7 +566,7 @@ fn the_footer_after_a_re_send_shows_no_url_key() {
     config.providers.brilliant.url_key = Some(Secret::new(URL_KEY));
     let mut d = tui_support::delivery(
         1,
-        ProviderId::Brilliant,
+        ProviderId::BRILLIANT,
         "response.completed",
         "resp_1",
         Status::Verified,

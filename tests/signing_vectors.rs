@@ -14,14 +14,18 @@ fn check_for(provider: &str, secret: &Secret) -> Check {
             header: "x-talentsprout-signature",
             encoding: Encoding::Hex,
             timestamped: Some(300),
-            key: KeyRef::new(Some(secret), "providers.talentsprout.secret"),
+            key: KeyRef::new(
+                "TalentSprout",
+                Some(secret),
+                "providers.talentsprout.secret",
+            ),
         }),
         "classet" => Check::Hmac(HmacCheck {
             scheme: "classet-hmac-sha256",
             header: "x-classet-webhook-signature",
             encoding: Encoding::Base64UrlNoPad,
             timestamped: None,
-            key: KeyRef::new(Some(secret), "providers.classet.secret"),
+            key: KeyRef::new("Classet", Some(secret), "providers.classet.secret"),
         }),
         other => panic!("no check for provider {other}"),
     }

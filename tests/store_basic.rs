@@ -5,7 +5,7 @@ mod store_support;
 use std::collections::HashSet;
 
 use futures_util::future::join_all;
-use hookscope::provider::ProviderId;
+use hookscope::model::ProviderId;
 use hookscope::signature::{Hint, Status};
 use hookscope::store::{Store, StoreError};
 use store_support::{delivery, odd_delivery};
@@ -33,7 +33,7 @@ fn round_trip_keeps_binary_body_and_duplicate_headers() {
         &[0xff, 0xfe, 0x00, b'a', 0xc3, 0x28, b'\n', 0x80]
     );
     assert_eq!(back.request.headers.len(), 4);
-    assert_eq!(back.verification.hint, Some(Hint::TrailingNewline));
+    assert_eq!(back.findings.verification.hint, Some(Hint::TrailingNewline));
     assert_eq!(reader.get_by_seq(seq_plain).unwrap(), Some(plain));
     assert_eq!(reader.get("no-such-id").unwrap(), None);
     assert_eq!(reader.get_by_seq(999).unwrap(), None);
@@ -148,7 +148,7 @@ fn rows_page_in_arrival_order_even_with_gaps() {
     let d = delivery(5, "cand");
     assert_eq!(row.id, d.id);
     assert_eq!(row.received_at, d.received_at);
-    assert_eq!(row.provider, ProviderId::Talentsprout);
+    assert_eq!(row.provider, ProviderId::TALENTSPROUT);
     assert_eq!(row.verification_status, Status::Verified);
     assert_eq!(row.body_bytes, d.request.body_bytes);
     assert_eq!(row.subject.as_deref(), Some("cand"));
@@ -172,23 +172,23 @@ fn previous_for_subject_finds_the_latest_earlier_one() {
     store.insert_blocking(&delivery(2, "B")).unwrap();
     let a3 = store.insert_blocking(&delivery(3, "A")).unwrap();
     let mut other_vendor = delivery(4, "A");
-    other_vendor.provider = ProviderId::Classet;
+    other_vendor.findings.provider = ProviderId::CLASSET;
     store.insert_blocking(&other_vendor).unwrap();
     let a5 = store.insert_blocking(&delivery(5, "A")).unwrap();
 
     let reader = store.reader().unwrap();
     let prev = |p, s: &str, before| reader.previous_for_subject(p, s, before).unwrap();
     assert_eq!(
-        prev(ProviderId::Talentsprout, "A", a5),
+        prev(ProviderId::TALENTSPROUT, "A", a5),
         Some(delivery(3, "A"))
     );
     assert_eq!(
-        prev(ProviderId::Talentsprout, "A", a3),
+        prev(ProviderId::TALENTSPROUT, "A", a3),
         Some(delivery(1, "A"))
     );
-    assert_eq!(prev(ProviderId::Talentsprout, "A", a1), None);
-    assert_eq!(prev(ProviderId::Classet, "A", a5), Some(other_vendor));
-    assert_eq!(prev(ProviderId::Talentsprout, "C", a5), None);
+    assert_eq!(prev(ProviderId::TALENTSPROUT, "A", a1), None);
+    assert_eq!(prev(ProviderId::CLASSET, "A", a5), Some(other_vendor));
+    assert_eq!(prev(ProviderId::TALENTSPROUT, "C", a5), None);
 }
 
 #[test]
@@ -239,9 +239,10 @@ fn rows_edited_by_hand_read_without_panicking() {
         .unwrap();
     let reader = store.reader().unwrap();
     let d = reader.get("odd").unwrap().expect("row");
-    assert_eq!(d.provider, ProviderId::Unknown);
-    assert_eq!(d.verification.status, Status::Unchecked);
-    assert_eq!(d.verification.hint, None);
+    // A provider name hookscope does not know is shown as stored (a scheme since removed).
+    assert_eq!(d.findings.provider.as_str(), "martian");
+    assert_eq!(d.findings.verification.status, Status::Unchecked);
+    assert_eq!(d.findings.verification.hint, None);
     assert_eq!(d.request.method, "7");
     assert!(d.request.headers.is_empty());
     assert_eq!(&d.request.body[..], b"text body");

@@ -155,7 +155,7 @@ fn har_is_one_document_with_an_entry_per_delivery() {
     assert_eq!(entries.len(), 5);
 
     let e = &entries[0];
-    assert_eq!(e["startedDateTime"], hookscope::delivery::rfc3339(at(1)));
+    assert_eq!(e["startedDateTime"], hookscope::model::rfc3339(at(1)));
     let req = &e["request"];
     assert_eq!(req["method"], "POST");
     assert_eq!(

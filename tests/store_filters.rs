@@ -5,8 +5,8 @@
 mod store_support;
 
 use bytes::Bytes;
-use hookscope::delivery::Delivery;
-use hookscope::provider::ProviderId;
+use hookscope::model::Delivery;
+use hookscope::model::ProviderId;
 use hookscope::signature::{Hint, Status, Verification};
 use hookscope::store::{Answer, Exclusions, Filter, Reader, SeqRange, Store};
 use store_support::{delivery, odd_delivery, pg};
@@ -25,12 +25,12 @@ const SUBJECTS: &[&str] = &[
 ];
 
 const PROVIDERS: [ProviderId; 6] = [
-    ProviderId::Clearspeed,
-    ProviderId::Talentsprout,
-    ProviderId::Brilliant,
-    ProviderId::Classet,
-    ProviderId::Jobmojito,
-    ProviderId::Unknown,
+    ProviderId::CLEARSPEED,
+    ProviderId::TALENTSPROUT,
+    ProviderId::BRILLIANT,
+    ProviderId::CLASSET,
+    ProviderId::JOBMOJITO,
+    ProviderId::UNKNOWN,
 ];
 
 const EVENTS: &[Option<&str>] = &[
@@ -47,16 +47,16 @@ fn deliveries() -> Vec<Delivery> {
     for n in 0..60i64 {
         let i = n as usize;
         let mut d = delivery(n + 1, SUBJECTS[i % SUBJECTS.len()]);
-        d.provider = PROVIDERS[i % PROVIDERS.len()];
-        d.event = EVENTS[i % EVENTS.len()].map(str::to_string);
-        d.verification = match i % 4 {
+        d.findings.provider = PROVIDERS[i % PROVIDERS.len()];
+        d.findings.event = EVENTS[i % EVENTS.len()].map(str::to_string);
+        d.findings.verification = match i % 4 {
             0 => Verification::new(Status::Verified, "x", "ok"),
             1 => Verification::failed("x", Hint::WrongSecret, "wrong"),
             2 => Verification::failed("x", Hint::TrailingNewline, "newline"),
             _ => Verification::new(Status::Unsigned, "none", "no credential"),
         };
         if i % 7 == 3 {
-            d.subject = None;
+            d.findings.subject = None;
         }
         if i % 11 == 5 {
             let body = format!(
@@ -71,7 +71,7 @@ fn deliveries() -> Vec<Delivery> {
     }
     out.push(odd_delivery(61));
     let mut nul = delivery(62, "nul\0inside");
-    nul.event = None;
+    nul.findings.event = None;
     out.push(nul);
     out
 }
@@ -84,7 +84,7 @@ fn filters() -> Vec<Filter> {
     let mut out = vec![
         Filter::default(),
         Filter {
-            providers: vec![ProviderId::Classet, ProviderId::Brilliant],
+            providers: vec![ProviderId::CLASSET, ProviderId::BRILLIANT],
             ..Filter::default()
         },
         Filter {
@@ -105,7 +105,7 @@ fn filters() -> Vec<Filter> {
             ..Filter::default()
         },
         Filter {
-            providers: vec![ProviderId::Classet],
+            providers: vec![ProviderId::CLASSET],
             text: vec!["grace".into()],
             ..Filter::default()
         },
@@ -140,7 +140,7 @@ fn filters() -> Vec<Filter> {
             ..Filter::default()
         },
         not(Exclusions {
-            providers: vec![ProviderId::Classet],
+            providers: vec![ProviderId::CLASSET],
             statuses: vec![Status::Failed],
             ..Exclusions::default()
         }),
@@ -289,21 +289,33 @@ fn both_stores_read_back_the_same_rows_counts_and_deliveries() {
     assert_eq!(left.len(), 62);
     for (l, r) in left.iter().zip(&right) {
         if l.delivery
+            .findings
             .subject
             .as_deref()
             .is_some_and(|s| s.contains('\0'))
         {
             // PostgreSQL text holds no NUL: it is kept as U+FFFD.
-            assert_eq!(r.delivery.subject.as_deref(), Some("nul\u{fffd}inside"));
+            assert_eq!(
+                r.delivery.findings.subject.as_deref(),
+                Some("nul\u{fffd}inside")
+            );
             continue;
         }
         assert_eq!(l, r);
     }
     let d = &left[5].delivery;
     assert_eq!(
-        a.previous_for_subject(d.provider, d.subject.as_deref().unwrap(), 60)
-            .unwrap(),
-        b.previous_for_subject(d.provider, d.subject.as_deref().unwrap(), 60)
-            .unwrap()
+        a.previous_for_subject(
+            d.findings.provider,
+            d.findings.subject.as_deref().unwrap(),
+            60
+        )
+        .unwrap(),
+        b.previous_for_subject(
+            d.findings.provider,
+            d.findings.subject.as_deref().unwrap(),
+            60
+        )
+        .unwrap()
     );
 }

@@ -41,12 +41,12 @@ fn a_new_file_is_private_and_migrated() {
     assert_eq!(journal, "wal");
 }
 
-fn hookscope_delivery() -> hookscope::delivery::Delivery {
+fn hookscope_delivery() -> hookscope::model::Delivery {
     use hookscope::signature::{Status, Verification};
-    hookscope::delivery::Delivery {
+    hookscope::model::Delivery {
         id: "only".into(),
         received_at: chrono::Utc::now(),
-        request: hookscope::delivery::Request {
+        request: hookscope::model::Request {
             method: "POST".into(),
             path: "/".into(),
             query: None,
@@ -56,12 +56,14 @@ fn hookscope_delivery() -> hookscope::delivery::Delivery {
             body_truncated: false,
             peer: None,
         },
-        provider: hookscope::provider::ProviderId::Unknown,
-        detected_by: hookscope::provider::DetectedBy::None,
-        event: None,
-        event_inferred: false,
-        subject: None,
-        verification: Verification::new(Status::Unsigned, "none", "Nothing to verify."),
+        findings: hookscope::model::Findings {
+            provider: hookscope::model::ProviderId::UNKNOWN,
+            detected_by: hookscope::model::DetectedBy::None,
+            event: None,
+            event_inferred: false,
+            subject: None,
+            verification: Verification::new(Status::Unsigned, "none", "Nothing to verify."),
+        },
         response_status: 200,
         replay_of: None,
         forward: None,

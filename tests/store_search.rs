@@ -70,11 +70,11 @@ fn event_names_are_listed_once_per_spelling_as_first_spelled() {
         (3, "interview.completed"),
     ] {
         let mut d = delivery(n, "s");
-        d.event = Some(event.into());
+        d.findings.event = Some(event.into());
         store.insert_blocking(&d).unwrap();
     }
     let mut d = delivery(4, "s");
-    d.event = None;
+    d.findings.event = None;
     store.insert_blocking(&d).unwrap();
     let names = store.reader().unwrap().event_names().unwrap();
     assert_eq!(names, ["interview.completed", "Result Update"]);

@@ -180,7 +180,7 @@ fn changes_against_the_previous_delivery_or_none() {
         PREVIOUS_ID,
     );
     let now = delivery(&cfg, "/jobmojito", &[], &result);
-    assert_eq!(before.subject, now.subject);
+    assert_eq!(before.findings.subject, now.findings.subject);
     let mut d = Detail::new(DetailInput {
         delivery: now,
         previous: Some(before),

@@ -7,7 +7,7 @@ use std::io;
 use std::sync::Arc;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use hookscope::provider::ProviderId;
+use hookscope::model::ProviderId;
 use hookscope::signature::Status;
 use hookscope::tui::clipboard::{Clipboard, CopyMethod};
 use hookscope::tui::view::Theme;
@@ -105,7 +105,7 @@ async fn the_loop_runs_on_any_backend_with_any_input() {
     // A delivery committed while the UI runs, announced as the receiver would.
     let late = delivery(
         30,
-        ProviderId::Jobmojito,
+        ProviderId::JOBMOJITO,
         "interview_failed",
         "ir_late",
         Status::Failed,

@@ -13,9 +13,8 @@ use std::time::{Duration, Instant};
 use common::{CL_SECRET, Server, TS_SECRET, classet_header, talentsprout_header};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use hookscope::config::{Config, Secret};
-use hookscope::delivery::Delivery;
 use hookscope::ingest::{self, Receiver};
-use hookscope::provider::ProviderId;
+use hookscope::model::{Delivery, ProviderId};
 use hookscope::signature::Status;
 use hookscope::store::Store;
 use hookscope::tui::clipboard::{Clipboard, CopyMethod};
@@ -49,7 +48,7 @@ fn signed(n: i64, provider: ProviderId, age: i64) -> Delivery {
     );
     let body = d.request.body.clone();
     let header = match provider {
-        ProviderId::Talentsprout => (
+        ProviderId::TALENTSPROUT => (
             "x-talentsprout-signature".to_string(),
             talentsprout_header(TS_SECRET, common::now() - age, &body),
         ),
@@ -102,9 +101,9 @@ fn recorded(server: &Server, n: usize) -> (serde_json::Value, Option<String>, Ve
 #[test]
 fn re_sends_reach_a_real_receiver_as_linked_rows_that_verify() {
     let server = Server::start(SERVER_CONFIG);
-    let classet = signed(1, ProviderId::Classet, 0);
+    let classet = signed(1, ProviderId::CLASSET, 0);
     // An hour old: sent as it was, its t= would fail the 300 s tolerance.
-    let talentsprout = signed(2, ProviderId::Talentsprout, 3600);
+    let talentsprout = signed(2, ProviderId::TALENTSPROUT, 3600);
     let screen = Screen::with(&[classet.clone(), talentsprout.clone()]);
     let mut app = app(&screen, "127.0.0.1:1", Some(server.url("")));
     app.update(AppEvent::Resize(100, 30));
@@ -233,7 +232,7 @@ fn typed(code: KeyCode) -> io::Result<Event> {
 async fn the_loop_re_sends_into_its_own_receiver_and_shows_the_linked_row() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("deliveries.db")).unwrap();
-    let original = signed(1, ProviderId::Classet, 0);
+    let original = signed(1, ProviderId::CLASSET, 0);
     store.insert_blocking(&original).unwrap();
     let (reader, check) = (store.reader().unwrap(), store.reader().unwrap());
     let config = Arc::new(config());
@@ -304,7 +303,7 @@ async fn the_loop_re_sends_into_its_own_receiver_and_shows_the_linked_row() {
 fn with_a_replay() -> Screen {
     let mut original = delivery(
         0,
-        ProviderId::Classet,
+        ProviderId::CLASSET,
         "call_completed",
         "cand_0",
         Status::Verified,
@@ -316,7 +315,7 @@ fn with_a_replay() -> Screen {
         .push(("x-classet-webhook-signature".into(), signature));
     let mut replay = delivery(
         1,
-        ProviderId::Classet,
+        ProviderId::CLASSET,
         "call_completed",
         "cand_0",
         Status::Verified,

@@ -5,7 +5,7 @@
 mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent};
-use hookscope::provider::ProviderId;
+use hookscope::model::ProviderId;
 use hookscope::signature::Status;
 use hookscope::tui::AppEvent;
 use hookscope::tui::view::Theme;
@@ -147,7 +147,7 @@ fn hostile_subject_is_drawn_as_visible_text() {
     let hostile = "cand\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}evil\r\nx";
     let mut d = delivery(
         1,
-        ProviderId::Classet,
+        ProviderId::CLASSET,
         "call\u{1b}[31m_completed",
         hostile,
         Status::Verified,
@@ -223,7 +223,7 @@ fn a_long_message_wraps_at_80_columns() {
 fn clearspeed_rows_show_their_status_and_filter_by_it() {
     let mut review = delivery(
         1,
-        ProviderId::Clearspeed,
+        ProviderId::CLEARSPEED,
         "Result Update",
         "5520173846201",
         Status::Verified,
@@ -258,12 +258,12 @@ fn clearspeed_rows_show_their_status_and_filter_by_it() {
 fn forwarding_is_in_view_in_the_header_table_and_detail() {
     let mut d = delivery(
         1,
-        ProviderId::Clearspeed,
+        ProviderId::CLEARSPEED,
         "Result Update",
         "5520173846201",
         Status::Verified,
     );
-    d.forward = Some(hookscope::delivery::Forward {
+    d.forward = Some(hookscope::model::Forward {
         url: "http://127.0.0.1:3000/clearspeed".into(),
         status: Some(204),
         latency_ms: 12,
@@ -277,12 +277,12 @@ fn forwarding_is_in_view_in_the_header_table_and_detail() {
     });
     let mut down = delivery(
         2,
-        ProviderId::Classet,
+        ProviderId::CLASSET,
         "call_completed",
         "cand_1",
         Status::Verified,
     );
-    down.forward = Some(hookscope::delivery::Forward {
+    down.forward = Some(hookscope::model::Forward {
         url: "http://127.0.0.1:3000/classet".into(),
         status: None,
         latency_ms: 3,

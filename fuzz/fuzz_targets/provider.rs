@@ -9,8 +9,9 @@ mod request;
 use std::sync::OnceLock;
 
 use hookscope::config::Config;
-use hookscope::delivery::{Delivery, Line};
-use hookscope::provider::{self, ProviderId};
+use hookscope::model::{Delivery, Line};
+use hookscope::model::ProviderId;
+use hookscope::provider;
 use hookscope::redact::Redactor;
 use hookscope::signature::Status;
 use libfuzzer_sys::fuzz_target;
@@ -29,16 +30,16 @@ fuzz_target!(|data: &[u8]| {
 
     let json = provider::body_json(&req.body);
     let (detected, _) = provider::detect(&req, json.as_ref(), config);
-    for p in ProviderId::VENDORS.into_iter().chain([ProviderId::Unknown]) {
+    for p in provider::all().iter().map(|v| v.id()).chain([ProviderId::UNKNOWN]) {
         let _ = provider::understand(p, &req, json.as_ref());
         let a = provider::analyze_as(p, &req, config, now);
-        assert!(!a.verification.detail.is_empty());
-        if p == ProviderId::Unknown {
-            assert_ne!(a.verification.status, Status::Verified);
+        assert!(!a.findings.verification.detail.is_empty());
+        if p == ProviderId::UNKNOWN {
+            assert_ne!(a.findings.verification.status, Status::Verified);
         }
     }
     let analysis = provider::analyze(&req, config, now);
-    assert_eq!(analysis.provider, detected);
+    assert_eq!(analysis.findings.provider, detected);
     // What the receiver records (read from the bytes where it can) is what the full
     // analysis says.
     assert_eq!(
@@ -52,9 +53,9 @@ fuzz_target!(|data: &[u8]| {
     let query = req.query.clone().unwrap_or_default();
     let mut stored = vec![
         req.path.clone(),
-        provider::percent_decode(&req.path, false),
+        provider::percent_decode(&req.path),
         query.clone(),
-        provider::percent_decode(&query, true),
+        provider::percent_decode(&query.replace('+', " ")),
     ];
     stored.extend(req.headers.iter().map(|(_, v)| v.clone()));
     for secret in request::SECRETS {
@@ -68,12 +69,7 @@ fuzz_target!(|data: &[u8]| {
         id: "0193a1b2-0000-7000-8000-000000000000".into(),
         received_at: chrono::DateTime::from_timestamp(now, 0).expect("a valid instant"),
         request: req,
-        provider: analysis.provider,
-        detected_by: analysis.detected_by,
-        event: analysis.event,
-        event_inferred: analysis.event_inferred,
-        subject: analysis.subject,
-        verification: analysis.verification,
+        findings: analysis.findings,
         response_status: 200,
         replay_of: None,
         forward: None,
@@ -82,6 +78,6 @@ fuzz_target!(|data: &[u8]| {
     let text = serde_json::to_string(&line).expect("the headless line serializes");
     let back: Line = serde_json::from_str(&text).expect("and reads back");
     let mut expected = line;
-    expected.verification.evidence = None;
+    expected.findings.verification.evidence = None;
     assert_eq!(back, expected);
 });

@@ -2,7 +2,7 @@
 //! hand: `METHOD /path?query`, then `name: value` lines, a blank line, and the body bytes.
 
 use bytes::Bytes;
-use hookscope::delivery::Request;
+use hookscope::model::Request;
 
 /// Receipt time for every input: seeds sign their timestamps for this instant.
 pub const NOW: i64 = 1_763_650_000;

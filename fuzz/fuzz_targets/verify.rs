@@ -13,7 +13,7 @@ use hookscope::signature::{
 use libfuzzer_sys::fuzz_target;
 
 fn key(value: Option<&str>, setting: &'static str) -> KeyRef {
-    KeyRef::new(value.map(Secret::new).as_ref(), setting)
+    KeyRef::new("Sender", value.map(Secret::new).as_ref(), setting)
 }
 
 /// The checks, with the fixed secrets (`configured`) or with nothing set.
@@ -48,16 +48,19 @@ fn checks(configured: bool, url_key: Option<String>) -> Vec<Check> {
         Check::StaticHeader(StaticHeaderCheck {
             scheme: "classet-api-key",
             header: "x-classet-key".into(),
+            header_setting: None,
             key: key(s(2), "providers.classet.api_key"),
         }),
         Check::StaticHeader(StaticHeaderCheck {
             scheme: "clearspeed-api-key",
             header: "authorization".into(),
+            header_setting: Some("providers.clearspeed.api_key_header"),
             key: key(s(3), "providers.clearspeed.api_key"),
         }),
         Check::StaticHeader(StaticHeaderCheck {
             scheme: "jobmojito-static-header",
             header: "x-jobmojito-token".into(),
+            header_setting: Some("providers.jobmojito.header"),
             key: key(s(9), "providers.jobmojito.value"),
         }),
         Check::Bearer(BearerCheck {

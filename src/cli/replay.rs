@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{ReplayArgs, say, store_path};
 use crate::config::Config;
-use crate::delivery::{self, Delivery};
+use crate::model::{self, Delivery, Findings};
 use crate::redact::Redactor;
 use crate::sender::failed::{Failed, FailedSelection};
 use crate::sender::replay::{self, TokenRefresh};
@@ -54,7 +54,7 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
                     eprintln!(
                         "  {}  {}  {} {}",
                         row.id,
-                        delivery::rfc3339(row.received_at),
+                        model::rfc3339(row.received_at),
                         row.provider,
                         r.clean(row.event.clone().unwrap_or_else(|| "-".into()))
                     );
@@ -119,7 +119,7 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
                 all = false;
                 continue;
             }
-            let policy = Policy::for_provider(d.provider, Duration::from_secs(1));
+            let policy = Policy::for_provider(d.findings.provider, Duration::from_secs(1));
             let mut a = sender::send_once(&client, &out, policy.timeout).await;
             a.acknowledged = a.status.is_some_and(|s| policy.acknowledges(s));
             say(
@@ -148,8 +148,8 @@ fn label(d: &Delivery) -> String {
     format!(
         "{} {} {}",
         short(&d.id),
-        d.provider,
-        d.event.as_deref().unwrap_or("-")
+        d.findings.provider,
+        d.findings.event.as_deref().unwrap_or("-")
     )
 }
 
@@ -226,22 +226,24 @@ async fn record(
     request.body = bytes::Bytes::from(out.body.clone());
     request.peer = Some(format!("sent to {}", out.url));
     let mut row = Delivery {
-        id: delivery::new_id(),
+        id: model::new_id(),
         received_at: chrono::Utc::now(),
         request,
-        verification: Verification::new(
-            Status::Unchecked,
-            "outgoing",
-            format!(
-                "Replayed by hookscope to {}: {}.",
-                out.url,
-                a.describe(policy)
+        findings: Findings {
+            verification: Verification::new(
+                Status::Unchecked,
+                "outgoing",
+                format!(
+                    "Replayed by hookscope to {}: {}.",
+                    out.url,
+                    a.describe(policy)
+                ),
             ),
-        ),
+            ..d.findings.clone()
+        },
         response_status: a.status.unwrap_or(0),
         replay_of: Some(d.id.clone()),
         forward: None,
-        ..d.clone()
     };
     r.apply(&mut row);
     store.insert(&row).await?;

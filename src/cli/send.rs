@@ -7,8 +7,8 @@ use anyhow::Context;
 
 use super::{SendArgs, say, store_path};
 use crate::config::Config;
-use crate::delivery::{self, Delivery, Request};
-use crate::provider::ProviderId;
+use crate::model::ProviderId;
+use crate::model::{self, Delivery, DetectedBy, Findings, Request};
 use crate::redact::Redactor;
 use crate::sender::{self, Policy, samples, token};
 use crate::sender::{Attempt, Outgoing};
@@ -17,7 +17,7 @@ use crate::store::Store;
 
 pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
     let provider = ProviderId::parse(&args.provider)
-        .filter(|p| *p != ProviderId::Unknown)
+        .filter(|p| *p != ProviderId::UNKNOWN)
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "unknown provider {:?}; use one of clearspeed, talentsprout, brilliant, classet, jobmojito",
@@ -39,20 +39,26 @@ fn send(
         Some(f) => std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
         None => samples::body(provider, args.event.as_deref()).map_err(anyhow::Error::msg)?,
     };
-    let policy = Policy::for_provider(provider, Duration::from_millis(args.retry_base_ms));
-    if provider == ProviderId::Talentsprout && args.to.starts_with("http://") {
+    let policy = Policy::configured(provider, config, Duration::from_millis(args.retry_base_ms));
+    let name = crate::provider::vendor(provider).map_or("the sender", |v| v.name());
+    say(r, policy.describe(name));
+    if policy.https_only && args.to.starts_with("http://") {
         say(
             r,
-            "note: TalentSprout itself delivers only to https:// URLs; plain http is fine for a rehearsal",
+            format!(
+                "note: {name} itself delivers only to https:// URLs; plain http is fine for a \
+                 rehearsal"
+            ),
         );
     }
+    let token_flow = crate::provider::vendor(provider).is_some_and(|v| v.uses_token_flow());
     let runtime = tokio::runtime::Runtime::new()?;
     let acked = runtime.block_on(async {
         let client = reqwest::Client::new();
         let mut all_acked = true;
         for n in 1..=args.count.max(1) {
-            // Clearspeed fetches a fresh token before each delivery.
-            let bearer = if provider == ProviderId::Clearspeed {
+            // A vendor with a token flow fetches a fresh token before each delivery.
+            let bearer = if token_flow {
                 token::fetch_token(&client, &config.providers.clearspeed)
                     .await
                     .map_err(anyhow::Error::msg)?
@@ -70,7 +76,10 @@ fn send(
                 bearer.as_deref(),
             );
             if args.count > 1 {
-                say(r, format!("delivery {n} of {}: {}", args.count, signing.note));
+                say(
+                    r,
+                    format!("delivery {n} of {}: {}", args.count, signing.note),
+                );
             } else {
                 say(
                     r,
@@ -84,13 +93,18 @@ fn send(
             let ok = attempts.last().is_some_and(|a| a.acknowledged);
             if !ok {
                 all_acked = false;
-                let tail = match provider {
-                    ProviderId::Classet => "undeliverable: Classet makes no further attempts",
-                    ProviderId::Clearspeed => {
-                        "failed: Clearspeed keeps it 15 days for a manual retry (hookscope replay --failed)"
-                    }
-                    ProviderId::Jobmojito => "not acknowledged after the retries",
-                    _ => "failed: this vendor does not retry",
+                let tail = match (policy.retries, policy.after_failure) {
+                    (_, Some(after)) => format!("failed: {after} (hookscope replay --failed)"),
+                    (0, None) => format!("failed: {name} {}", policy.retry_rule()),
+                    (n, None) => format!(
+                        "undeliverable: not acknowledged after {n} retries; {name} makes no \
+                         further attempts{}",
+                        if policy.retries_assumed {
+                            " (assumed)"
+                        } else {
+                            ""
+                        }
+                    ),
                 };
                 say(r, format!("  {tail}"));
                 let last = attempts.last();
@@ -135,7 +149,7 @@ async fn keep_failed(
         _ => "no answer".into(),
     };
     let mut d = Delivery {
-        id: delivery::new_id(),
+        id: model::new_id(),
         received_at: chrono::Utc::now(),
         request: Request {
             method: out.method.clone(),
@@ -147,19 +161,21 @@ async fn keep_failed(
             body_truncated: false,
             peer: Some(format!("sent to {}", out.url)),
         },
-        provider,
-        detected_by: crate::provider::DetectedBy::None,
-        event: args.event.clone(),
-        event_inferred: false,
-        subject: None,
-        verification: Verification::new(
-            Status::Unchecked,
-            "outgoing",
-            format!(
-                "Sent by hookscope send to {}: {outcome}; not acknowledged.",
-                out.url
+        findings: Findings {
+            provider,
+            detected_by: DetectedBy::None,
+            event: args.event.clone(),
+            event_inferred: false,
+            subject: None,
+            verification: Verification::new(
+                Status::Unchecked,
+                "outgoing",
+                format!(
+                    "Sent by hookscope send to {}: {outcome}; not acknowledged.",
+                    out.url
+                ),
             ),
-        ),
+        },
         response_status: last.and_then(|a| a.status).unwrap_or(0),
         replay_of: None,
         forward: None,
@@ -169,8 +185,8 @@ async fn keep_failed(
         &d.request,
         crate::provider::body_json(&d.request.body).as_ref(),
     );
-    d.event = d.event.or(u.event);
-    d.subject = u.subject;
+    d.findings.event = d.findings.event.or(u.event);
+    d.findings.subject = u.subject;
     redactor.apply(&mut d);
     store.insert(&d).await?;
     Ok(store.label())

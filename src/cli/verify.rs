@@ -6,8 +6,9 @@ use bytes::Bytes;
 
 use super::VerifyArgs;
 use crate::config::Config;
-use crate::delivery::Request;
-use crate::provider::{self, ProviderId};
+use crate::model::ProviderId;
+use crate::model::Request;
+use crate::provider;
 use crate::redact::Redactor;
 use crate::signature::Status;
 
@@ -18,7 +19,7 @@ pub fn run(args: VerifyArgs) -> ExitCode {
     match build(&args) {
         Ok((req, config, now, provider)) => {
             let analysis = provider::analyze_as(provider, &req, &config, now);
-            let verification = Redactor::from_config(&config).clean(analysis.verification);
+            let verification = Redactor::from_config(&config).clean(analysis.findings.verification);
             match serde_json::to_string(&verification) {
                 Ok(line) => println!("{line}"),
                 Err(e) => {
@@ -41,7 +42,7 @@ pub fn run(args: VerifyArgs) -> ExitCode {
 
 fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String> {
     let provider = ProviderId::parse(&args.provider)
-        .filter(|p| *p != ProviderId::Unknown)
+        .filter(|p| *p != ProviderId::UNKNOWN)
         .ok_or_else(|| {
             format!(
                 "unknown provider {:?}; use one of clearspeed, talentsprout, brilliant, classet, jobmojito",

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::{ViewArgs, data_dir, init_logging, store_path};
 use crate::config::Config;
-use crate::delivery::Delivery;
+use crate::model::Delivery;
 use crate::store::{self, Change, Store, Watch};
 use crate::tui;
 

@@ -22,9 +22,9 @@ use axum::routing::{get, post};
 use tokio::sync::{mpsc, watch as signal};
 
 use crate::config::Config;
-use crate::delivery::Delivery;
 use crate::forward::ForwardTarget;
 use crate::headless::LineQueue;
+use crate::model::Delivery;
 use crate::redact::Redactor;
 use crate::store::Store;
 
@@ -162,7 +162,7 @@ impl Receiver {
             }
             Announce::Lines(q) => {
                 let mut line = Vec::with_capacity(512);
-                match d.write_line(&mut line) {
+                match crate::sanitize::write_line(&d, &mut line) {
                     Ok(()) => q.push(line),
                     Err(e) => tracing::error!("cannot serialise delivery {}: {e}", d.id),
                 }

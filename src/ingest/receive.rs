@@ -16,11 +16,11 @@ use super::body::{self, BodyRead, Reservation};
 use super::conn::Written;
 use super::server::Running;
 use super::{Receiver, understand};
-use crate::delivery;
+use crate::model;
 
 /// A request whose body has been read, with the problem reading it met (if any).
 pub(super) struct Intake {
-    pub request: delivery::Request,
+    pub request: model::Request,
     pub problem: Option<(StatusCode, String)>,
     pub received_at: DateTime<Utc>,
     /// The body's share of the in-flight budget, held as long as the body is.
@@ -158,7 +158,7 @@ fn request(
     read: BodyRead,
     peer: SocketAddr,
     limit: u64,
-) -> Option<(delivery::Request, Option<(StatusCode, String)>)> {
+) -> Option<(model::Request, Option<(StatusCode, String)>)> {
     let (body, body_bytes, truncated, problem) = match read {
         BodyRead::Complete(b) => {
             let n = b.len() as u64;
@@ -189,7 +189,7 @@ fn request(
         }
         BodyRead::Busy => return None,
     };
-    let request = delivery::Request {
+    let request = model::Request {
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),

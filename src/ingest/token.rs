@@ -9,15 +9,14 @@ use bytes::Bytes;
 use chrono::Utc;
 
 use super::Receiver;
-use crate::provider::ProviderId;
 
 pub(super) async fn status_page(State(state): State<Arc<Receiver>>) -> impl IntoResponse {
     let mut text = format!(
         "hookscope {} is receiving webhook deliveries.\n\nRoutes (POST):\n",
         env!("CARGO_PKG_VERSION")
     );
-    for p in ProviderId::VENDORS {
-        text.push_str(&format!("  {:<13} {}\n", p.as_str(), p.route()));
+    for v in crate::provider::all() {
+        text.push_str(&format!("  {:<13} {}\n", v.id().as_str(), v.route()));
     }
     text.push_str(
         "Any other path is accepted too; the provider is detected from headers or body.\n",

@@ -9,36 +9,38 @@ use chrono::{DateTime, Utc};
 
 use super::answer::{Answer, Received};
 use super::{FORWARDED_HEADER, REPLAY_OF_HEADER, Receiver};
-use crate::delivery::{self, Delivery};
 use crate::forward::{self, ForwardTarget};
-use crate::provider::{self, ProviderId};
+use crate::model::ProviderId;
+use crate::model::{self, Delivery};
+use crate::provider;
 use crate::signature::Status;
 
 /// A delivery on its way through the receiver.
 pub(super) struct Understood {
     pub d: Delivery,
     /// The request with its real credentials, when it is to be forwarded.
-    pub original: Option<delivery::Request>,
+    pub original: Option<model::Request>,
     pub status: StatusCode,
     /// Why the answer is an error, when it is one.
     pub problem: Option<String>,
     pub rejected: bool,
     pub delay: Duration,
     pub fetch_id: Option<String>,
-    pub forward_later: Option<(ForwardTarget, delivery::Request)>,
+    pub forward_later: Option<(ForwardTarget, model::Request)>,
 }
 
 pub(super) fn understand(
     state: &Receiver,
-    request: delivery::Request,
+    request: model::Request,
     problem: Option<(StatusCode, String)>,
     received_at: DateTime<Utc>,
 ) -> Understood {
     let analysis = provider::analyze_brief(&request, &state.config, received_at.timestamp());
     let answer = state.config.response_for(
-        (analysis.provider != ProviderId::Unknown).then(|| analysis.provider.as_str()),
+        (analysis.findings.provider != ProviderId::UNKNOWN)
+            .then(|| analysis.findings.provider.as_str()),
     );
-    let rejected = answer.reject_invalid && analysis.verification.status == Status::Failed;
+    let rejected = answer.reject_invalid && analysis.findings.verification.status == Status::Failed;
     let status = match &problem {
         Some((code, _)) => *code,
         None if rejected => StatusCode::UNAUTHORIZED,
@@ -51,15 +53,10 @@ pub(super) fn understand(
     // Forwarding needs the real credentials; the record gets the redacted copy.
     let original = state.forward.as_ref().map(|_| request.clone());
     let mut d = Delivery {
-        id: delivery::new_id(),
+        id: model::new_id(),
         received_at,
         request,
-        provider: analysis.provider,
-        detected_by: analysis.detected_by,
-        event: analysis.event,
-        event_inferred: analysis.event_inferred,
-        subject: analysis.subject,
-        verification: analysis.verification,
+        findings: analysis.findings,
         response_status: status.as_u16(),
         replay_of,
         forward: None,
@@ -99,7 +96,7 @@ pub(super) async fn forward_first(state: &Receiver, u: &mut Understood) {
                 &state.http,
                 target,
                 &original,
-                u.d.provider,
+                u.d.findings.provider,
                 &state.instance,
             )
             .await,
@@ -147,14 +144,14 @@ pub(super) async fn record(state: &Receiver, u: &mut Understood) -> (Answer, boo
         (None, None) if u.rejected => serde_json::json!({
             "id": d.id,
             "error": "verification failed",
-            "detail": d.verification.detail,
+            "detail": d.findings.verification.detail,
         })
         .to_string(),
         // The answer to nearly every delivery, so without building a map first.
         (None, None) => serde_json::to_string(&Received {
             id: &d.id,
             received: true,
-            verification: d.verification.status.as_str(),
+            verification: d.findings.verification.status.as_str(),
         })
         .unwrap_or_default(),
     };
@@ -166,10 +163,16 @@ pub(super) async fn record(state: &Receiver, u: &mut Understood) -> (Answer, boo
 pub(super) async fn forward_then_announce(
     state: &Arc<Receiver>,
     target: &ForwardTarget,
-    original: delivery::Request,
+    original: model::Request,
     mut d: Delivery,
 ) {
-    let sending = forward::forward(&state.http, target, &original, d.provider, &state.instance);
+    let sending = forward::forward(
+        &state.http,
+        target,
+        &original,
+        d.findings.provider,
+        &state.instance,
+    );
     let mut stopping = state.stopping.subscribe();
     let cut_short = async {
         let _ = stopping.wait_for(|s| *s).await;

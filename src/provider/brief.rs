@@ -3,63 +3,43 @@
 //! and subject come from it without a `Value` tree; every other request takes the full
 //! path, so the fields are always those [`analyze`] gives.
 
-use super::{Analysis, DetectedBy, ProviderId, Summary, analyze, classet};
+use super::{Analysis, analyze, vendor};
 use crate::config::Config;
-use crate::delivery::Request;
-use crate::signature::Verification;
+use crate::model::{Findings, Request};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Brief {
-    pub provider: ProviderId,
-    pub detected_by: DetectedBy,
-    pub event: Option<String>,
-    pub event_inferred: bool,
-    pub subject: Option<String>,
-    pub verification: Verification,
-    /// The Brilliant response to fetch, the one summary field acted on at ingest.
+    pub findings: Findings,
+    /// The id to fetch more about the delivery with (Brilliant's ResponseId), the one
+    /// summary field acted on at ingest.
     pub fetch_id: Option<String>,
 }
 
 /// [`analyze`] without the summary. `now` is receipt time in Unix seconds.
 pub fn analyze_brief(req: &Request, config: &Config, now: i64) -> Brief {
     if let Some((provider, detected_by)) = super::detect_without_body(req, config)
-        && let Some((event, subject)) = read_brief(provider, &req.body)
+        && let Some((event, subject)) = vendor(provider).and_then(|v| v.read_brief(&req.body))
     {
         return Brief {
-            provider,
-            detected_by,
-            event,
-            event_inferred: false,
-            subject,
-            verification: super::verify(provider, req, config, now),
+            findings: Findings {
+                provider,
+                detected_by,
+                event,
+                event_inferred: false,
+                subject,
+                verification: super::verify(provider, req, config, now),
+            },
             fetch_id: None,
         };
     }
     Brief::from(analyze(req, config, now))
 }
 
-/// Event and subject from a vendor's brief reader; `None` when it has none or the body
-/// needs the full reader.
-fn read_brief(provider: ProviderId, body: &[u8]) -> Option<(Option<String>, Option<String>)> {
-    match provider {
-        ProviderId::Classet => classet::brief::read(body),
-        _ => None,
-    }
-}
-
 impl From<Analysis> for Brief {
     fn from(a: Analysis) -> Self {
-        let fetch_id = match (&a.summary, a.provider) {
-            (Summary::Brilliant(s), ProviderId::Brilliant) => s.response_id.clone(),
-            _ => None,
-        };
+        let fetch_id = vendor(a.findings.provider).and_then(|v| v.fetch_id(&a.summary));
         Brief {
-            provider: a.provider,
-            detected_by: a.detected_by,
-            event: a.event,
-            event_inferred: a.event_inferred,
-            subject: a.subject,
-            verification: a.verification,
+            findings: a.findings,
             fetch_id,
         }
     }
@@ -70,6 +50,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
+    use crate::provider::classet;
 
     fn request(path: &str, headers: &[(&str, &str)], body: &[u8]) -> Request {
         Request {

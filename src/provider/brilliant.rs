@@ -8,8 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::tolerant::{JsonExt, id_text};
-use super::{Summary as Any, Understanding};
-use crate::config::BrilliantConfig;
+use super::{Policy, Route, Summary as Any, Understanding, Vendor, query_param};
+use crate::config::Config;
+use crate::model::ProviderId;
 use crate::signature::{Check, KeyRef, UrlKeyCheck};
 
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -68,12 +69,74 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-pub fn check(cfg: &BrilliantConfig, url_key: Option<String>) -> Check {
-    Check::UrlKey(UrlKeyCheck {
-        scheme: "brilliant-url-key",
-        presented: url_key,
-        key: KeyRef::new(cfg.url_key.as_ref(), "providers.brilliant.url_key"),
-    })
+pub const EVENTS: [&str; 4] = [
+    "response.created",
+    "response.started",
+    "response.changed",
+    "response.completed",
+];
+
+pub(crate) struct Brilliant;
+
+impl Vendor for Brilliant {
+    fn id(&self) -> ProviderId {
+        ProviderId::BRILLIANT
+    }
+
+    fn name(&self) -> &'static str {
+        "Brilliant"
+    }
+
+    fn route(&self) -> &'static str {
+        "/brilliant/{key}"
+    }
+
+    fn events(&self) -> &'static [&'static str] {
+        &EVENTS
+    }
+
+    /// `/brilliant/{key}` or `/brilliant?key=…`.
+    fn read_route(&self, rest: Option<String>, query: Option<&str>, route: &mut Route) {
+        route.url_key = rest.or_else(|| query_param(query, "key"));
+    }
+
+    fn matches_body(&self, v: &Value) -> bool {
+        matches_body(v)
+    }
+
+    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
+        understand(v)
+    }
+
+    fn checks(&self, config: &Config, route: &Route) -> Vec<Check> {
+        vec![Check::UrlKey(UrlKeyCheck {
+            scheme: "brilliant-url-key",
+            presented: route.url_key.clone(),
+            key: KeyRef::new(
+                self.name(),
+                config.providers.brilliant.url_key.as_ref(),
+                "providers.brilliant.url_key",
+            ),
+        })]
+    }
+
+    fn unsigned_detail(&self, _config: &Config) -> String {
+        "Brilliant's webhook URL carries no key and providers.brilliant.url_key is not set: \
+         nothing to verify."
+            .into()
+    }
+
+    /// The pages document no ack rule, timeout or retries.
+    fn policy(&self, config: &Config) -> Policy {
+        Policy::default().with_override(config.sender_for("brilliant"))
+    }
+
+    fn fetch_id(&self, summary: &Any) -> Option<String> {
+        match summary {
+            Any::Brilliant(s) => s.response_id.clone(),
+            _ => None,
+        }
+    }
 }
 
 /// `GET {api_base}/api/v2/responses/{id}` with the API V2 key as a bearer token.
@@ -133,7 +196,6 @@ fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Secret;
     use serde_json::json;
 
     const COMPLETED: &str =
@@ -179,21 +241,6 @@ mod tests {
         assert!(!matches_body(&json!({"EventType": "invoice.paid"})));
         assert!(!matches_body(&json!({"Data": {"ResponseId": null}})));
         assert!(!matches_body(&json!({"event": "response.completed"})));
-    }
-
-    #[test]
-    fn check_compares_the_url_key() {
-        let cfg = BrilliantConfig {
-            url_key: Some(Secret::new("k3y")),
-            ..BrilliantConfig::default()
-        };
-        let Check::UrlKey(c) = check(&cfg, Some("k3y".into())) else {
-            panic!("expected a URL key check")
-        };
-        assert_eq!(c.scheme, "brilliant-url-key");
-        assert_eq!(c.presented.as_deref(), Some("k3y"));
-        assert_eq!(c.key.setting, "providers.brilliant.url_key");
-        assert!(c.key.value.is_some());
     }
 
     #[test]

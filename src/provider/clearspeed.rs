@@ -4,9 +4,10 @@
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::tolerant::{JsonExt, header};
-use super::{Summary as Any, Understanding};
-use crate::config::{ClearspeedConfig, DEFAULT_API_KEY_HEADER};
+use super::tolerant::JsonExt;
+use super::{Policy, Route, Summary as Any, Understanding, Vendor};
+use crate::config::{ClearspeedConfig, Config, DEFAULT_API_KEY_HEADER, Secret, credential_setting};
+use crate::model::ProviderId;
 use crate::signature::{BearerCheck, Check, KeyRef, StaticHeaderCheck};
 
 /// A risk rating code. The vendor documents HR and LR; its full schema has more (AR, PR,
@@ -161,59 +162,173 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-/// Bearer when a token arrived, or when only bearer checking is configured; the API key
-/// header otherwise. With both configured, what arrived decides.
-pub fn check(cfg: &ClearspeedConfig, headers: &[(String, String)]) -> Check {
-    let configured_header = cfg.api_key_header.trim().to_ascii_lowercase();
-    let api_header = if configured_header.is_empty() {
-        DEFAULT_API_KEY_HEADER.to_string()
-    } else {
-        configured_header
+pub const EVENTS: [&str; 1] = ["Result Update"];
+
+pub(crate) struct Clearspeed;
+
+/// One set of credentials to check against: the section's own keys, or one of
+/// `[[providers.clearspeed.credentials]]`.
+struct CredentialSet<'a> {
+    api_key: (Option<&'a Secret>, &'static str),
+    bearer_token: (Option<&'a Secret>, &'static str),
+    jwt_secret: (Option<&'a Secret>, &'static str),
+    jwks_file: Option<&'a std::path::PathBuf>,
+    audience: Option<&'a String>,
+}
+
+fn credential_sets(cfg: &ClearspeedConfig) -> Vec<CredentialSet<'_>> {
+    let main = CredentialSet {
+        api_key: (cfg.api_key.as_ref(), "providers.clearspeed.api_key"),
+        bearer_token: (
+            cfg.bearer_token.as_ref(),
+            "providers.clearspeed.bearer_token",
+        ),
+        jwt_secret: (cfg.jwt_secret.as_ref(), "providers.clearspeed.jwt_secret"),
+        jwks_file: cfg.jwks_file.as_ref(),
+        audience: cfg.audience.as_ref(),
     };
-    let set = |s: Option<&crate::config::Secret>| s.is_some_and(|s| !s.expose().is_empty());
-    let api_key_configured = set(cfg.api_key.as_ref());
-    let bearer_configured =
-        set(cfg.bearer_token.as_ref()) || set(cfg.jwt_secret.as_ref()) || cfg.jwks_file.is_some();
-    let authorization = header(headers, "authorization").is_some();
-    // An API key configured to arrive in `Authorization` itself is still an API key.
-    let key_in_authorization = api_header == "authorization" && !bearer_configured;
-    let api_key = || {
-        Check::StaticHeader(StaticHeaderCheck {
-            scheme: "clearspeed-api-key",
-            header: api_header.clone(),
-            key: KeyRef::new(cfg.api_key.as_ref(), "providers.clearspeed.api_key"),
-        })
-    };
-    if key_in_authorization && (authorization || api_key_configured) {
-        return api_key();
-    }
-    if authorization || (bearer_configured && !api_key_configured) {
-        return Check::Bearer(BearerCheck {
-            scheme: "clearspeed-bearer",
-            static_token: KeyRef::new(
-                cfg.bearer_token.as_ref(),
-                "providers.clearspeed.bearer_token",
+    let more = cfg
+        .credentials
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CredentialSet {
+            api_key: (c.api_key.as_ref(), credential_setting(i, "api_key")),
+            bearer_token: (
+                c.bearer_token.as_ref(),
+                credential_setting(i, "bearer_token"),
             ),
-            jwt_secret: KeyRef::new(cfg.jwt_secret.as_ref(), "providers.clearspeed.jwt_secret"),
-            jwks_file: cfg.jwks_file.clone(),
-            audience: cfg.audience.clone(),
+            jwt_secret: (c.jwt_secret.as_ref(), credential_setting(i, "jwt_secret")),
+            jwks_file: c.jwks_file.as_ref(),
+            audience: c.audience.as_ref(),
         });
+    std::iter::once(main).chain(more).collect()
+}
+
+impl Clearspeed {
+    fn api_key_header(cfg: &ClearspeedConfig) -> String {
+        let configured = cfg.api_key_header.trim().to_ascii_lowercase();
+        if configured.is_empty() {
+            DEFAULT_API_KEY_HEADER.to_string()
+        } else {
+            configured
+        }
     }
-    if header(headers, &api_header).is_some() || api_key_configured {
-        return api_key();
+
+    /// How a verdict names the credential set a check belongs to, when there are several.
+    fn set_name(cfg: &ClearspeedConfig, setting: &str) -> Option<String> {
+        if cfg.credentials.is_empty() {
+            return None;
+        }
+        let Some(rest) = setting.strip_prefix("providers.clearspeed.credentials[") else {
+            return Some("the main set (providers.clearspeed)".into());
+        };
+        let index: usize = rest.split(']').next()?.parse().ok()?;
+        let named = cfg.credentials.get(index)?.name.clone();
+        Some(match named {
+            Some(n) => format!("\"{n}\" (providers.clearspeed.credentials[{index}])"),
+            None => format!("providers.clearspeed.credentials[{index}]"),
+        })
     }
-    Check::Unsigned {
-        scheme: "none",
-        detail: "Clearspeed authenticates with an API key header or OAuth2 bearer token; none \
-                 arrived and none is configured."
-            .into(),
+}
+
+impl Vendor for Clearspeed {
+    fn id(&self) -> ProviderId {
+        ProviderId::CLEARSPEED
+    }
+
+    fn name(&self) -> &'static str {
+        "Clearspeed"
+    }
+
+    fn route(&self) -> &'static str {
+        "/clearspeed"
+    }
+
+    fn events(&self) -> &'static [&'static str] {
+        &EVENTS
+    }
+
+    fn matches_body(&self, v: &Value) -> bool {
+        matches_body(v)
+    }
+
+    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
+        understand(v)
+    }
+
+    /// For every credential set, the API key in its header, then the bearer token.
+    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+        let cfg = &config.providers.clearspeed;
+        let header = Self::api_key_header(cfg);
+        credential_sets(cfg)
+            .into_iter()
+            .flat_map(|set| {
+                [
+                    Check::StaticHeader(StaticHeaderCheck {
+                        scheme: "clearspeed-api-key",
+                        header: header.clone(),
+                        header_setting: Some("providers.clearspeed.api_key_header"),
+                        key: KeyRef::new(self.name(), set.api_key.0, set.api_key.1),
+                    }),
+                    Check::Bearer(BearerCheck {
+                        scheme: "clearspeed-bearer",
+                        static_token: KeyRef::new(
+                            self.name(),
+                            set.bearer_token.0,
+                            set.bearer_token.1,
+                        ),
+                        jwt_secret: KeyRef::new(self.name(), set.jwt_secret.0, set.jwt_secret.1),
+                        jwks_file: set.jwks_file.cloned(),
+                        audience: set.audience.cloned(),
+                    }),
+                ]
+            })
+            .collect()
+    }
+
+    fn unsigned_detail(&self, _config: &Config) -> String {
+        "Clearspeed authenticates with an API key header or an OAuth2 bearer token; none \
+         arrived and none is configured."
+            .into()
+    }
+
+    fn uses_token_flow(&self) -> bool {
+        true
+    }
+
+    fn event_has_status(&self) -> bool {
+        true
+    }
+
+    fn credential_set(&self, check: &Check, config: &Config) -> Option<String> {
+        let cfg = &config.providers.clearspeed;
+        let setting = match check {
+            Check::StaticHeader(c) => c.key.setting,
+            Check::Bearer(c) => c.static_token.setting,
+            _ => return None,
+        };
+        Self::set_name(cfg, setting)
+    }
+
+    /// Only 200 acknowledges; no automatic retry (failed payloads wait for a manual
+    /// re-send). The wait is not documented.
+    fn policy(&self, config: &Config) -> Policy {
+        Policy {
+            only_200: true,
+            ack_assumed: false,
+            retries_assumed: false,
+            after_failure: Some(
+                "it does not retry: failed payloads wait 15 days for a manual re-send",
+            ),
+            ..Policy::default()
+        }
+        .with_override(config.sender_for("clearspeed"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Secret;
     use serde_json::json;
 
     const PUBLISHED: &str =
@@ -302,101 +417,5 @@ mod tests {
         let q = serde_json::to_value(RiskLevel::Other("PR".into())).expect("serializes");
         assert_eq!(q, json!("PR"));
         assert_eq!(RiskLevel::parse(" lr "), RiskLevel::Low);
-    }
-
-    fn secret(s: &str) -> Option<Secret> {
-        Some(Secret::new(s))
-    }
-
-    fn hdr(name: &str) -> Vec<(String, String)> {
-        vec![(name.to_string(), "v".to_string())]
-    }
-
-    fn scheme(c: &Check) -> &'static str {
-        match c {
-            Check::Bearer(b) => b.scheme,
-            Check::StaticHeader(s) => s.scheme,
-            Check::Unsigned { scheme, .. } => scheme,
-            Check::Hmac(h) => h.scheme,
-            Check::UrlKey(u) => u.scheme,
-        }
-    }
-
-    #[test]
-    fn check_follows_what_arrived_and_what_is_configured() {
-        let none = ClearspeedConfig::default();
-        assert_eq!(scheme(&check(&none, &[])), "none");
-        assert_eq!(
-            scheme(&check(&none, &hdr("authorization"))),
-            "clearspeed-bearer"
-        );
-        assert_eq!(
-            scheme(&check(&none, &hdr("x-api-key"))),
-            "clearspeed-api-key"
-        );
-
-        let jwt = ClearspeedConfig {
-            jwt_secret: secret("s"),
-            ..ClearspeedConfig::default()
-        };
-        assert_eq!(scheme(&check(&jwt, &[])), "clearspeed-bearer");
-
-        let both = ClearspeedConfig {
-            api_key: secret("k"),
-            bearer_token: secret("t"),
-            ..ClearspeedConfig::default()
-        };
-        assert_eq!(
-            scheme(&check(&both, &hdr("authorization"))),
-            "clearspeed-bearer"
-        );
-        assert_eq!(scheme(&check(&both, &[])), "clearspeed-api-key");
-        assert_eq!(
-            scheme(&check(&both, &hdr("x-api-key"))),
-            "clearspeed-api-key"
-        );
-    }
-
-    #[test]
-    fn api_key_check_uses_the_configured_header_lower_cased() {
-        let cfg = ClearspeedConfig {
-            api_key: secret("k"),
-            api_key_header: "X-Clearspeed-Key".into(),
-            ..ClearspeedConfig::default()
-        };
-        let Check::StaticHeader(c) = check(&cfg, &[]) else {
-            panic!("expected an API key check")
-        };
-        assert_eq!(c.header, "x-clearspeed-key");
-        assert_eq!(c.key.setting, "providers.clearspeed.api_key");
-        assert!(c.key.value.is_some());
-
-        // A key configured to arrive in Authorization is not mistaken for a bearer token.
-        let in_auth = ClearspeedConfig {
-            api_key: secret("k"),
-            api_key_header: "Authorization".into(),
-            ..ClearspeedConfig::default()
-        };
-        let c = check(&in_auth, &hdr("authorization"));
-        assert_eq!(scheme(&c), "clearspeed-api-key");
-    }
-
-    #[test]
-    fn bearer_check_carries_every_bearer_setting() {
-        let cfg = ClearspeedConfig {
-            bearer_token: secret("t"),
-            jwks_file: Some("/tmp/jwks.json".into()),
-            audience: Some("hookscope".into()),
-            ..ClearspeedConfig::default()
-        };
-        let Check::Bearer(b) = check(&cfg, &[]) else {
-            panic!("expected a bearer check")
-        };
-        assert_eq!(b.static_token.setting, "providers.clearspeed.bearer_token");
-        assert!(b.static_token.value.is_some());
-        assert_eq!(b.jwt_secret.setting, "providers.clearspeed.jwt_secret");
-        assert!(b.jwt_secret.value.is_none());
-        assert_eq!(b.audience.as_deref(), Some("hookscope"));
-        assert!(b.jwks_file.is_some());
     }
 }

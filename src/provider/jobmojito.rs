@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::tolerant::{JsonExt, header, strings, text};
-use super::{Summary as Any, Understanding};
-use crate::config::JobMojitoConfig;
+use super::{Policy, Route, Summary as Any, Understanding, Vendor};
+use crate::config::{Config, JobMojitoConfig};
+use crate::model::ProviderId;
 use crate::signature::{Check, KeyRef, StaticHeaderCheck};
 
 pub const INTERVIEW_COLLECTED: &str = "interview_collected";
@@ -53,10 +54,6 @@ impl Summary {
             .filter(|f| !f.is_empty())
             .collect()
     }
-}
-
-pub fn matches_headers(headers: &[(String, String)], cfg: &JobMojitoConfig) -> bool {
-    configured_header(cfg).is_some_and(|name| header(headers, &name).is_some())
 }
 
 /// The interview ids plus a key only JobMojito sends (present even when `null`).
@@ -181,44 +178,95 @@ fn configured_header(cfg: &JobMojitoConfig) -> Option<String> {
         .filter(|h| !h.is_empty())
 }
 
-/// A configured header is checked when a value is configured to compare, or when the
-/// header arrived (then reported as unchecked); otherwise the delivery is unsigned.
-pub fn check(cfg: &JobMojitoConfig, headers: &[(String, String)]) -> Check {
-    let value_set = cfg.value.as_ref().is_some_and(|v| !v.expose().is_empty());
-    match configured_header(cfg) {
-        Some(name) if value_set || header(headers, &name).is_some() => {
-            Check::StaticHeader(StaticHeaderCheck {
-                scheme: "jobmojito-static-header",
-                header: name,
-                key: KeyRef::new(cfg.value.as_ref(), "providers.jobmojito.value"),
-            })
-        }
-        Some(name) => Check::Unsigned {
-            scheme: "none",
-            detail: format!(
+pub const EVENTS: [&str; 3] = [INTERVIEW_COLLECTED, INTERVIEW_RESULT, INTERVIEW_FAILED];
+
+pub(crate) struct JobMojito;
+
+impl Vendor for JobMojito {
+    fn id(&self) -> ProviderId {
+        ProviderId::JOBMOJITO
+    }
+
+    fn name(&self) -> &'static str {
+        "JobMojito"
+    }
+
+    fn route(&self) -> &'static str {
+        "/jobmojito"
+    }
+
+    fn events(&self) -> &'static [&'static str] {
+        &EVENTS
+    }
+
+    /// `/jobmojito/{event}` names the event.
+    fn read_route(&self, rest: Option<String>, _query: Option<&str>, route: &mut Route) {
+        route.event = rest;
+    }
+
+    fn matches_headers(&self, headers: &[(String, String)], config: &Config) -> bool {
+        configured_header(&config.providers.jobmojito)
+            .is_some_and(|name| header(headers, &name).is_some())
+    }
+
+    fn matches_body(&self, v: &Value) -> bool {
+        matches_body(v)
+    }
+
+    fn understand(&self, v: &Value, route: &Route) -> Understanding {
+        understand(v, route.event.as_deref())
+    }
+
+    /// The customer's static header, when one is named. With none named and no value
+    /// either, the check without a header stands for the value a user may set.
+    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+        let cfg = &config.providers.jobmojito;
+        let header = match configured_header(cfg) {
+            Some(name) => name,
+            None if cfg.value.as_ref().is_some_and(|v| !v.expose().is_empty()) => {
+                return Vec::new();
+            }
+            None => String::new(),
+        };
+        vec![Check::StaticHeader(StaticHeaderCheck {
+            scheme: "jobmojito-static-header",
+            header,
+            header_setting: Some("providers.jobmojito.header"),
+            key: KeyRef::new(self.name(), cfg.value.as_ref(), "providers.jobmojito.value"),
+        })]
+    }
+
+    fn unsigned_detail(&self, config: &Config) -> String {
+        let cfg = &config.providers.jobmojito;
+        let value_set = cfg.value.as_ref().is_some_and(|v| !v.expose().is_empty());
+        match configured_header(cfg) {
+            Some(name) => format!(
                 "No {name} header arrived and providers.jobmojito.value is not set; nothing \
                  to check."
             ),
-        },
-        None if value_set => Check::Unsigned {
-            scheme: "none",
-            detail: "providers.jobmojito.value is set but providers.jobmojito.header is not; \
-                     set the header name to check it."
+            None if value_set => "providers.jobmojito.value is set but providers.jobmojito.header \
+                                  is not; set the header name to check it."
                 .into(),
-        },
-        None => Check::Unsigned {
-            scheme: "none",
-            detail: "JobMojito does not sign deliveries; set providers.jobmojito.header and \
+            None => "JobMojito does not sign deliveries; set providers.jobmojito.header and \
                      value to check a static header."
                 .into(),
-        },
+        }
+    }
+
+    /// At-least-once is documented; the retry count and the wait are not.
+    fn policy(&self, config: &Config) -> Policy {
+        Policy {
+            ack_assumed: false,
+            retries: 3,
+            ..Policy::default()
+        }
+        .with_override(config.sender_for("jobmojito"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Secret;
     use serde_json::json;
 
     const COLLECTED: &str =
@@ -336,54 +384,13 @@ mod tests {
             ..JobMojitoConfig::default()
         };
         let h = vec![("x-mojito-token".to_string(), "t".to_string())];
+        let matches_headers = |h: &[(String, String)], cfg: &JobMojitoConfig| {
+            let mut c = Config::default();
+            c.providers.jobmojito = cfg.clone();
+            JobMojito.matches_headers(h, &c)
+        };
         assert!(matches_headers(&h, &cfg));
         assert!(!matches_headers(&[], &cfg));
         assert!(!matches_headers(&h, &JobMojitoConfig::default()));
-    }
-
-    #[test]
-    fn check_needs_a_configured_header() {
-        let unsigned = |c: Check| match c {
-            Check::Unsigned { scheme, detail } => (scheme, detail),
-            other => panic!("expected unsigned, got {other:?}"),
-        };
-        let (scheme, detail) = unsigned(check(&JobMojitoConfig::default(), &[]));
-        assert_eq!(scheme, "none");
-        assert_eq!(
-            detail,
-            "JobMojito does not sign deliveries; set providers.jobmojito.header and value \
-             to check a static header."
-        );
-        let both = JobMojitoConfig {
-            header: Some(" X-Mojito-Token ".into()),
-            value: Some(Secret::new("t0k")),
-            response: None,
-        };
-        let Check::StaticHeader(c) = check(&both, &[]) else {
-            panic!("header and value configured")
-        };
-        assert_eq!(c.scheme, "jobmojito-static-header");
-        assert_eq!(c.header, "x-mojito-token");
-        assert_eq!(c.key.setting, "providers.jobmojito.value");
-        let header_only = JobMojitoConfig {
-            value: None,
-            ..both.clone()
-        };
-        let h = vec![("x-mojito-token".to_string(), "t".to_string())];
-        assert!(matches!(check(&header_only, &h), Check::StaticHeader(_)));
-        assert!(
-            unsigned(check(&header_only, &[]))
-                .1
-                .contains("x-mojito-token")
-        );
-        let value_only = JobMojitoConfig {
-            header: None,
-            ..both
-        };
-        assert!(
-            unsigned(check(&value_only, &[]))
-                .1
-                .contains("header is not")
-        );
     }
 }

@@ -1,12 +1,13 @@
-//! The five vendors: which one sent a request, what it is about, and which check applies.
-//! One file per vendor; this module routes between them.
+//! The vendors: each one a unit behind [`Vendor`] that knows its route, its events, how to
+//! recognise and read its deliveries, how it authenticates and how it sends. Nothing
+//! outside a vendor's unit branches on which vendor it is.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::delivery::Request;
-use crate::signature::{self, Check, Input, Verification};
+use crate::model::{DetectedBy, Findings, ProviderId, Request, Status, Verification};
+use crate::signature::{self, Check, Input};
 
 mod brief;
 pub mod brilliant;
@@ -14,129 +15,30 @@ pub mod classet;
 pub mod clearspeed;
 pub mod jobmojito;
 mod json_body;
+mod policy;
+mod signing;
 pub mod talentsprout;
 mod tolerant;
+mod vendor;
 
 #[cfg(test)]
 mod robustness;
+#[cfg(test)]
+mod verdict_tests;
 
 pub use brief::{Brief, analyze_brief};
+pub use policy::{Policy, answer_warnings, configured_answer_warnings};
+pub use signing::{Signing, body_signatures, resign, sign};
 pub use tolerant::JsonExt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderId {
-    Clearspeed,
-    Talentsprout,
-    Brilliant,
-    Classet,
-    Jobmojito,
-    Unknown,
-}
-
-impl ProviderId {
-    pub const VENDORS: [ProviderId; 5] = [
-        ProviderId::Talentsprout,
-        ProviderId::Classet,
-        ProviderId::Clearspeed,
-        ProviderId::Brilliant,
-        ProviderId::Jobmojito,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderId::Clearspeed => "clearspeed",
-            ProviderId::Talentsprout => "talentsprout",
-            ProviderId::Brilliant => "brilliant",
-            ProviderId::Classet => "classet",
-            ProviderId::Jobmojito => "jobmojito",
-            ProviderId::Unknown => "unknown",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::VENDORS
-            .into_iter()
-            .chain([ProviderId::Unknown])
-            .find(|p| p.as_str().eq_ignore_ascii_case(s))
-    }
-
-    /// The vendor's own spelling of its name; `None` for an unrecognised sender.
-    pub fn display_name(self) -> Option<&'static str> {
-        Some(match self {
-            ProviderId::Clearspeed => "Clearspeed",
-            ProviderId::Talentsprout => "TalentSprout",
-            ProviderId::Brilliant => "Brilliant",
-            ProviderId::Classet => "Classet",
-            ProviderId::Jobmojito => "JobMojito",
-            ProviderId::Unknown => return None,
-        })
-    }
-
-    /// Whether the payload's top-level `status` says what happened, where the event
-    /// name does not: every Clearspeed callback is a `Result Update`, its status tells
-    /// `Under Review` from `Result Published`.
-    pub fn event_has_status(self) -> bool {
-        matches!(self, ProviderId::Clearspeed)
-    }
-
-    /// The route to paste into the vendor's settings.
-    pub fn route(self) -> &'static str {
-        match self {
-            ProviderId::Clearspeed => "/clearspeed",
-            ProviderId::Talentsprout => "/talentsprout",
-            ProviderId::Brilliant => "/brilliant/{key}",
-            ProviderId::Classet => "/classet",
-            ProviderId::Jobmojito => "/jobmojito",
-            ProviderId::Unknown => "/",
-        }
-    }
-}
-
-impl std::fmt::Display for ProviderId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How the provider was recognised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DetectedBy {
-    Path,
-    Header,
-    Body,
-    None,
-}
-
-impl DetectedBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DetectedBy::Path => "path",
-            DetectedBy::Header => "header",
-            DetectedBy::Body => "body",
-            DetectedBy::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "path" => DetectedBy::Path,
-            "header" => DetectedBy::Header,
-            "body" => DetectedBy::Body,
-            "none" => DetectedBy::None,
-            _ => return None,
-        })
-    }
-}
+pub use vendor::{Vendor, all, vendor};
 
 /// What the URL says: a vendor route and what it carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Route {
     pub provider: Option<ProviderId>,
-    /// `/jobmojito/{event}`
+    /// An event named by the route (`/jobmojito/{event}`).
     pub event: Option<String>,
-    /// `/brilliant/{key}` or `/brilliant?key=…`
+    /// A key carried by the URL (`/brilliant/{key}` or `/brilliant?key=…`).
     pub url_key: Option<String>,
 }
 
@@ -144,65 +46,42 @@ pub struct Route {
 pub fn route(path: &str, query: Option<&str>) -> Route {
     let mut segments = path.trim_start_matches('/').split('/');
     let first = segments.next().unwrap_or_default();
+    let Some(v) = all()
+        .iter()
+        .find(|v| v.id().as_str().eq_ignore_ascii_case(first))
+    else {
+        return Route::default();
+    };
     // A key with characters such as `+`, `/` or `=` arrives percent-encoded in a path.
-    let second = segments
+    let rest = segments
         .next()
         .filter(|s| !s.is_empty())
-        .map(|s| percent_decode(s, false));
-    let provider = ProviderId::parse(first).filter(|p| *p != ProviderId::Unknown);
+        .map(percent_decode);
     let mut r = Route {
-        provider,
+        provider: Some(v.id()),
         ..Route::default()
     };
-    match provider {
-        Some(ProviderId::Jobmojito) => r.event = second,
-        Some(ProviderId::Brilliant) => {
-            r.url_key = second.or_else(|| query_param(query, "key"));
-        }
-        _ => {}
-    }
+    v.read_route(rest, query, &mut r);
     r
 }
 
-/// One query parameter, percent-decoded.
+/// One query parameter, decoded.
 pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     query_pairs(query).find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 /// `a=1&b=x%20y` (a query or a form body) as decoded name/value pairs.
 pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (String, String)> + '_ {
-    query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k, true), percent_decode(v, true))
-        })
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
 }
 
-/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`, as in a query); a
-/// malformed escape is kept as written.
-pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'+' if plus_is_space => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// Decodes `%XX` escapes in a path segment (`+` is itself there); a malformed escape is
+/// kept as written.
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The typed view of a payload, for the detail screens. Parsing is tolerant: a missing or
@@ -223,15 +102,10 @@ pub enum Summary {
     Unknown,
 }
 
-/// Everything we make of a request.
+/// Everything we make of a request: the findings and the typed summary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
-    pub provider: ProviderId,
-    pub detected_by: DetectedBy,
-    pub event: Option<String>,
-    pub event_inferred: bool,
-    pub subject: Option<String>,
-    pub verification: Verification,
+    pub findings: Findings,
     pub summary: Summary,
 }
 
@@ -249,19 +123,10 @@ pub fn detect(req: &Request, json: Option<&Value>, config: &Config) -> (Provider
     if let Some(found) = detect_without_body(req, config) {
         return found;
     }
-    if let Some(v) = json {
-        let by_body = [
-            (ProviderId::Clearspeed, clearspeed::matches_body(v)),
-            (ProviderId::Brilliant, brilliant::matches_body(v)),
-            (ProviderId::Talentsprout, talentsprout::matches_body(v)),
-            (ProviderId::Classet, classet::matches_body(v)),
-            (ProviderId::Jobmojito, jobmojito::matches_body(v)),
-        ];
-        if let Some((p, _)) = by_body.into_iter().find(|(_, m)| *m) {
-            return (p, DetectedBy::Body);
-        }
-    }
-    (ProviderId::Unknown, DetectedBy::None)
+    json.and_then(|v| all().iter().find(|vendor| vendor.matches_body(v)))
+        .map_or((ProviderId::UNKNOWN, DetectedBy::None), |v| {
+            (v.id(), DetectedBy::Body)
+        })
 }
 
 /// The provider when the path or a header names it.
@@ -269,21 +134,10 @@ fn detect_without_body(req: &Request, config: &Config) -> Option<(ProviderId, De
     if let Some(p) = route(&req.path, req.query.as_deref()).provider {
         return Some((p, DetectedBy::Path));
     }
-    let by_header = [
-        (
-            ProviderId::Talentsprout,
-            talentsprout::matches_headers(&req.headers),
-        ),
-        (ProviderId::Classet, classet::matches_headers(&req.headers)),
-        (
-            ProviderId::Jobmojito,
-            jobmojito::matches_headers(&req.headers, &config.providers.jobmojito),
-        ),
-    ];
-    by_header
-        .into_iter()
-        .find(|(_, m)| *m)
-        .map(|(p, _)| (p, DetectedBy::Header))
+    all()
+        .iter()
+        .find(|v| v.matches_headers(&req.headers, config))
+        .map(|v| (v.id(), DetectedBy::Header))
 }
 
 /// Event, subject and typed summary of a body from `provider`.
@@ -296,52 +150,24 @@ pub struct Understanding {
 }
 
 /// Reads what a delivery is about. Works on any bytes: a non-JSON body is understood as
-/// "nothing known", never an error.
+/// "nothing known" (but the route's event), never an error.
 pub fn understand(provider: ProviderId, req: &Request, json: Option<&Value>) -> Understanding {
     let r = route(&req.path, req.query.as_deref());
-    let nothing = Understanding {
-        event: None,
-        event_inferred: false,
-        subject: None,
-        summary: Summary::Unknown,
-    };
-    let Some(v) = json else {
-        // Still report the route's event for JobMojito, whatever the body.
-        return Understanding {
-            event: (provider == ProviderId::Jobmojito)
-                .then_some(r.event)
-                .flatten(),
-            ..nothing
-        };
-    };
-    match provider {
-        ProviderId::Clearspeed => clearspeed::understand(v),
-        ProviderId::Talentsprout => talentsprout::understand(v),
-        ProviderId::Brilliant => brilliant::understand(v),
-        ProviderId::Classet => classet::understand(v),
-        ProviderId::Jobmojito => jobmojito::understand(v, r.event.as_deref()),
-        ProviderId::Unknown => nothing,
+    match (vendor(provider), json) {
+        (Some(v), Some(json)) => v.understand(json, &r),
+        _ => Understanding {
+            event: r.event.filter(|_| r.provider == Some(provider)),
+            event_inferred: false,
+            subject: None,
+            summary: Summary::Unknown,
+        },
     }
 }
 
-/// The check the provider's contract calls for, given what is configured.
-pub fn check_for(provider: ProviderId, req: &Request, config: &Config) -> Check {
-    let p = &config.providers;
-    match provider {
-        ProviderId::Talentsprout => talentsprout::check(&p.talentsprout),
-        ProviderId::Classet => classet::check(&p.classet, &req.headers),
-        ProviderId::Clearspeed => clearspeed::check(&p.clearspeed, &req.headers),
-        ProviderId::Brilliant => {
-            let r = route(&req.path, req.query.as_deref());
-            brilliant::check(&p.brilliant, r.url_key)
-        }
-        ProviderId::Jobmojito => jobmojito::check(&p.jobmojito, &req.headers),
-        ProviderId::Unknown => Check::Unsigned {
-            scheme: "none",
-            detail: "Provider not recognised from the path, headers or body; nothing to verify."
-                .into(),
-        },
-    }
+/// Every check the provider supports, configured or not, in the vendor's preference order.
+pub fn checks_for(provider: ProviderId, req: &Request, config: &Config) -> Vec<Check> {
+    let r = route(&req.path, req.query.as_deref());
+    vendor(provider).map_or_else(Vec::new, |v| v.checks(config, &r))
 }
 
 /// Detects, verifies and understands one request. `now` is receipt time in Unix seconds.
@@ -368,19 +194,23 @@ fn analyze_parsed(
     let verification = verify(provider, req, config, now);
     let u = understand(provider, req, json);
     Analysis {
-        provider,
-        detected_by,
-        event: u.event,
-        event_inferred: u.event_inferred,
-        subject: u.subject,
-        verification,
+        findings: Findings {
+            provider,
+            detected_by,
+            event: u.event,
+            event_inferred: u.event_inferred,
+            subject: u.subject,
+            verification,
+        },
         summary: u.summary,
     }
 }
 
-/// Applies the provider's check to the request.
-fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Verification {
-    let check = check_for(provider, req, config);
+/// Verifies a request by what is configured for `provider`, never by which headers it
+/// carries: with nothing configured it is `unsigned`, or `unchecked` when a credential
+/// arrived; with something configured it is `verified` when a configured check passes
+/// and `failed` with the most specific reason otherwise.
+pub fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Verification {
     let input = Input {
         headers: &req.headers,
         body: &req.body,
@@ -388,10 +218,46 @@ fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Ver
         query: req.query.as_deref(),
         now,
     };
-    let mut verification = signature::verify(&check, &input);
+    let Some(v) = vendor(provider) else {
+        return Verification::new(
+            Status::Unsigned,
+            "none",
+            "Provider not recognised from the path, the headers or the body; nothing to verify.",
+        );
+    };
+    let checks = v.checks(config, &route(&req.path, req.query.as_deref()));
+    let configured: Vec<&Check> = checks.iter().filter(|c| c.is_configured()).collect();
+    let mut verification = if configured.is_empty() {
+        checks
+            .iter()
+            .map(|c| signature::verify(c, &input))
+            .find(|v| v.status == Status::Unchecked)
+            .unwrap_or_else(|| {
+                Verification::new(Status::Unsigned, "none", v.unsigned_detail(config))
+            })
+    } else {
+        let results: Vec<Verification> = configured
+            .iter()
+            .map(|c| signature::verify(c, &input))
+            .collect();
+        let verified = results.iter().position(|r| r.status == Status::Verified);
+        let picked = verified.unwrap_or_else(|| {
+            (0..results.len())
+                .min_by_key(|&i| (specificity(&results[i]), i))
+                .unwrap_or(0)
+        });
+        let mut verdict = results[picked].clone();
+        if let Some(set) = verified.and_then(|i| v.credential_set(configured[i], config)) {
+            verdict
+                .detail
+                .push_str(&format!(" Matched credential set {set}."));
+        }
+        verdict
+    };
+    v.annotate(&mut verification, config);
     if req.body_truncated {
         verification = Verification::new(
-            signature::Status::Failed,
+            Status::Failed,
             verification.scheme,
             format!(
                 "Only {} of {} body bytes were received (over the size limit or cut off), \
@@ -404,13 +270,23 @@ fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Ver
     verification
 }
 
+/// Lower is more specific. A check whose credential never arrived explains least; every
+/// other reason ranks in the hint order (the least invasive explanation first).
+fn specificity(v: &Verification) -> (u8, Option<crate::model::Hint>) {
+    use crate::model::Hint;
+    match v.hint {
+        Some(Hint::MissingCredential) => (1, v.hint),
+        _ => (0, v.hint),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn routes_read_vendor_key_and_event() {
-        assert_eq!(route("/classet", None).provider, Some(ProviderId::Classet));
+        assert_eq!(route("/classet", None).provider, Some(ProviderId::CLASSET));
         let b = route("/brilliant/k3y", None);
         assert_eq!(b.url_key.as_deref(), Some("k3y"));
         let b = route("/brilliant", Some("key=a%2Bb&x=1"));
@@ -423,9 +299,9 @@ mod tests {
 
     #[test]
     fn percent_decode_tolerates_bad_escapes() {
-        assert_eq!(percent_decode("a%zz%4", true), "a%zz%4");
-        assert_eq!(percent_decode("%41+b", true), "A b");
-        assert_eq!(percent_decode("%41+b", false), "A+b");
+        assert_eq!(percent_decode("a%zz%4"), "a%zz%4");
+        assert_eq!(percent_decode("%41+b"), "A+b");
+        assert_eq!(query_param(Some("k=%41+b"), "k").as_deref(), Some("A b"));
     }
 
     #[test]

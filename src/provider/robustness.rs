@@ -9,46 +9,46 @@ use super::*;
 
 const FIXTURES: [(ProviderId, &str); 8] = [
     (
-        ProviderId::Brilliant,
+        ProviderId::BRILLIANT,
         include_str!("../../tests/fixtures/payloads/brilliant/response_completed.json"),
     ),
     (
-        ProviderId::Classet,
+        ProviderId::CLASSET,
         include_str!("../../tests/fixtures/payloads/classet/call_completed.json"),
     ),
     (
-        ProviderId::Classet,
+        ProviderId::CLASSET,
         include_str!("../../tests/fixtures/payloads/classet/candidate_interview_updated.json"),
     ),
     (
-        ProviderId::Clearspeed,
+        ProviderId::CLEARSPEED,
         include_str!("../../tests/fixtures/payloads/clearspeed/attempted_incomplete.json"),
     ),
     (
-        ProviderId::Clearspeed,
+        ProviderId::CLEARSPEED,
         include_str!("../../tests/fixtures/payloads/clearspeed/result_published.json"),
     ),
     (
-        ProviderId::Jobmojito,
+        ProviderId::JOBMOJITO,
         include_str!("../../tests/fixtures/payloads/jobmojito/interview_collected.json"),
     ),
     (
-        ProviderId::Talentsprout,
+        ProviderId::TALENTSPROUT,
         include_str!("../../tests/fixtures/payloads/talentsprout/interview_abandoned.json"),
     ),
     (
-        ProviderId::Talentsprout,
+        ProviderId::TALENTSPROUT,
         include_str!("../../tests/fixtures/payloads/talentsprout/interview_completed.json"),
     ),
 ];
 
 fn matchers(v: &Value) -> [(ProviderId, bool); 5] {
     [
-        (ProviderId::Clearspeed, clearspeed::matches_body(v)),
-        (ProviderId::Brilliant, brilliant::matches_body(v)),
-        (ProviderId::Talentsprout, talentsprout::matches_body(v)),
-        (ProviderId::Classet, classet::matches_body(v)),
-        (ProviderId::Jobmojito, jobmojito::matches_body(v)),
+        (ProviderId::CLEARSPEED, clearspeed::matches_body(v)),
+        (ProviderId::BRILLIANT, brilliant::matches_body(v)),
+        (ProviderId::TALENTSPROUT, talentsprout::matches_body(v)),
+        (ProviderId::CLASSET, classet::matches_body(v)),
+        (ProviderId::JOBMOJITO, jobmojito::matches_body(v)),
     ]
 }
 
@@ -107,7 +107,7 @@ fn headers_detect_before_the_body_shape() {
     let json = body_json(&req.body);
     assert_eq!(
         detect(&req, json.as_ref(), &config),
-        (ProviderId::Classet, DetectedBy::Header)
+        (ProviderId::CLASSET, DetectedBy::Header)
     );
 }
 
@@ -116,12 +116,12 @@ fn analyze_reports_the_route_event_and_summary() {
     let config = Config::default();
     let req = request("/jobmojito/interview_failed", Vec::new(), b"not json");
     let a = analyze(&req, &config, 0);
-    assert_eq!(a.provider, ProviderId::Jobmojito);
-    assert_eq!(a.event.as_deref(), Some("interview_failed"));
+    assert_eq!(a.findings.provider, ProviderId::JOBMOJITO);
+    assert_eq!(a.findings.event.as_deref(), Some("interview_failed"));
     assert_eq!(a.summary, Summary::Unknown);
     let req = request("/classet", Vec::new(), FIXTURES[2].1.as_bytes());
     let a = analyze(&req, &config, 0);
-    assert_eq!(a.subject.as_deref(), Some("cand_12345678"));
+    assert_eq!(a.findings.subject.as_deref(), Some("cand_12345678"));
     assert!(matches!(a.summary, Summary::Classet(_)));
 }
 
@@ -231,7 +231,11 @@ fn read_everything(v: &Value) {
     let _ = jobmojito::understand(v, Some("interview_result"));
     let config = Config::default();
     let body = serde_json::to_vec(v).unwrap_or_default();
-    for p in ProviderId::VENDORS.into_iter().chain([ProviderId::Unknown]) {
+    for p in crate::provider::all()
+        .iter()
+        .map(|v| v.id())
+        .chain([ProviderId::UNKNOWN])
+    {
         let path = format!("/{}", p.as_str());
         let req = request(&path, Vec::new(), &body);
         let _ = understand(p, &req, Some(v));

@@ -1,7 +1,7 @@
 //! What can leave hookscope, and which of its parts can hold a secret. The body of a
 //! request is the vendor's data: it is kept exactly and never rewritten.
 
-use crate::delivery::{Delivery, Forward, Request};
+use crate::model::{Delivery, Forward, Request};
 use crate::signature::Verification;
 
 use super::Redactor;
@@ -59,9 +59,9 @@ impl Redact for Verification {
 impl Redact for Delivery {
     fn redact_with(&mut self, r: &Redactor) {
         self.request.redact_with(r);
-        self.event.redact_with(r);
-        self.subject.redact_with(r);
-        self.verification.redact_with(r);
+        self.findings.event.redact_with(r);
+        self.findings.subject.redact_with(r);
+        self.findings.verification.redact_with(r);
         self.forward.redact_with(r);
     }
 }

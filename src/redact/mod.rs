@@ -5,7 +5,7 @@
 //! (`[redacted:providers.clearspeed.api_key]`), which replay can restore.
 
 use crate::config::Config;
-use crate::delivery::Request;
+use crate::model::Request;
 use crate::provider::percent_decode;
 
 mod exits;
@@ -32,6 +32,15 @@ pub struct Redactor {
 impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Redactor({} secrets)", self.secrets.len())
+    }
+}
+
+/// A path part or a query, decoded: in a query `+` is a space.
+fn decode(text: &str, plus_is_space: bool) -> String {
+    if plus_is_space {
+        percent_decode(&text.replace('+', " "))
+    } else {
+        percent_decode(text)
     }
 }
 
@@ -149,7 +158,7 @@ impl Redactor {
     /// the rest of the URL stays as written.
     fn redact_url(&self, text: &str, separators: &[char], plus_is_space: bool) -> String {
         let hides_secret = |t: &str| {
-            let decoded = percent_decode(t, plus_is_space);
+            let decoded = decode(t, plus_is_space);
             self.secrets
                 .iter()
                 .any(|(s, _)| decoded.contains(s.as_str()))
@@ -165,7 +174,7 @@ impl Redactor {
                 None => (part, ""),
             };
             if hides_secret(part) {
-                let decoded = percent_decode(part, plus_is_space);
+                let decoded = decode(part, plus_is_space);
                 out.push_str(&self.encode_around_markers(&self.redact_text(&decoded), &[]));
             } else {
                 out.push_str(part);
@@ -176,7 +185,7 @@ impl Redactor {
             return out;
         }
         // A secret spread over several parts: the whole text decoded, separators kept.
-        let decoded = percent_decode(&literal, plus_is_space);
+        let decoded = decode(&literal, plus_is_space);
         self.encode_around_markers(&self.redact_text(&decoded), separators)
     }
 

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::policy::Policy;
-use super::sign::Outgoing;
+use crate::model::Outgoing;
+use crate::provider::Policy;
 
 /// One attempt's outcome.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use crate::config::{Config, Secret};
-use crate::provider::ProviderId;
+use crate::model::ProviderId;
 
 use super::samples;
-use super::sign::{Outgoing, sign};
+use crate::model::Outgoing;
+use crate::provider::sign;
 
 /// What is deliberately wrong with a scripted delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,31 +42,46 @@ const fn step(provider: ProviderId, event: &'static str, flaw: Flaw) -> Step {
 }
 
 use Flaw::*;
-use ProviderId::*;
 
 /// The script: every vendor, repeat deliveries about one subject, and the usual failures.
 pub const SCRIPT: &[Step] = &[
-    step(Talentsprout, "interview.completed", None),
-    step(Classet, "candidate.interview.updated", None),
-    step(Clearspeed, "Result Published", None),
-    step(Brilliant, "response.created", None),
-    step(Jobmojito, "interview_collected", None),
-    step(Brilliant, "response.started", None),
-    step(Classet, "candidate.interview.updated", ReformattedByProxy),
-    step(Jobmojito, "interview_result", None),
-    step(Talentsprout, "interview.completed", StaleTimestamp),
-    step(Clearspeed, "Attempted - Partial", None),
-    step(Brilliant, "response.completed", None),
-    step(Talentsprout, "interview.abandoned", BadSignature),
-    step(Classet, "call_completed", None),
+    step(ProviderId::TALENTSPROUT, "interview.completed", None),
+    step(ProviderId::CLASSET, "candidate.interview.updated", None),
+    step(ProviderId::CLEARSPEED, "Result Published", None),
+    step(ProviderId::BRILLIANT, "response.created", None),
+    step(ProviderId::JOBMOJITO, "interview_collected", None),
+    step(ProviderId::BRILLIANT, "response.started", None),
+    step(
+        ProviderId::CLASSET,
+        "candidate.interview.updated",
+        ReformattedByProxy,
+    ),
+    step(ProviderId::JOBMOJITO, "interview_result", None),
+    step(
+        ProviderId::TALENTSPROUT,
+        "interview.completed",
+        StaleTimestamp,
+    ),
+    step(ProviderId::CLEARSPEED, "Attempted - Partial", None),
+    step(ProviderId::BRILLIANT, "response.completed", None),
+    step(
+        ProviderId::TALENTSPROUT,
+        "interview.abandoned",
+        BadSignature,
+    ),
+    step(ProviderId::CLASSET, "call_completed", None),
     Step {
         rescored: true,
-        ..step(Jobmojito, "interview_result", None)
+        ..step(ProviderId::JOBMOJITO, "interview_result", None)
     },
-    step(Clearspeed, "Under Review", BadSignature),
-    step(Brilliant, "response.changed", None),
-    step(Classet, "candidate.interview.updated", BadSignature),
-    step(Clearspeed, "Attempted - Incomplete", None),
+    step(ProviderId::CLEARSPEED, "Under Review", BadSignature),
+    step(ProviderId::BRILLIANT, "response.changed", None),
+    step(
+        ProviderId::CLASSET,
+        "candidate.interview.updated",
+        BadSignature,
+    ),
+    step(ProviderId::CLEARSPEED, "Attempted - Incomplete", None),
 ];
 
 /// A config with fresh secrets for every vendor, pointing the Clearspeed token flow at
@@ -100,7 +116,7 @@ pub async fn prepare(
     if step.rescored {
         body = rescore(&body)?;
     }
-    let bearer = if step.provider == Clearspeed {
+    let bearer = if crate::provider::vendor(step.provider).is_some_and(|v| v.uses_token_flow()) {
         super::token::fetch_token(client, &config.providers.clearspeed).await?
     } else {
         Option::None

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::delivery::Delivery;
-use crate::provider::ProviderId;
+use crate::model::Delivery;
+use crate::model::ProviderId;
 
 use super::replay::failed_for_vendor;
 
@@ -44,7 +44,7 @@ impl FailedSelection {
         if !failed_for_vendor(&d) {
             return;
         }
-        let key = (d.provider, Sha256::digest(&d.request.body).into());
+        let key = (d.findings.provider, Sha256::digest(&d.request.body).into());
         match self.by_payload.get(&key) {
             Some(&i) => {
                 let f = &mut self.failed[i];
@@ -83,7 +83,7 @@ impl FailedSelection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::{Forward, Request};
+    use crate::model::{Findings, Forward, Request};
     use crate::signature::{Status, Verification};
 
     fn delivery(id: &str, body: &'static [u8], status: u16, replay_of: Option<&str>) -> Delivery {
@@ -100,12 +100,14 @@ mod tests {
                 body_truncated: false,
                 peer: None,
             },
-            provider: ProviderId::Jobmojito,
-            detected_by: crate::provider::DetectedBy::Path,
-            event: None,
-            event_inferred: false,
-            subject: None,
-            verification: Verification::new(Status::Unsigned, "none", "-"),
+            findings: Findings {
+                provider: ProviderId::JOBMOJITO,
+                detected_by: crate::model::DetectedBy::Path,
+                event: None,
+                event_inferred: false,
+                subject: None,
+                verification: Verification::new(Status::Unsigned, "none", "-"),
+            },
             response_status: status,
             replay_of: replay_of.map(str::to_string),
             forward: None::<Forward>,

@@ -4,12 +4,10 @@
 pub mod deliver;
 pub mod demo;
 pub mod failed;
-pub mod policy;
 pub mod replay;
 pub mod samples;
-pub mod sign;
 pub mod token;
 
+pub use crate::model::Outgoing;
+pub use crate::provider::{Policy, sign};
 pub use deliver::{Attempt, deliver, send_once};
-pub use policy::Policy;
-pub use sign::{Outgoing, sign};

@@ -2,15 +2,14 @@
 //! optionally with time-bound signatures refreshed.
 
 use crate::config::Config;
-use crate::delivery::Delivery;
 use crate::forward;
 use crate::ingest::REPLAY_OF_HEADER;
-use crate::provider::ProviderId;
+use crate::model::Delivery;
 use crate::redact::{self, Redactor};
 
 use super::deliver::is_hop_by_hop;
-use super::sign::{Outgoing, classet_signature, talentsprout_signature};
 use super::token;
+use crate::model::Outgoing;
 
 /// `to` as given when it names a path; with only a host (`http://localhost:3000` or a
 /// trailing `/`), the delivery's own path and query are appended.
@@ -26,8 +25,9 @@ pub fn replay_url(to: &str, path: &str, query: Option<&str>) -> String {
     }
 }
 
-/// The request that re-sends `d` to `to`. `resign` refreshes TalentSprout's `t=` with the
-/// configured secret, since an exact replay of an old delivery fails the tolerance check.
+/// The request that re-sends `d` to `to`. `resign` refreshes every timestamped signature
+/// with the configured secret, since an exact replay of an old delivery fails the
+/// tolerance check.
 pub fn prepare(
     d: &Delivery,
     to: &str,
@@ -55,7 +55,14 @@ pub fn prepare(
     refuse_missing(&path, query.as_deref(), &headers)?;
     let mut headers = headers;
     if resign {
-        resign_headers(d.provider, &mut headers, &d.request.body, config, now)?;
+        crate::provider::resign(
+            d.findings.provider,
+            &mut headers,
+            &d.request.body,
+            config,
+            now,
+            false,
+        )?;
     }
     headers.push((REPLAY_OF_HEADER.to_string(), d.id.clone()));
     Ok(Outgoing {
@@ -110,7 +117,7 @@ impl TokenRefresh {
     /// `None` unless `d` carried a fetched bearer token (not a configured credential, which
     /// is stored as a marker) and the token flow is configured.
     pub fn for_delivery(d: &Delivery, config: &Config) -> Option<TokenRefresh> {
-        if d.provider != ProviderId::Clearspeed {
+        if !crate::provider::vendor(d.findings.provider).is_some_and(|v| v.uses_token_flow()) {
             return None;
         }
         let stored = d.request.header("authorization")?;
@@ -151,54 +158,13 @@ impl TokenRefresh {
     }
 }
 
-/// Replaces the signature headers of `provider` with fresh ones over `body` (for a replay
-/// with `--resign`, or a body edited before re-sending). Providers that do not sign the
-/// body keep their headers as they are.
-pub fn resign_headers(
-    provider: ProviderId,
-    headers: &mut [(String, String)],
-    body: &[u8],
-    config: &Config,
-    now: i64,
-) -> Result<(), String> {
-    let (name, value) = match provider {
-        ProviderId::Talentsprout => {
-            let secret = config
-                .providers
-                .talentsprout
-                .secret
-                .as_ref()
-                .ok_or("re-signing needs providers.talentsprout.secret")?;
-            (
-                "x-talentsprout-signature",
-                talentsprout_signature(secret.expose(), now, body),
-            )
-        }
-        ProviderId::Classet => match &config.providers.classet.secret {
-            Some(secret) => (
-                "x-classet-webhook-signature",
-                classet_signature(secret.expose(), body),
-            ),
-            None => return Ok(()),
-        },
-        _ => return Ok(()),
-    };
-    match headers
-        .iter_mut()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-    {
-        Some(h) => h.1 = value,
-        None => return Err(format!("the delivery carried no {name} header to refresh")),
-    }
-    Ok(())
-}
-
 /// Whether a stored delivery failed for its vendor: our answer (or the app's, when it was
 /// forwarded) would not count as delivered. This is what `replay --failed` re-sends.
 pub fn failed_for_vendor(d: &Delivery) -> bool {
-    let policy = super::Policy::for_provider(d.provider, std::time::Duration::from_secs(1));
+    let policy =
+        super::Policy::for_provider(d.findings.provider, std::time::Duration::from_secs(1));
     match &d.forward {
-        Some(f) => !forward::acknowledged(f, d.provider),
+        Some(f) => !forward::acknowledged(f, d.findings.provider),
         None => !policy.acknowledges(d.response_status),
     }
 }

@@ -1,6 +1,6 @@
 //! The sample deliveries `send` and `demo` use: one per event each vendor documents.
 
-use crate::provider::ProviderId;
+use crate::model::ProviderId;
 
 macro_rules! sample {
     ($p:ident, $event:literal, $dir:literal) => {
@@ -14,21 +14,21 @@ macro_rules! sample {
 
 /// (provider, event, pretty-printed JSON body).
 pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
-    sample!(Talentsprout, "interview.completed", "talentsprout"),
-    sample!(Talentsprout, "interview.abandoned", "talentsprout"),
-    sample!(Classet, "candidate.interview.updated", "classet"),
-    sample!(Classet, "call_completed", "classet"),
-    sample!(Clearspeed, "Result Published", "clearspeed"),
-    sample!(Clearspeed, "Attempted - Incomplete", "clearspeed"),
-    sample!(Clearspeed, "Attempted - Partial", "clearspeed"),
-    sample!(Clearspeed, "Under Review", "clearspeed"),
-    sample!(Brilliant, "response.created", "brilliant"),
-    sample!(Brilliant, "response.started", "brilliant"),
-    sample!(Brilliant, "response.changed", "brilliant"),
-    sample!(Brilliant, "response.completed", "brilliant"),
-    sample!(Jobmojito, "interview_collected", "jobmojito"),
-    sample!(Jobmojito, "interview_result", "jobmojito"),
-    sample!(Jobmojito, "interview_failed", "jobmojito"),
+    sample!(TALENTSPROUT, "interview.completed", "talentsprout"),
+    sample!(TALENTSPROUT, "interview.abandoned", "talentsprout"),
+    sample!(CLASSET, "candidate.interview.updated", "classet"),
+    sample!(CLASSET, "call_completed", "classet"),
+    sample!(CLEARSPEED, "Result Published", "clearspeed"),
+    sample!(CLEARSPEED, "Attempted - Incomplete", "clearspeed"),
+    sample!(CLEARSPEED, "Attempted - Partial", "clearspeed"),
+    sample!(CLEARSPEED, "Under Review", "clearspeed"),
+    sample!(BRILLIANT, "response.created", "brilliant"),
+    sample!(BRILLIANT, "response.started", "brilliant"),
+    sample!(BRILLIANT, "response.changed", "brilliant"),
+    sample!(BRILLIANT, "response.completed", "brilliant"),
+    sample!(JOBMOJITO, "interview_collected", "jobmojito"),
+    sample!(JOBMOJITO, "interview_result", "jobmojito"),
+    sample!(JOBMOJITO, "interview_failed", "jobmojito"),
 ];
 
 /// The events a provider documents, first one being the default for `send`.
@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn every_vendor_has_samples_and_each_parses() {
-        for p in ProviderId::VENDORS {
+        for p in crate::provider::all().iter().map(|v| v.id()) {
             assert!(!events(p).is_empty(), "{p}");
             for e in events(p) {
                 let b = body(p, Some(e)).unwrap();
@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn unknown_event_lists_the_documented_ones() {
-        let err = body(ProviderId::Classet, Some("nope")).unwrap_err();
+        let err = body(ProviderId::CLASSET, Some("nope")).unwrap_err();
         assert!(err.contains("call_completed"), "{err}");
     }
 }

@@ -3,9 +3,7 @@
 
 use jsonwebtoken::AlgorithmFamily;
 
-use super::diagnose::{
-    MAX_HEADERS_SEARCHED, find_key_in_headers, shown, split_auth_scheme, vendor_name,
-};
+use super::diagnose::{MAX_HEADERS_SEARCHED, find_key_in_headers, shown, split_auth_scheme};
 use super::{BearerCheck, Evidence, Hint, Input, Status, Verification, ct_eq, human_duration};
 use crate::config::mask;
 
@@ -66,7 +64,7 @@ pub fn verify_bearer(c: &BearerCheck, input: &Input<'_>) -> Verification {
             let detail = format!(
                 "The token arrived {place}; {} sends Authorization: Bearer <token>, so fix the \
                  sender. {verdict}",
-                vendor_name(&c.static_token, c.scheme)
+                c.static_token.vendor
             );
             let evidence = own.evidence.unwrap_or_default();
             Verification::failed(c.scheme, Hint::HeaderName, detail).with_evidence(evidence)

@@ -5,7 +5,6 @@ use super::encoding;
 use super::stripe::parse_stripe_header;
 use super::{Evidence, Hint, HmacCheck, Input, Status, Verification, ct_eq, hmac_sha256};
 use super::{KeyRef, human_duration};
-use crate::provider::ProviderId;
 
 mod credential;
 #[cfg(test)]
@@ -22,29 +21,6 @@ pub use credential::{verify_static_header, verify_url_key};
 pub(super) const MAX_HEADERS_SEARCHED: usize = 100;
 
 const WHSEC: &str = "whsec_";
-
-/// The vendor's display name, from the setting (`providers.<id>.…`) or the scheme.
-pub(super) fn vendor_name(key: &KeyRef, scheme: &str) -> String {
-    let id = key
-        .setting
-        .split('.')
-        .nth(1)
-        .or_else(|| scheme.split('-').next())
-        .unwrap_or_default();
-    if let Some(name) = ProviderId::parse(id).and_then(ProviderId::display_name) {
-        return name.into();
-    }
-    match id {
-        "" => "the sender".into(),
-        other => {
-            let mut chars = other.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
-    }
-}
 
 /// Sender-controlled text made safe for a one-line detail: control characters escaped,
 /// length capped.
@@ -155,7 +131,7 @@ pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
         c,
         input,
         secret: secret.expose(),
-        vendor: vendor_name(&c.key, c.scheme),
+        vendor: c.key.vendor.to_string(),
     };
     match received {
         None => case

@@ -1,154 +1,18 @@
 //! Verification, shared by every provider. A provider only says which [`Check`] applies
 //! (scheme, header, key); this module runs it and, when it fails, diagnoses why.
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::Secret;
+pub use crate::model::{Evidence, Hint, Status, Verification};
 
 mod bearer;
 mod diagnose;
 mod encoding;
+mod sign;
 mod stripe;
 
 pub use encoding::Encoding;
+pub use sign::{Credential, sign};
 pub use stripe::{StripeHeader, parse_stripe_header};
-
-/// The outcome of verifying one delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The vendor's documented check passed.
-    Verified,
-    /// The documented check failed; `hint` says the likeliest reason.
-    Failed,
-    /// Nothing to check: the provider does not sign and nothing is configured.
-    Unsigned,
-    /// A credential arrived but no secret is configured to check it.
-    Unchecked,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Verified => "verified",
-            Status::Failed => "failed",
-            Status::Unsigned => "unsigned",
-            Status::Unchecked => "unchecked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "verified" => Status::Verified,
-            "failed" => Status::Failed,
-            "unsigned" => Status::Unsigned,
-            "unchecked" => Status::Unchecked,
-            _ => return None,
-        })
-    }
-}
-
-/// Why a documented check failed, tried in this order: the least invasive explanation wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Hint {
-    TimestampOutsideTolerance,
-    SecretPrefix,
-    WrongEncoding,
-    TrailingNewline,
-    BodyReserialized,
-    HeaderName,
-    MissingCredential,
-    /// A JWT whose `aud` is not the configured audience.
-    WrongAudience,
-    WrongSecret,
-}
-
-impl Hint {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Hint::TimestampOutsideTolerance => "timestamp_outside_tolerance",
-            Hint::SecretPrefix => "secret_prefix",
-            Hint::WrongEncoding => "wrong_encoding",
-            Hint::TrailingNewline => "trailing_newline",
-            Hint::BodyReserialized => "body_reserialized",
-            Hint::HeaderName => "header_name",
-            Hint::MissingCredential => "missing_credential",
-            Hint::WrongAudience => "wrong_audience",
-            Hint::WrongSecret => "wrong_secret",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Hint::TimestampOutsideTolerance,
-            Hint::SecretPrefix,
-            Hint::WrongEncoding,
-            Hint::TrailingNewline,
-            Hint::BodyReserialized,
-            Hint::HeaderName,
-            Hint::MissingCredential,
-            Hint::WrongAudience,
-            Hint::WrongSecret,
-        ]
-        .into_iter()
-        .find(|h| h.as_str() == s)
-    }
-}
-
-/// What the verification found, as printed in the headless line and stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Verification {
-    pub status: Status,
-    /// Which scheme was applied, e.g. `talentsprout-hmac-sha256`.
-    pub scheme: String,
-    pub hint: Option<Hint>,
-    /// One plain sentence a person can act on.
-    pub detail: String,
-    /// What the debugger shows; not part of the headless line.
-    #[serde(skip)]
-    pub evidence: Option<Evidence>,
-}
-
-/// The working behind a verdict: what was expected, what arrived, what was signed.
-/// Never holds a secret or a static credential value.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Evidence {
-    /// The signature computed with the configured secret over the raw body.
-    pub expected: Option<String>,
-    /// The signature (or a masked credential) that arrived.
-    pub received: Option<String>,
-    /// The exact string that was signed, e.g. `1763650000.{"event":…`.
-    pub signed_payload: Option<String>,
-    /// Seconds between the signed timestamp and receipt (positive: signed before receipt).
-    pub skew_secs: Option<i64>,
-    /// Decoded JWT claims, when the credential was a JWT.
-    pub claims: Option<serde_json::Value>,
-}
-
-impl Verification {
-    pub fn new(status: Status, scheme: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            status,
-            scheme: scheme.into(),
-            hint: None,
-            detail: detail.into(),
-            evidence: None,
-        }
-    }
-
-    pub fn failed(scheme: impl Into<String>, hint: Hint, detail: impl Into<String>) -> Self {
-        Self {
-            hint: Some(hint),
-            ..Self::new(Status::Failed, scheme, detail)
-        }
-    }
-
-    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
-        self.evidence = Some(evidence);
-        self
-    }
-}
 
 /// Where a credential is configured, for "set X" messages.
 #[derive(Debug, Clone)]
@@ -156,14 +20,21 @@ pub struct KeyRef {
     pub value: Option<Secret>,
     /// e.g. `providers.talentsprout.secret`
     pub setting: &'static str,
+    /// The sender's name for messages, e.g. `TalentSprout`.
+    pub vendor: &'static str,
 }
 
 impl KeyRef {
-    pub fn new(value: Option<&Secret>, setting: &'static str) -> Self {
+    pub fn new(vendor: &'static str, value: Option<&Secret>, setting: &'static str) -> Self {
         Self {
             value: value.filter(|s| !s.expose().is_empty()).cloned(),
             setting,
+            vendor,
         }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.value.is_some()
     }
 
     /// `providers.talentsprout.secret (or HOOKSCOPE_TALENTSPROUT_SECRET)`
@@ -177,6 +48,16 @@ impl KeyRef {
             crate::config::env_var_name(provider, key)
         )
     }
+}
+
+/// The sender's name as a vendor unit gives it, from a setting such as
+/// `providers.classet.secret`.
+#[cfg(test)]
+pub(crate) fn test_vendor_name(setting: &str) -> &'static str {
+    let id = setting.split('.').nth(1).unwrap_or_default();
+    crate::model::ProviderId::parse(id)
+        .and_then(crate::provider::vendor)
+        .map_or("the sender", |v| v.name())
 }
 
 /// What one request carries, as far as verification is concerned.
@@ -235,6 +116,8 @@ pub struct StaticHeaderCheck {
     pub scheme: &'static str,
     /// The configured header name (lower-case).
     pub header: String,
+    /// The setting that names the header, where it is configurable.
+    pub header_setting: Option<&'static str>,
     pub key: KeyRef,
 }
 
@@ -254,6 +137,31 @@ pub struct UrlKeyCheck {
     /// The key found in the URL, if any.
     pub presented: Option<String>,
     pub key: KeyRef,
+}
+
+impl Check {
+    /// Whether the user configured what this check compares against.
+    pub fn is_configured(&self) -> bool {
+        match self {
+            Check::Hmac(c) => c.key.is_set(),
+            Check::StaticHeader(c) => c.key.is_set(),
+            Check::Bearer(c) => {
+                c.static_token.is_set() || c.jwt_secret.is_set() || c.jwks_file.is_some()
+            }
+            Check::UrlKey(c) => c.key.is_set(),
+            Check::Unsigned { .. } => false,
+        }
+    }
+
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Check::Hmac(c) => c.scheme,
+            Check::StaticHeader(c) => c.scheme,
+            Check::Bearer(c) => c.scheme,
+            Check::UrlKey(c) => c.scheme,
+            Check::Unsigned { scheme, .. } => scheme,
+        }
+    }
 }
 
 /// Runs `check` against `input`.

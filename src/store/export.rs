@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Reader, StoreError, Stored};
-use crate::delivery::{Delivery, Line, rfc3339};
+use crate::model::{Delivery, Line, rfc3339};
 use crate::redact::Redactor;
 
 /// One NDJSON export line; `import` reads the same shape back.
@@ -188,10 +188,10 @@ fn har_entry(d: &Delivery) -> Value {
         // HAR allows custom fields with a leading underscore.
         "_hookscope": {
             "id": d.id,
-            "provider": d.provider,
-            "event": d.event,
-            "subject": d.subject,
-            "verification": d.verification,
+            "provider": d.findings.provider,
+            "event": d.findings.event,
+            "subject": d.findings.subject,
+            "verification": d.findings.verification,
         },
     })
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::export::{BodyEncoding, ExportLine};
 use super::writer::NewRow;
 use super::{Store, StoreError};
-use crate::delivery::{Delivery, Request};
+use crate::model::{Delivery, Request};
 use crate::redact::Redactor;
 
 /// Lines per transaction: large enough to import quickly, small enough to keep the
@@ -115,12 +115,7 @@ fn parse_line(raw: &[u8], redactor: &Redactor) -> Result<NewRow, String> {
             body_truncated: e.body_truncated,
             peer: e.peer,
         },
-        provider: l.provider,
-        detected_by: l.detected_by,
-        event: l.event,
-        event_inferred: l.event_inferred,
-        subject: l.subject,
-        verification: l.verification,
+        findings: l.findings,
         response_status: l.response.status,
         replay_of: e.replay_of,
         forward: l.forward,

@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::delivery::{Delivery, Forward};
+use crate::model::{Delivery, Forward};
 
 mod duration;
 mod export;

@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use super::StoreError;
 use super::read::{ROW_COLUMNS, Row, SqliteReader, read_row};
 use super::search::{self, INDEXED_UPTO, PHRASE_FN};
-use crate::provider::ProviderId;
+use crate::model::ProviderId;
 use crate::signature::{Hint, Status};
 
 /// Which deliveries to show. Every non-empty list must match (they are AND-ed); within a
@@ -201,7 +201,7 @@ impl Filter {
             "(id >= ? AND id < ?)".into()
         }));
         if let Some(from) = self.since_secs.and_then(since) {
-            params.push(Value::Text(crate::delivery::rfc3339(from)));
+            params.push(Value::Text(crate::model::rfc3339(from)));
             out.push("received_at >= ?".into());
         }
         if let Some(set) = word_set(&self.text, range, indexed, params) {
@@ -547,7 +547,7 @@ mod tests {
     #[test]
     fn lists_become_in_clauses_and_terms_word_searches() {
         let f = Filter {
-            providers: vec![ProviderId::Classet, ProviderId::Brilliant],
+            providers: vec![ProviderId::CLASSET, ProviderId::BRILLIANT],
             statuses: vec![Status::Failed],
             text: vec!["cand_1".into(), "--".into()],
             ..Filter::default()

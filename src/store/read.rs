@@ -9,8 +9,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Location, StoreError};
-use crate::delivery::{Delivery, Request, rfc3339};
-use crate::provider::{DetectedBy, ProviderId};
+use crate::model::{Delivery, DetectedBy, Findings, ProviderId, Request, rfc3339};
 use crate::signature::{Hint, Status, Verification};
 
 mod prefix;
@@ -329,7 +328,7 @@ pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         path: t(4)?,
         query: o(5)?,
         peer: o(6)?,
-        provider: ProviderId::parse(&t(7)?).unwrap_or(ProviderId::Unknown),
+        provider: ProviderId::from_stored(&t(7)?),
         detected_by: DetectedBy::parse(&t(8)?).unwrap_or(DetectedBy::None),
         event: o(9)?,
         event_inferred: n(10)? != 0,
@@ -394,17 +393,19 @@ pub(super) fn stored_from(
             body_truncated: row.body_truncated,
             peer: row.peer,
         },
-        provider: row.provider,
-        detected_by: row.detected_by,
-        event: row.event,
-        event_inferred: row.event_inferred,
-        subject: row.subject,
-        verification: Verification {
-            status: row.verification_status,
-            scheme: row.verification_scheme,
-            hint: row.verification_hint,
-            detail: row.verification_detail,
-            evidence: None,
+        findings: Findings {
+            provider: row.provider,
+            detected_by: row.detected_by,
+            event: row.event,
+            event_inferred: row.event_inferred,
+            subject: row.subject,
+            verification: Verification {
+                status: row.verification_status,
+                scheme: row.verification_scheme,
+                hint: row.verification_hint,
+                detail: row.verification_detail,
+                evidence: None,
+            },
         },
         response_status: row.response_status,
         replay_of: row.replay_of,

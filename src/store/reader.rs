@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use super::pg::PgReader;
 use super::read::SqliteReader;
 use super::{Filter, Row, SeqRange, StoreError, Stored, Tally};
-use crate::delivery::Delivery;
-use crate::provider::ProviderId;
+use crate::model::Delivery;
+use crate::model::ProviderId;
 
 /// A read connection. Each reader is independent; open one per thread that reads.
 pub struct Reader(Backend);

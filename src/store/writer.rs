@@ -12,7 +12,7 @@ use rusqlite::{Connection, params};
 
 use super::StoreError;
 use super::search;
-use crate::delivery::{Delivery, rfc3339};
+use crate::model::{Delivery, rfc3339};
 
 /// Jobs per transaction at most, so one commit never waits on an unbounded queue.
 pub(super) const MAX_BATCH: usize = 256;
@@ -94,15 +94,15 @@ impl NewRow {
             body_bytes: i64::try_from(r.body_bytes).unwrap_or(i64::MAX),
             body_truncated: r.body_truncated,
             peer: r.peer.clone(),
-            provider: d.provider.as_str(),
-            detected_by: d.detected_by.as_str(),
-            event: d.event.clone(),
-            event_inferred: d.event_inferred,
-            subject: d.subject.clone(),
-            status: d.verification.status.as_str(),
-            scheme: d.verification.scheme.clone(),
-            hint: d.verification.hint.map(|h| h.as_str()),
-            detail: d.verification.detail.clone(),
+            provider: d.findings.provider.as_str(),
+            detected_by: d.findings.detected_by.as_str(),
+            event: d.findings.event.clone(),
+            event_inferred: d.findings.event_inferred,
+            subject: d.findings.subject.clone(),
+            status: d.findings.verification.status.as_str(),
+            scheme: d.findings.verification.scheme.clone(),
+            hint: d.findings.verification.hint.map(|h| h.as_str()),
+            detail: d.findings.verification.detail.clone(),
             response_status: i64::from(d.response_status),
             replay_of: d.replay_of.clone(),
             fetched: fetched.map(|v| v.to_string()),

@@ -20,7 +20,7 @@ use super::units::{Clock, human_size};
 use super::view::detail::Detail;
 use super::view::{Areas, Theme};
 use crate::config::Config;
-use crate::delivery::Delivery;
+use crate::model::Delivery;
 use crate::redact::Redactor;
 use crate::store::{Filter, Reader, Tally};
 use filtering::Shown;
@@ -66,6 +66,10 @@ impl AppEvent {
 
 /// What the loop must do for the app.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a handful per key press, handed straight to the loop"
+)]
 pub enum Command {
     Quit,
     Copy(Copy),
@@ -278,7 +282,7 @@ impl App {
             AppEvent::Mouse(m) => self.mouse(m),
             AppEvent::Resize(w, h) => self.area = Rect::new(0, 0, w, h),
             AppEvent::Delivery(d) => {
-                if let Some(event) = &d.event {
+                if let Some(event) = &d.findings.event {
                     self.learn_event(event);
                 }
                 // Announced after the app answered: a row read before then learns it.

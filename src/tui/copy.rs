@@ -1,7 +1,7 @@
 //! What `y`, `Y` and `c` put on the clipboard: the body, a curl command that repeats the
 //! request byte for byte, and the headers.
 
-use crate::delivery::{Delivery, Request};
+use crate::model::{Delivery, Request};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopyWhat {
@@ -192,7 +192,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::provider::{DetectedBy, ProviderId};
+    use crate::model::{DetectedBy, Findings, ProviderId};
     use crate::signature::{Status, Verification};
 
     fn delivery(headers: Vec<(&str, &str)>, body: &[u8]) -> Delivery {
@@ -212,12 +212,14 @@ mod tests {
                 body_truncated: false,
                 peer: None,
             },
-            provider: ProviderId::Classet,
-            detected_by: DetectedBy::Path,
-            event: None,
-            event_inferred: false,
-            subject: None,
-            verification: Verification::new(Status::Unsigned, "none", ""),
+            findings: Findings {
+                provider: ProviderId::CLASSET,
+                detected_by: DetectedBy::Path,
+                event: None,
+                event_inferred: false,
+                subject: None,
+                verification: Verification::new(Status::Unsigned, "none", ""),
+            },
             response_status: 200,
             replay_of: None,
             forward: None,

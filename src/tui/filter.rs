@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
-use crate::provider::ProviderId;
+use crate::model::ProviderId;
 use crate::signature::{Hint, Status};
 use crate::store::{Answer, Filter, parse_duration};
 
@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn provider_and_status_words_become_their_filters() {
         let f = parse("classet failed", &events());
-        assert_eq!(f.providers, vec![ProviderId::Classet]);
+        assert_eq!(f.providers, vec![ProviderId::CLASSET]);
         assert_eq!(f.statuses, vec![Status::Failed]);
         assert!(f.text.is_empty() && f.events.is_empty());
     }
@@ -435,7 +435,7 @@ mod tests {
     fn a_quoted_phrase_is_an_event_or_one_text_term() {
         let f = parse("\"result published\" clearspeed", &events());
         assert_eq!(f.events, vec!["Result Published".to_string()]);
-        assert_eq!(f.providers, vec![ProviderId::Clearspeed]);
+        assert_eq!(f.providers, vec![ProviderId::CLEARSPEED]);
         let f = parse("\"Zoë Ł\" \"unterminated ph", &events());
         assert_eq!(
             f.text,
@@ -457,7 +457,7 @@ mod tests {
             &events(),
         );
         assert!(f.providers.is_empty() && f.statuses.is_empty() && f.text.is_empty());
-        assert_eq!(f.not.providers, vec![ProviderId::Classet]);
+        assert_eq!(f.not.providers, vec![ProviderId::CLASSET]);
         assert_eq!(f.not.statuses, vec![Status::Failed]);
         assert_eq!(f.not.hints, vec![Hint::WrongSecret]);
         assert_eq!(f.not.text, vec!["Zoë Ł".to_string()]);
@@ -478,7 +478,7 @@ mod tests {
              answer:4xx answer:401 since:15m id:0193A5B0",
             &events(),
         );
-        assert_eq!(f.providers, vec![ProviderId::Classet]);
+        assert_eq!(f.providers, vec![ProviderId::CLASSET]);
         assert_eq!(f.statuses, vec![Status::Failed]);
         assert_eq!(f.hints, vec![Hint::WrongSecret]);
         assert_eq!(f.events, vec!["Result Published".to_string()]);
@@ -542,7 +542,7 @@ mod tests {
         for c in "classet".chars() {
             s.key(k(c), &events());
         }
-        assert_eq!(s.filter().providers, vec![ProviderId::Classet]);
+        assert_eq!(s.filter().providers, vec![ProviderId::CLASSET]);
         assert_eq!(
             s.key(KeyEvent::from(KeyCode::Enter), &events()),
             FilterKey::Kept

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::app::Message;
 use crate::config::Config;
-use crate::delivery::Delivery;
-use crate::provider::ProviderId;
-use crate::sender::replay::{self, TokenRefresh, resign_headers};
+use crate::model::Delivery;
+use crate::model::ProviderId;
+use crate::sender::replay::{self, TokenRefresh};
 use crate::sender::{Attempt, Outgoing, Policy, send_once};
 
 mod editor;
@@ -50,27 +50,18 @@ pub struct Resend {
     pub token: Option<TokenRefresh>,
 }
 
-/// The header whose signature covers the body, for the vendors that sign it.
-fn signature_header(provider: ProviderId) -> Option<&'static str> {
-    match provider {
-        ProviderId::Talentsprout => Some("x-talentsprout-signature"),
-        ProviderId::Classet => Some("x-classet-webhook-signature"),
-        _ => None,
-    }
-}
-
-fn carries(d: &Delivery, header: Option<&str>) -> bool {
-    header.is_some_and(|h| {
-        d.request
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(h))
-    })
+/// The signature headers over the body that the delivery carries, each with its
+/// timestamp tolerance when timestamped.
+fn carried_signatures(d: &Delivery, config: &Config) -> Vec<(&'static str, Option<u64>)> {
+    crate::provider::body_signatures(d.findings.provider, config)
+        .into_iter()
+        .filter(|(h, _)| d.request.header(h).is_some())
+        .collect()
 }
 
 /// Whether `e` re-signs what it sends for this delivery.
 pub fn resigns(d: &Delivery) -> bool {
-    carries(d, signature_header(d.provider))
+    !carried_signatures(d, &Config::default()).is_empty()
 }
 
 impl Resend {
@@ -83,18 +74,17 @@ impl Resend {
         now: i64,
     ) -> Result<Resend, String> {
         let d = &pending.delivery;
-        let header = signature_header(d.provider);
-        let signed = carries(d, header);
+        let carried = carried_signatures(d, config);
+        let tolerance = carried.iter().find_map(|(_, t)| *t);
         let mut notes = Vec::new();
         let outgoing = match &pending.edited {
             None => {
                 // An exact copy of an old `t=` fails the receiver's tolerance check.
-                let resign = signed && d.provider == ProviderId::Talentsprout;
-                let out = replay::prepare(d, to, config, resign, now)?;
-                if resign {
+                let out = replay::prepare(d, to, config, tolerance.is_some(), now)?;
+                if let Some(tolerance) = tolerance {
                     notes.push(format!(
-                        "t= refreshed, as the original's would fail the {} s tolerance check",
-                        config.providers.talentsprout.tolerance_secs
+                        "t= refreshed, as the original's would fail the {tolerance} s tolerance \
+                         check"
                     ));
                 }
                 out
@@ -102,13 +92,20 @@ impl Resend {
             Some(body) => {
                 let mut out = replay::prepare(d, to, config, false, now)?;
                 out.body = body.clone();
-                if signed {
+                if let Some((header, _)) = carried.first() {
                     let before = out.headers.clone();
-                    resign_headers(d.provider, &mut out.headers, &out.body, config, now)?;
+                    crate::provider::resign(
+                        d.findings.provider,
+                        &mut out.headers,
+                        &out.body,
+                        config,
+                        now,
+                        true,
+                    )?;
                     notes.push(if out.headers == before {
                         format!(
-                            "not re-signed: no secret is configured, so its {} no longer matches",
-                            header.unwrap_or_default()
+                            "not re-signed: no secret is configured, so its {header} no longer \
+                             matches"
                         )
                     } else {
                         "re-signed over the edited body".to_string()
@@ -124,7 +121,7 @@ impl Resend {
         }
         Ok(Resend {
             original: d.id.clone(),
-            provider: d.provider,
+            provider: d.findings.provider,
             edited: pending.edited.is_some(),
             outgoing,
             notes,
@@ -268,7 +265,7 @@ mod tests {
                 retry_in: None,
                 answer: String::new(),
             },
-            policy: Policy::for_provider(ProviderId::Clearspeed, Duration::from_secs(1)),
+            policy: Policy::for_provider(ProviderId::CLEARSPEED, Duration::from_secs(1)),
         }
     }
 

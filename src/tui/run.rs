@@ -19,7 +19,7 @@ use super::app::{App, AppEvent, Command};
 use super::clipboard::Clipboard;
 use super::resend::{self, Resend};
 use super::view;
-use crate::delivery::Delivery;
+use crate::model::Delivery;
 
 /// Events applied before a frame at most, so that a flood cannot keep the screen from
 /// updating.

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hookscope::config::Config;
-use hookscope::delivery::{Delivery, Request};
+use hookscope::model::{Delivery, Request};
 use hookscope::provider;
 use hookscope::redact::Redactor;
 use hookscope::tui::view::detail::{Detail, DetailInput, Tab};
@@ -75,18 +75,13 @@ pub fn delivery_at(
     };
     let a = provider::analyze(&request, config, at);
     Redactor::from_config(config).apply(&mut request);
-    let mut verification = a.verification;
-    verification.evidence = None;
+    let mut findings = a.findings;
+    findings.verification.evidence = None;
     Delivery {
         id: id.into(),
         received_at: DateTime::<Utc>::from_timestamp(at, 0).expect("valid time"),
         request,
-        provider: a.provider,
-        detected_by: a.detected_by,
-        event: a.event,
-        event_inferred: a.event_inferred,
-        subject: a.subject,
-        verification,
+        findings,
         response_status: 200,
         replay_of: None,
         forward: None,

@@ -5,8 +5,8 @@ pub mod pg;
 
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
-use hookscope::delivery::{Delivery, Request};
-use hookscope::provider::{DetectedBy, ProviderId};
+use hookscope::model::{Delivery, Request};
+use hookscope::model::{DetectedBy, Findings, ProviderId};
 use hookscope::signature::{Hint, Status, Verification};
 
 /// Second `n` after a fixed instant, with milliseconds (what the store keeps).
@@ -36,16 +36,18 @@ pub fn delivery(n: i64, subject: &str) -> Delivery {
             body_truncated: false,
             peer: Some("203.0.113.7:51234".into()),
         },
-        provider: ProviderId::Talentsprout,
-        detected_by: DetectedBy::Path,
-        event: Some("interview.completed".into()),
-        event_inferred: false,
-        subject: Some(subject.into()),
-        verification: Verification::new(
-            Status::Verified,
-            "talentsprout-hmac-sha256",
-            "Signature matches.",
-        ),
+        findings: Findings {
+            provider: ProviderId::TALENTSPROUT,
+            detected_by: DetectedBy::Path,
+            event: Some("interview.completed".into()),
+            event_inferred: false,
+            subject: Some(subject.into()),
+            verification: Verification::new(
+                Status::Verified,
+                "talentsprout-hmac-sha256",
+                "Signature matches.",
+            ),
+        },
         response_status: 200,
         replay_of: None,
         forward: None,
@@ -74,16 +76,18 @@ pub fn odd_delivery(n: i64) -> Delivery {
             body_truncated: true,
             peer: None,
         },
-        provider: ProviderId::Unknown,
-        detected_by: DetectedBy::None,
-        event: None,
-        event_inferred: true,
-        subject: None,
-        verification: Verification::failed(
-            "classet-hmac-sha256",
-            Hint::TrailingNewline,
-            "The body ends with a newline the sender did not sign.",
-        ),
+        findings: Findings {
+            provider: ProviderId::UNKNOWN,
+            detected_by: DetectedBy::None,
+            event: None,
+            event_inferred: true,
+            subject: None,
+            verification: Verification::failed(
+                "classet-hmac-sha256",
+                Hint::TrailingNewline,
+                "The body ends with a newline the sender did not sign.",
+            ),
+        },
         response_status: 401,
         replay_of: Some("0193a5b0-0000-7000-8000-000000000001".into()),
         forward: None,

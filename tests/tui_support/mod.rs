@@ -8,8 +8,8 @@ use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 use hookscope::config::Config;
-use hookscope::delivery::{Delivery, Request};
-use hookscope::provider::{DetectedBy, ProviderId};
+use hookscope::model::{Delivery, Request};
+use hookscope::model::{DetectedBy, Findings, ProviderId};
 use hookscope::signature::{Hint, Status, Verification};
 use hookscope::store::Store;
 use hookscope::tui::units::Clock;
@@ -28,11 +28,11 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub const VENDORS: [(ProviderId, &str, &str); 5] = [
-    (ProviderId::Talentsprout, "interview.completed", "ats-90213"),
-    (ProviderId::Classet, "call_completed", "cand_58c1e03a"),
-    (ProviderId::Clearspeed, "Result Published", "5520173846201"),
-    (ProviderId::Brilliant, "response.completed", "1112057"),
-    (ProviderId::Jobmojito, "interview_result", "ir_9c4d27e1"),
+    (ProviderId::TALENTSPROUT, "interview.completed", "ats-90213"),
+    (ProviderId::CLASSET, "call_completed", "cand_58c1e03a"),
+    (ProviderId::CLEARSPEED, "Result Published", "5520173846201"),
+    (ProviderId::BRILLIANT, "response.completed", "1112057"),
+    (ProviderId::JOBMOJITO, "interview_result", "ir_9c4d27e1"),
 ];
 
 pub const STATES: [Status; 4] = [
@@ -73,12 +73,14 @@ pub fn delivery(
             body_truncated: false,
             peer: Some("127.0.0.1:50000".into()),
         },
-        provider,
-        detected_by: DetectedBy::Path,
-        event: Some(event.into()),
-        event_inferred: false,
-        subject: Some(subject.into()),
-        verification,
+        findings: Findings {
+            provider,
+            detected_by: DetectedBy::Path,
+            event: Some(event.into()),
+            event_inferred: false,
+            subject: Some(subject.into()),
+            verification,
+        },
         response_status,
         replay_of: None,
         forward: None,
@@ -91,7 +93,7 @@ pub fn all_vendors_all_states() -> Vec<Delivery> {
         received_at: at(-86_400),
         ..delivery(
             0,
-            ProviderId::Classet,
+            ProviderId::CLASSET,
             "candidate.interview.updated",
             "cand_0",
             Status::Verified,

@@ -5,8 +5,9 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::tolerant::{JsonExt, header};
-use super::{Summary as Any, Understanding};
-use crate::config::ClassetConfig;
+use super::{Policy, Route, Summary as Any, Understanding, Vendor};
+use crate::config::Config;
+use crate::model::{ProviderId, Status, Verification};
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef, StaticHeaderCheck};
 
 pub(crate) mod brief;
@@ -148,10 +149,6 @@ impl Summary {
     }
 }
 
-pub fn matches_headers(headers: &[(String, String)]) -> bool {
-    header(headers, SIGNATURE_HEADER).is_some() || header(headers, KEY_HEADER).is_some()
-}
-
 pub fn matches_body(v: &Value) -> bool {
     v.str_at(&["event"]).as_deref() == Some(INTERVIEW_UPDATED)
         || (v.obj_at(&["changes"]).is_some() && v.str_at(&["data", "candidate_id"]).is_some())
@@ -232,31 +229,101 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-/// The signature wins when both could apply: the vendor sends the legacy key only when no
-/// signature secret exists.
-pub fn check(cfg: &ClassetConfig, headers: &[(String, String)]) -> Check {
-    let set = |s: Option<&crate::config::Secret>| s.is_some_and(|s| !s.expose().is_empty());
-    if header(headers, SIGNATURE_HEADER).is_some() || set(cfg.secret.as_ref()) {
-        return Check::Hmac(HmacCheck {
-            scheme: "classet-hmac-sha256",
-            header: SIGNATURE_HEADER,
-            encoding: Encoding::Base64UrlNoPad,
-            timestamped: None,
-            key: KeyRef::new(cfg.secret.as_ref(), "providers.classet.secret"),
-        });
+pub const EVENTS: [&str; 2] = [INTERVIEW_UPDATED, CALL_COMPLETED];
+
+pub(crate) struct Classet;
+
+impl Vendor for Classet {
+    fn id(&self) -> ProviderId {
+        ProviderId::CLASSET
     }
-    if header(headers, KEY_HEADER).is_some() || set(cfg.api_key.as_ref()) {
-        return Check::StaticHeader(StaticHeaderCheck {
-            scheme: "classet-api-key",
-            header: KEY_HEADER.into(),
-            key: KeyRef::new(cfg.api_key.as_ref(), "providers.classet.api_key"),
-        });
+
+    fn name(&self) -> &'static str {
+        "Classet"
     }
-    Check::Unsigned {
-        scheme: "none",
-        detail: "Classet sends an x-classet-webhook-signature or x-classet-key header; neither \
-                 arrived and neither providers.classet.secret nor providers.classet.api_key \
-                 is set."
-            .into(),
+
+    fn route(&self) -> &'static str {
+        "/classet"
+    }
+
+    fn events(&self) -> &'static [&'static str] {
+        &EVENTS
+    }
+
+    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
+        header(headers, SIGNATURE_HEADER).is_some() || header(headers, KEY_HEADER).is_some()
+    }
+
+    fn matches_body(&self, v: &Value) -> bool {
+        matches_body(v)
+    }
+
+    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
+        understand(v)
+    }
+
+    fn read_brief(&self, body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+        brief::read(body)
+    }
+
+    /// The signature first: the vendor sends the legacy key only while no signature
+    /// secret is set in its dashboard.
+    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+        let cfg = &config.providers.classet;
+        vec![
+            Check::Hmac(HmacCheck {
+                scheme: "classet-hmac-sha256",
+                header: SIGNATURE_HEADER,
+                encoding: Encoding::Base64UrlNoPad,
+                timestamped: None,
+                key: KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.classet.secret"),
+            }),
+            Check::StaticHeader(StaticHeaderCheck {
+                scheme: "classet-api-key",
+                header: KEY_HEADER.into(),
+                header_setting: None,
+                key: KeyRef::new(
+                    self.name(),
+                    cfg.api_key.as_ref(),
+                    "providers.classet.api_key",
+                ),
+            }),
+        ]
+    }
+
+    fn unsigned_detail(&self, _config: &Config) -> String {
+        "Classet sends an x-classet-webhook-signature or x-classet-key header; neither \
+         arrived and neither providers.classet.secret nor providers.classet.api_key is set."
+            .into()
+    }
+
+    fn annotate(&self, verification: &mut Verification, config: &Config) {
+        let secret_set = config
+            .providers
+            .classet
+            .secret
+            .as_ref()
+            .is_some_and(|s| !s.expose().is_empty());
+        if verification.status == Status::Verified
+            && verification.scheme == "classet-api-key"
+            && secret_set
+        {
+            verification.detail.push_str(
+                " Classet sends the legacy x-classet-key only while no signature secret is set \
+                 in its dashboard; once one is set, deliveries carry x-classet-webhook-signature.",
+            );
+        }
+    }
+
+    /// Any 2xx acknowledges; up to 3 retries with exponential backoff. The wait is not
+    /// documented.
+    fn policy(&self, config: &Config) -> Policy {
+        Policy {
+            ack_assumed: false,
+            retries: 3,
+            retries_assumed: false,
+            ..Policy::default()
+        }
+        .with_override(config.sender_for("classet"))
     }
 }

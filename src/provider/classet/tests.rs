@@ -1,7 +1,6 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::config::Secret;
 
 const UPDATED: &str =
     include_str!("../../../tests/fixtures/payloads/classet/candidate_interview_updated.json");
@@ -155,6 +154,7 @@ fn other_events_keep_their_name() {
 
 #[test]
 fn detection_by_headers_and_shape() {
+    let matches_headers = |h: &[(String, String)]| Classet.matches_headers(h, &Config::default());
     assert!(matches_headers(&[(SIGNATURE_HEADER.into(), "sig".into())]));
     assert!(matches_headers(&[(KEY_HEADER.into(), "k".into())]));
     assert!(!matches_headers(&[(
@@ -169,51 +169,4 @@ fn detection_by_headers_and_shape() {
     ));
     assert!(!matches_body(&json!({"changes": {}, "data": {}})));
     assert!(!matches_body(&json!({"call_id": "c"})));
-}
-
-fn hdr(name: &str) -> Vec<(String, String)> {
-    vec![(name.to_string(), "v".to_string())]
-}
-
-fn secret(s: &str) -> Option<Secret> {
-    Some(Secret::new(s))
-}
-
-#[test]
-fn check_prefers_the_signature_over_the_legacy_key() {
-    let none = ClassetConfig::default();
-    let both = ClassetConfig {
-        secret: secret("s"),
-        api_key: secret("k"),
-        response: None,
-    };
-    let key_only = ClassetConfig {
-        api_key: secret("k"),
-        ..ClassetConfig::default()
-    };
-    let Check::Hmac(h) = check(&none, &hdr(SIGNATURE_HEADER)) else {
-        panic!("a signature arrived: HMAC")
-    };
-    assert_eq!(h.scheme, "classet-hmac-sha256");
-    assert_eq!(h.encoding, Encoding::Base64UrlNoPad);
-    assert_eq!(h.timestamped, None);
-    assert!(h.key.value.is_none());
-    assert!(matches!(check(&both, &hdr(KEY_HEADER)), Check::Hmac(_)));
-    assert!(matches!(check(&both, &[]), Check::Hmac(_)));
-    let Check::StaticHeader(k) = check(&key_only, &[]) else {
-        panic!("only an API key is configured")
-    };
-    assert_eq!(
-        (k.scheme, k.header.as_str()),
-        ("classet-api-key", KEY_HEADER)
-    );
-    assert_eq!(k.key.setting, "providers.classet.api_key");
-    assert!(matches!(
-        check(&none, &hdr(KEY_HEADER)),
-        Check::StaticHeader(_)
-    ));
-    assert!(matches!(
-        check(&none, &[]),
-        Check::Unsigned { scheme: "none", .. }
-    ));
 }

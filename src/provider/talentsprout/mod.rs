@@ -5,8 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::tolerant::{JsonExt, header};
-use super::{Summary as Any, Understanding};
-use crate::config::TalentSproutConfig;
+use super::{Policy, Route, Summary as Any, Understanding, Vendor};
+use crate::config::Config;
+use crate::model::ProviderId;
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef};
 
 mod sections;
@@ -19,7 +20,7 @@ pub use sections::{
 };
 
 pub const SIGNATURE_HEADER: &str = "x-talentsprout-signature";
-const EVENTS: [&str; 2] = ["interview.completed", "interview.abandoned"];
+pub const EVENTS: [&str; 2] = ["interview.completed", "interview.abandoned"];
 
 /// Every section is `None` when the payload lacks it (an abandoned interview has no
 /// scores), so "not sent" and "sent empty" stay distinguishable.
@@ -48,10 +49,6 @@ impl Summary {
             .or_else(|| self.session.as_ref().and_then(|s| s.id.clone()))
             .or_else(|| self.interview.as_ref().and_then(|i| i.id.clone()))
     }
-}
-
-pub fn matches_headers(headers: &[(String, String)]) -> bool {
-    header(headers, SIGNATURE_HEADER).is_some()
 }
 
 pub fn matches_body(v: &Value) -> bool {
@@ -89,12 +86,68 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-pub fn check(cfg: &TalentSproutConfig) -> Check {
-    Check::Hmac(HmacCheck {
-        scheme: "talentsprout-hmac-sha256",
-        header: SIGNATURE_HEADER,
-        encoding: Encoding::Hex,
-        timestamped: Some(cfg.tolerance_secs),
-        key: KeyRef::new(cfg.secret.as_ref(), "providers.talentsprout.secret"),
-    })
+pub(crate) struct TalentSprout;
+
+impl Vendor for TalentSprout {
+    fn id(&self) -> ProviderId {
+        ProviderId::TALENTSPROUT
+    }
+
+    fn name(&self) -> &'static str {
+        "TalentSprout"
+    }
+
+    fn route(&self) -> &'static str {
+        "/talentsprout"
+    }
+
+    fn events(&self) -> &'static [&'static str] {
+        &EVENTS
+    }
+
+    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
+        header(headers, SIGNATURE_HEADER).is_some()
+    }
+
+    fn matches_body(&self, v: &Value) -> bool {
+        matches_body(v)
+    }
+
+    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
+        understand(v)
+    }
+
+    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+        let cfg = &config.providers.talentsprout;
+        vec![Check::Hmac(HmacCheck {
+            scheme: "talentsprout-hmac-sha256",
+            header: SIGNATURE_HEADER,
+            encoding: Encoding::Hex,
+            timestamped: Some(cfg.tolerance_secs),
+            key: KeyRef::new(
+                self.name(),
+                cfg.secret.as_ref(),
+                "providers.talentsprout.secret",
+            ),
+        })]
+    }
+
+    fn unsigned_detail(&self, _config: &Config) -> String {
+        format!(
+            "No {SIGNATURE_HEADER} header and no secret configured: nothing to verify; set \
+             providers.talentsprout.secret to check TalentSprout's signature."
+        )
+    }
+
+    /// The page documents a 30 s wait, any 2xx as success, and no retry.
+    fn policy(&self, config: &Config) -> Policy {
+        Policy {
+            ack_assumed: false,
+            retries_assumed: false,
+            timeout_assumed: false,
+            https_only: true,
+            ..Policy::default()
+        }
+        .with_override(config.sender_for("talentsprout"))
+    }
 }

@@ -30,7 +30,13 @@ struct Config {
 }
 
 fn check(cfg: Config) -> Check {
-    let key = |v: Option<&str>, s| KeyRef::new(v.map(Secret::new).as_ref(), s);
+    let key = |v: Option<&str>, s| {
+        KeyRef::new(
+            crate::signature::test_vendor_name(s),
+            v.map(Secret::new).as_ref(),
+            s,
+        )
+    };
     Check::Bearer(BearerCheck {
         scheme: "clearspeed-bearer",
         static_token: key(cfg.static_token, "providers.clearspeed.bearer_token"),

@@ -1,10 +1,10 @@
 //! Static credentials: a key in a header, or a key in the webhook URL. Compared in constant
 //! time and never echoed unmasked.
 
-use super::{MAX_HEADERS_SEARCHED, shown, unchecked, vendor_name};
+use super::{MAX_HEADERS_SEARCHED, shown, unchecked};
 use crate::config::mask;
 use crate::signature::{
-    Evidence, Hint, Input, KeyRef, StaticHeaderCheck, Status, UrlKeyCheck, Verification, ct_eq,
+    Evidence, Hint, Input, StaticHeaderCheck, Status, UrlKeyCheck, Verification, ct_eq,
 };
 
 /// `(Some("Bearer"), "abc")` for `Bearer abc`; `(None, value)` for a bare value.
@@ -61,15 +61,6 @@ fn credential_like_headers(headers: &[(String, String)], skip: &str) -> Vec<Stri
         .take(3)
         .map(shown)
         .collect()
-}
-
-/// The setting that names the header, where the header is configurable.
-fn header_setting(key: &KeyRef) -> Option<&'static str> {
-    match key.setting.split('.').nth(1)? {
-        "clearspeed" => Some("providers.clearspeed.api_key_header"),
-        "jobmojito" => Some("providers.jobmojito.header"),
-        _ => None,
-    }
 }
 
 /// Whether the configured header's value presents `key`. In `Authorization` the key comes
@@ -132,7 +123,7 @@ pub fn verify_static_header(c: &StaticHeaderCheck, input: &Input<'_>) -> Verific
             ),
             None => (format!("in the {name} header"), false),
         };
-        let advice = match header_setting(&c.key) {
+        let advice = match c.header_setting {
             Some(setting) if scheme.is_none() || bearer => {
                 format!("set {setting} = \"{name}\" or have the sender use {header}")
             }
@@ -176,7 +167,7 @@ pub fn verify_static_header(c: &StaticHeaderCheck, input: &Input<'_>) -> Verific
                  different key.",
                 mask(v),
                 key.masked(),
-                vendor_name(&c.key, c.scheme)
+                c.key.vendor
             ),
         ),
     };
@@ -207,7 +198,7 @@ pub fn verify_url_key(c: &UrlKeyCheck, input: &Input<'_>) -> Verification {
             ),
         };
     };
-    let vendor = vendor_name(&c.key, c.scheme);
+    let vendor = c.key.vendor;
     let expected = key.expose();
     let evidence = Evidence {
         expected: Some(key.masked()),

@@ -12,7 +12,16 @@ fn static_check(header: &str, key: Option<&str>, setting: &'static str) -> Check
     Check::StaticHeader(StaticHeaderCheck {
         scheme: "static-header",
         header: header.into(),
-        key: KeyRef::new(key.map(Secret::new).as_ref(), setting),
+        header_setting: match setting.split('.').nth(1) {
+            Some("clearspeed") => Some("providers.clearspeed.api_key_header"),
+            Some("jobmojito") => Some("providers.jobmojito.header"),
+            _ => None,
+        },
+        key: KeyRef::new(
+            crate::signature::test_vendor_name(setting),
+            key.map(Secret::new).as_ref(),
+            setting,
+        ),
     })
 }
 
@@ -24,7 +33,11 @@ fn url_check(presented: Option<&str>, key: Option<&str>) -> Check {
     Check::UrlKey(UrlKeyCheck {
         scheme: "brilliant-url-key",
         presented: presented.map(str::to_string),
-        key: KeyRef::new(key.map(Secret::new).as_ref(), "providers.brilliant.url_key"),
+        key: KeyRef::new(
+            "Brilliant",
+            key.map(Secret::new).as_ref(),
+            "providers.brilliant.url_key",
+        ),
     })
 }
 

@@ -10,7 +10,11 @@ use crate::signature::{
 };
 
 fn key(value: Option<&str>, setting: &'static str) -> KeyRef {
-    KeyRef::new(value.map(Secret::new).as_ref(), setting)
+    KeyRef::new(
+        crate::signature::test_vendor_name(setting),
+        value.map(Secret::new).as_ref(),
+        setting,
+    )
 }
 
 fn checks(secret: Option<&str>) -> Vec<Check> {
@@ -40,6 +44,7 @@ fn checks(secret: Option<&str>) -> Vec<Check> {
         Check::StaticHeader(StaticHeaderCheck {
             scheme: "clearspeed-api-key",
             header: "x-api-key".into(),
+            header_setting: Some("providers.clearspeed.api_key_header"),
             key: key(secret, "providers.clearspeed.api_key"),
         }),
         Check::Bearer(BearerCheck {

@@ -39,6 +39,7 @@ fn ts_check(secret: Option<&str>) -> Check {
         encoding: Encoding::Hex,
         timestamped: Some(300),
         key: KeyRef::new(
+            "TalentSprout",
             secret.map(Secret::new).as_ref(),
             "providers.talentsprout.secret",
         ),
@@ -51,7 +52,11 @@ fn cl_check(secret: Option<&str>) -> Check {
         header: "x-classet-webhook-signature",
         encoding: Encoding::Base64UrlNoPad,
         timestamped: None,
-        key: KeyRef::new(secret.map(Secret::new).as_ref(), "providers.classet.secret"),
+        key: KeyRef::new(
+            "Classet",
+            secret.map(Secret::new).as_ref(),
+            "providers.classet.secret",
+        ),
     })
 }
 

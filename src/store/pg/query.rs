@@ -8,7 +8,7 @@ use postgres::types::ToSql;
 
 use super::read::PgReader;
 use super::words;
-use crate::provider::ProviderId;
+use crate::model::ProviderId;
 use crate::signature::{Hint, Status};
 use crate::store::query::{like_pattern, since};
 use crate::store::search;

@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use postgres::{CancelToken, Client, IsolationLevel};
 
 use super::Target;
-use crate::delivery::Delivery;
-use crate::provider::{DetectedBy, ProviderId};
+use crate::model::Delivery;
+use crate::model::{DetectedBy, ProviderId};
 use crate::signature::{Hint, Status};
 use crate::store::read::{Row, Stored, stored_from};
 use crate::store::{StoreError, Tally};
@@ -418,7 +418,7 @@ pub(super) fn row(r: &postgres::Row) -> Row {
         path: text(4),
         query: r.get(5),
         peer: r.get(6),
-        provider: ProviderId::parse(&text(7)).unwrap_or(ProviderId::Unknown),
+        provider: ProviderId::from_stored(&text(7)),
         detected_by: DetectedBy::parse(&text(8)).unwrap_or(DetectedBy::None),
         event: r.get(9),
         event_inferred: r.get(10),

@@ -2,8 +2,8 @@
 //! delivery a key acts on.
 
 use super::{App, Command, Message};
-use crate::delivery::Delivery;
-use crate::provider::ProviderId;
+use crate::model::Delivery;
+use crate::model::ProviderId;
 use crate::store::{SeqRange, StoreError};
 use crate::tui::copy::{self, CopyWhat};
 use crate::tui::view::detail::{Detail, DetailInput};

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use super::Pending;
-use crate::delivery::Delivery;
+use crate::model::Delivery;
 
 /// The body being edited, and the delivery it belongs to.
 pub struct BodyEditor {

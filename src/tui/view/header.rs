@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::super::app::App;
 use super::super::widgets::clip;
-use crate::provider::ProviderId;
+use crate::provider;
 use crate::sanitize;
 
 /// Columns between two routes on a line.
@@ -22,9 +22,9 @@ pub(super) fn height(app: &App, area: Rect) -> u16 {
 
 fn routes(app: &App) -> Vec<(&'static str, String)> {
     let base = format!("http://{}", sanitize::line(&app.context().listen));
-    ProviderId::VENDORS
+    provider::all()
         .iter()
-        .map(|p| (p.as_str(), format!("{base}{}", p.route())))
+        .map(|v| (v.id().as_str(), format!("{base}{}", v.route())))
         .collect()
 }
 
@@ -98,8 +98,8 @@ fn route_lines(app: &App, area: Rect) -> RouteLines {
         Span::raw(format!("http://{}", sanitize::line(&app.context().listen))),
     ];
     let mut used: usize = spans.iter().map(|s| s.width()).sum();
-    for p in ProviderId::VENDORS {
-        let path = p.route();
+    for v in provider::all() {
+        let path = v.route();
         if used + 1 + path.len() > area.width as usize && lines.len() + 1 < budget {
             lines.push(Line::from(std::mem::take(&mut spans)));
             used = 0;

@@ -9,13 +9,13 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use super::super::app::App;
 use super::super::resend::{self, short_id};
-use crate::delivery::Delivery;
+use crate::model::Delivery;
 use crate::sanitize;
 
 /// `019aa1b2 · classet · call_completed`
 fn label(d: &Delivery) -> String {
-    let mut parts = vec![short_id(&d.id).to_string(), d.provider.to_string()];
-    parts.extend(d.event.clone());
+    let mut parts = vec![short_id(&d.id).to_string(), d.findings.provider.to_string()];
+    parts.extend(d.findings.event.clone());
     sanitize::line(&parts.join(" · "))
 }
 

@@ -249,11 +249,9 @@ fn answer_width(row: &Row) -> u16 {
 /// The event, with the payload's status when the vendor's event name alone does not say
 /// what happened: `Result Update · Under Review`.
 fn event_text(row: &Row) -> Option<String> {
-    let status = row
-        .body_status
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && row.provider.event_has_status());
+    let status = row.body_status.as_deref().map(str::trim).filter(|s| {
+        !s.is_empty() && crate::provider::vendor(row.provider).is_some_and(|v| v.event_has_status())
+    });
     match (row.event.as_deref(), status) {
         (Some(e), Some(s)) if !e.to_lowercase().contains(&s.to_lowercase()) => {
             Some(format!("{e} · {s}"))

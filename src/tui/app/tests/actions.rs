@@ -53,7 +53,7 @@ fn enter_opens_the_detail_and_tabs_switch() {
     let mut app = f.app();
     apply(&mut app, [ch('k'), key(KeyCode::Enter)]);
     let d = app.detail().expect("open");
-    assert_eq!(d.delivery().subject.as_deref(), Some("cand_789"));
+    assert_eq!(d.delivery().findings.subject.as_deref(), Some("cand_789"));
     assert_eq!(d.tab(), Tab::Summary);
     apply(&mut app, [key(KeyCode::Tab)]);
     assert_eq!(app.detail().unwrap().tab(), Tab::Transcript);
@@ -237,7 +237,7 @@ fn rows_another_process_wrote_appear_at_the_next_tick() {
     assert_eq!(app.list().total(), 5);
     // Committed by another connection with no event for the app, as an import or a
     // second receiver on the same file would.
-    let d = f.build(ProviderId::Classet, Status::Verified, "cand_other");
+    let d = f.build(ProviderId::CLASSET, Status::Verified, "cand_other");
     f.store.insert_blocking(&d).unwrap();
     app.refresh();
     assert_eq!(app.list().total(), 5, "nothing said so yet");
@@ -250,13 +250,13 @@ fn rows_another_process_wrote_appear_at_the_next_tick() {
 fn a_forward_announced_after_the_row_was_read_reaches_the_row() {
     let mut f = mixed();
     let mut app = f.app();
-    let d = f.add(ProviderId::Clearspeed, Status::Verified, "5520");
+    let d = f.add(ProviderId::CLEARSPEED, Status::Verified, "5520");
     app.update(AppEvent::Tick);
     app.refresh();
     let last = app.list().total() - 1;
     assert!(!app.list().row(last).unwrap().forwarded);
     let mut announced = (*d).clone();
-    announced.forward = Some(crate::delivery::Forward {
+    announced.forward = Some(crate::model::Forward {
         url: "http://127.0.0.1:3000/clearspeed".into(),
         status: Some(204),
         latency_ms: 5,

@@ -6,7 +6,7 @@ fn filters_count_in_the_store() {
     let mut app = f.app();
     app.set_filter("classet failed");
     app.finish_filtering();
-    assert_eq!(app.filter().filter().providers, vec![ProviderId::Classet]);
+    assert_eq!(app.filter().filter().providers, vec![ProviderId::CLASSET]);
     assert_eq!(app.filter().filter().statuses, vec![Status::Failed]);
     assert_eq!(app.list().total(), 2);
 
@@ -36,8 +36,8 @@ fn new_deliveries_are_counted_against_the_filter() {
     app.set_filter("classet");
     app.finish_filtering();
     assert_eq!(app.list().total(), 3);
-    let a = f.add(ProviderId::Classet, Status::Verified, "cand_x");
-    let b = f.add(ProviderId::Jobmojito, Status::Verified, "cand_y");
+    let a = f.add(ProviderId::CLASSET, Status::Verified, "cand_x");
+    let b = f.add(ProviderId::JOBMOJITO, Status::Verified, "cand_y");
     apply(&mut app, [AppEvent::Delivery(a), AppEvent::Delivery(b)]);
     assert_eq!(app.list().total(), 4);
     assert_eq!(app.tally().total, 7);
@@ -94,9 +94,9 @@ fn matches_count_and_read_alike() {
     let mut f = Fixture::new();
     for i in 0..30 {
         let provider = [
-            ProviderId::Classet,
-            ProviderId::Brilliant,
-            ProviderId::Jobmojito,
+            ProviderId::CLASSET,
+            ProviderId::BRILLIANT,
+            ProviderId::JOBMOJITO,
         ][i % 3];
         f.add(provider, Status::Verified, &format!("s{i}"));
     }
@@ -104,7 +104,7 @@ fn matches_count_and_read_alike() {
     for filter in [
         Filter::default(),
         Filter {
-            providers: vec![ProviderId::Classet],
+            providers: vec![ProviderId::CLASSET],
             ..Default::default()
         },
         Filter {
@@ -206,7 +206,7 @@ fn deliveries_arriving_during_a_search_are_matched_too() {
     app.refresh();
     app.set_filter("classet");
     app.refresh();
-    let a = f.add(ProviderId::Classet, Status::Verified, "cand_late");
+    let a = f.add(ProviderId::CLASSET, Status::Verified, "cand_late");
     app.update(AppEvent::Delivery(a));
     app.finish_filtering();
     assert_eq!(app.list().total(), 4);
@@ -222,8 +222,8 @@ fn event_names_come_from_the_store_and_from_deliveries() {
     let mut f = mixed();
     let mut app = f.app();
     app.finish_filtering();
-    let mut d = f.build(ProviderId::Jobmojito, Status::Verified, "x");
-    d.event = Some("Offer Extended".into());
+    let mut d = f.build(ProviderId::JOBMOJITO, Status::Verified, "x");
+    d.findings.event = Some("Offer Extended".into());
     f.store.insert_blocking(&d).unwrap();
     app.update(AppEvent::Delivery(Arc::new(d)));
     apply(&mut app, [ch('/')]);
@@ -338,8 +338,8 @@ fn negation_qualifiers_and_id_prefixes_filter_in_the_store() {
     app.set_filter("-classet -failed");
     app.finish_filtering();
     assert_eq!(app.list().total(), 1);
-    let a = f.add(ProviderId::Jobmojito, Status::Verified, "ir_1");
-    let b = f.add(ProviderId::Classet, Status::Verified, "cand_2");
+    let a = f.add(ProviderId::JOBMOJITO, Status::Verified, "ir_1");
+    let b = f.add(ProviderId::CLASSET, Status::Verified, "cand_2");
     apply(&mut app, [AppEvent::Delivery(a), AppEvent::Delivery(b)]);
     assert_eq!(app.list().total(), 2);
 }
@@ -347,10 +347,10 @@ fn negation_qualifiers_and_id_prefixes_filter_in_the_store() {
 #[test]
 fn a_part_of_a_two_part_event_name_finds_it() {
     let mut f = Fixture::new();
-    let mut d = f.build(ProviderId::Clearspeed, Status::Verified, "5520173846201");
-    d.event = Some("Result Update · Under Review".into());
+    let mut d = f.build(ProviderId::CLEARSPEED, Status::Verified, "5520173846201");
+    d.findings.event = Some("Result Update · Under Review".into());
     f.store.insert_blocking(&d).unwrap();
-    f.add(ProviderId::Classet, Status::Verified, "cand_1");
+    f.add(ProviderId::CLASSET, Status::Verified, "cand_1");
     let mut app = f.app();
     app.set_filter("\"under review\"");
     app.finish_filtering();

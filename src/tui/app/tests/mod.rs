@@ -3,8 +3,8 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
 
 use super::*;
-use crate::delivery::Request;
-use crate::provider::{DetectedBy, ProviderId};
+use crate::model::Request;
+use crate::model::{DetectedBy, Findings, ProviderId};
 use crate::signature::{Hint, Status, Verification};
 use crate::store::{Filter, SeqRange, Store};
 use crate::tui::clipboard::CopyMethod;
@@ -63,16 +63,18 @@ impl Fixture {
                 body_truncated: false,
                 peer: None,
             },
-            provider,
-            detected_by: DetectedBy::Path,
-            event: Some(if provider == ProviderId::Classet {
-                "call_completed".into()
-            } else {
-                "interview.completed".into()
-            }),
-            event_inferred: false,
-            subject: Some(subject.into()),
-            verification,
+            findings: Findings {
+                provider,
+                detected_by: DetectedBy::Path,
+                event: Some(if provider == ProviderId::CLASSET {
+                    "call_completed".into()
+                } else {
+                    "interview.completed".into()
+                }),
+                event_inferred: false,
+                subject: Some(subject.into()),
+                verification,
+            },
             response_status: 200,
             replay_of: None,
             forward: None,
@@ -81,7 +83,7 @@ impl Fixture {
 
     fn many(&mut self, n: usize) {
         for i in 0..n {
-            self.add(ProviderId::Talentsprout, Status::Verified, &format!("s{i}"));
+            self.add(ProviderId::TALENTSPROUT, Status::Verified, &format!("s{i}"));
         }
     }
 
@@ -130,11 +132,11 @@ fn apply(app: &mut App, events: impl IntoIterator<Item = AppEvent>) -> Vec<Comma
 
 fn mixed() -> Fixture {
     let mut f = Fixture::new();
-    f.add(ProviderId::Classet, Status::Failed, "cand_123");
-    f.add(ProviderId::Classet, Status::Verified, "cand_456");
-    f.add(ProviderId::Talentsprout, Status::Failed, "ats-1");
-    f.add(ProviderId::Classet, Status::Failed, "cand_789");
-    f.add(ProviderId::Brilliant, Status::Unsigned, "cand_1234");
+    f.add(ProviderId::CLASSET, Status::Failed, "cand_123");
+    f.add(ProviderId::CLASSET, Status::Verified, "cand_456");
+    f.add(ProviderId::TALENTSPROUT, Status::Failed, "ats-1");
+    f.add(ProviderId::CLASSET, Status::Failed, "cand_789");
+    f.add(ProviderId::BRILLIANT, Status::Unsigned, "cand_1234");
     f
 }
 

@@ -46,14 +46,14 @@ fn following_selects_each_new_delivery_until_the_user_moves_up() {
     let mut f = Fixture::new();
     f.many(3);
     let mut app = f.app();
-    let d = f.add(ProviderId::Classet, Status::Failed, "cand_9");
+    let d = f.add(ProviderId::CLASSET, Status::Failed, "cand_9");
     apply(&mut app, [AppEvent::Delivery(d)]);
     assert_eq!(app.list().selected(), Some(3), "follows the new row");
     assert_eq!(app.tally().failed, 1);
 
     apply(&mut app, [ch('k')]);
     assert!(!app.list().follow());
-    let d = f.add(ProviderId::Classet, Status::Verified, "cand_10");
+    let d = f.add(ProviderId::CLASSET, Status::Verified, "cand_10");
     apply(&mut app, [AppEvent::Delivery(d)]);
     assert_eq!(app.list().total(), 5);
     assert_eq!(
@@ -64,7 +64,7 @@ fn following_selects_each_new_delivery_until_the_user_moves_up() {
 
     apply(&mut app, [ch('G')]);
     assert!(app.list().follow());
-    let d = f.add(ProviderId::Brilliant, Status::Unsigned, "r1");
+    let d = f.add(ProviderId::BRILLIANT, Status::Unsigned, "r1");
     apply(&mut app, [AppEvent::Delivery(d)]);
     assert_eq!(app.list().selected(), Some(5));
 }
@@ -75,7 +75,7 @@ fn a_burst_of_deliveries_is_counted_once() {
     let mut app = f.app();
     let events: Vec<AppEvent> = (0..200)
         .map(|i| {
-            AppEvent::Delivery(f.add(ProviderId::Jobmojito, Status::Unchecked, &format!("j{i}")))
+            AppEvent::Delivery(f.add(ProviderId::JOBMOJITO, Status::Unchecked, &format!("j{i}")))
         })
         .collect();
     for e in events {
@@ -122,7 +122,7 @@ fn clicking_selects_then_opens_and_the_wheel_scrolls() {
     assert!(app.detail().is_none());
     apply(&mut app, [click(2)]);
     assert_eq!(
-        app.detail().unwrap().delivery().subject.as_deref(),
+        app.detail().unwrap().delivery().findings.subject.as_deref(),
         Some("s2")
     );
     apply(&mut app, [key(KeyCode::Esc)]);

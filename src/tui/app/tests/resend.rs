@@ -40,7 +40,7 @@ impl Fixture {
         d.request.body = Bytes::copy_from_slice(body);
         d.request.body_bytes = body.len() as u64;
         let name = match provider {
-            ProviderId::Talentsprout => "x-talentsprout-signature",
+            ProviderId::TALENTSPROUT => "x-talentsprout-signature",
             _ => "x-classet-webhook-signature",
         };
         d.request
@@ -53,7 +53,7 @@ impl Fixture {
     fn classet(&mut self, body: &str) -> Delivery {
         let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(mac(CL_SECRET, body.as_bytes()));
-        self.put(body.as_bytes(), ProviderId::Classet, Some(sig))
+        self.put(body.as_bytes(), ProviderId::CLASSET, Some(sig))
     }
 }
 
@@ -263,7 +263,7 @@ fn an_unchanged_body_goes_as_stored() {
 #[test]
 fn a_body_that_is_not_utf8_is_not_edited() {
     let mut f = Fixture::new();
-    f.put(&[b'{', 0xff, b'}'], ProviderId::Classet, None);
+    f.put(&[b'{', 0xff, b'}'], ProviderId::CLASSET, None);
     let mut app = f.app_with(config(), None);
     assert!(apply(&mut app, [ch('e')]).is_empty());
     assert!(app.editor().is_none());
@@ -278,7 +278,7 @@ fn talentsprout_gets_a_fresh_timestamp_and_the_footer_says_why() {
     let mut msg = format!("{old}.").into_bytes();
     msg.extend_from_slice(BODY.as_bytes());
     let sig = format!("t={old},v1={}", hex::encode(mac(TS_SECRET, &msg)));
-    f.put(BODY.as_bytes(), ProviderId::Talentsprout, Some(sig));
+    f.put(BODY.as_bytes(), ProviderId::TALENTSPROUT, Some(sig));
     let mut app = f.app_with(config(), Some("http://127.0.0.1:3000"));
     let r = one_resend(apply(&mut app, [ch('r')]));
     let value = header(&r.outgoing.headers, "x-talentsprout-signature").unwrap();
@@ -305,7 +305,7 @@ fn talentsprout_gets_a_fresh_timestamp_and_the_footer_says_why() {
             retry_in: None,
             answer: String::new(),
         },
-        policy: Policy::for_provider(ProviderId::Talentsprout, Duration::from_secs(1)),
+        policy: Policy::for_provider(ProviderId::TALENTSPROUT, Duration::from_secs(1)),
     }));
     let m = app.message().unwrap();
     assert_eq!(
@@ -320,7 +320,7 @@ fn talentsprout_without_its_secret_is_not_re_sent_stale() {
     let mut f = Fixture::new();
     f.put(
         BODY.as_bytes(),
-        ProviderId::Talentsprout,
+        ProviderId::TALENTSPROUT,
         Some("t=1,v1=00".into()),
     );
     let mut app = f.app_with(Config::default(), Some("http://127.0.0.1:3000"));

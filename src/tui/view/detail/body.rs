@@ -13,7 +13,7 @@ use super::doc::{self, DIM, WARN};
 use super::json_view::JsonRows;
 use super::raw::{self, TextRows};
 use super::scroll::{self, Scroll};
-use crate::delivery::Request;
+use crate::model::Request;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -13,8 +13,9 @@ use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN, safe};
 use super::json_diff::{self, Difference, Kind};
 use super::scroll::{self, Scroll};
 use super::summary::vendor_name;
-use crate::delivery::Delivery;
-use crate::provider::{self, ProviderId};
+use crate::model::Delivery;
+use crate::model::ProviderId;
+use crate::provider;
 use crate::signature::human_duration;
 
 /// More differences than this are counted, not listed.
@@ -90,14 +91,14 @@ impl ChangesView {
             previous: previous.map(|p| Previous {
                 id: p.id.clone(),
                 received_at: p.received_at,
-                event: p.event.clone(),
+                event: p.findings.event.clone(),
             }),
             received_at: delivery.received_at,
-            event: delivery.event.clone(),
-            subject: delivery.subject.clone(),
-            provider: delivery.provider,
+            event: delivery.findings.event.clone(),
+            subject: delivery.findings.subject.clone(),
+            provider: delivery.findings.provider,
             reason: json
-                .filter(|_| delivery.provider == ProviderId::Jobmojito)
+                .filter(|_| delivery.findings.provider == ProviderId::JOBMOJITO)
                 .and_then(|v| v.get("reason"))
                 .and_then(Value::as_str)
                 .map(str::to_string),
@@ -188,7 +189,7 @@ impl ChangesView {
                 MISSING,
             ),
         }
-        if self.provider == ProviderId::Classet {
+        if self.provider == ProviderId::CLASSET {
             d.blank();
             d.note("Classet's own from → to changes for this delivery are on the Summary tab (1).");
         }

@@ -9,8 +9,9 @@ use super::DetailOutcome;
 use super::doc::{self, DIM, Doc, LABEL, WARN, text_width, truncate, wrap};
 use super::scroll::{self, Scroll};
 use crate::config::{Config, mask};
-use crate::delivery::Request;
-use crate::provider::{ProviderId, classet, route, talentsprout};
+use crate::model::ProviderId;
+use crate::model::Request;
+use crate::provider::{classet, route, talentsprout};
 use crate::sanitize;
 
 /// Headers whose value is a credential whatever the configuration.
@@ -77,7 +78,7 @@ impl HeadersView {
         .collect();
         Self {
             configured,
-            brilliant: provider == ProviderId::Brilliant,
+            brilliant: provider == ProviderId::BRILLIANT,
             revealed: false,
             scroll: Scroll::default(),
         }

@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::config::Config;
-use crate::delivery::Delivery;
+use crate::model::Delivery;
 use crate::provider;
 
 mod body;
@@ -71,10 +71,13 @@ impl Detail {
         let summary = summary::SummaryView::new(&delivery, json.as_ref(), fetched, &config);
         Self {
             tab: Tab::Summary,
-            transcript: transcript::TranscriptView::new(delivery.provider, summary.summary()),
+            transcript: transcript::TranscriptView::new(
+                delivery.findings.provider,
+                summary.summary(),
+            ),
             changes: changes::ChangesView::new(&delivery, json.as_ref(), previous.as_ref()),
             verification: verification::Debugger::new(&delivery, config.clone()),
-            headers: headers::HeadersView::new(&config, delivery.provider),
+            headers: headers::HeadersView::new(&config, delivery.findings.provider),
             body: body::BodyView::new(&delivery.request, json.as_ref()),
             summary,
             delivery,
@@ -186,10 +189,10 @@ impl Detail {
         let d = &self.delivery;
         let mut who = format!(
             "{} · {}",
-            d.provider,
-            d.event.as_deref().unwrap_or("no event")
+            d.findings.provider,
+            d.findings.event.as_deref().unwrap_or("no event")
         );
-        if let Some(s) = &d.subject {
+        if let Some(s) = &d.findings.subject {
             who.push_str(&format!(" · {s}"));
         }
         let bar = Rect { height: 1, ..area };

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 use super::{Detail, DetailInput, DetailOutcome};
 use crate::config::Config;
-use crate::delivery::{Delivery, Request};
+use crate::model::{Delivery, Request};
 use crate::provider;
 use crate::redact::Redactor;
 use crate::signature::hmac_sha256;
@@ -78,19 +78,14 @@ pub fn delivery(config: &Config, path: &str, headers: &[(&str, &str)], body: &[u
     };
     let a = provider::analyze(&request, config, RECEIVED);
     Redactor::from_config(config).apply(&mut request);
-    let mut verification = a.verification;
+    let mut findings = a.findings;
     // Stored deliveries carry no evidence; the debugger must work it out again.
-    verification.evidence = None;
+    findings.verification.evidence = None;
     Delivery {
         id: "019aa1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into(),
         received_at: DateTime::<Utc>::from_timestamp(RECEIVED, 0).expect("valid time"),
         request,
-        provider: a.provider,
-        detected_by: a.detected_by,
-        event: a.event,
-        event_inferred: a.event_inferred,
-        subject: a.subject,
-        verification,
+        findings,
         response_status: 200,
         replay_of: None,
         forward: None,

@@ -9,7 +9,8 @@ use ratatui_textarea::TextArea;
 use super::DetailOutcome;
 use super::scroll::Scroll;
 use super::summary::vendor_name;
-use crate::provider::{ProviderId, Summary, classet};
+use crate::model::ProviderId;
+use crate::provider::{Summary, classet};
 use crate::sanitize;
 
 const INTERVIEWER: Style = Style::new()
@@ -110,7 +111,7 @@ impl TranscriptView {
                         .to_string(),
                 ),
             },
-            _ if provider == ProviderId::Unknown => (
+            _ if provider == ProviderId::UNKNOWN => (
                 Vec::new(),
                 "The provider is not recognised, so no transcript can be read.".to_string(),
             ),

@@ -13,9 +13,8 @@ use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
 use super::scroll::{self, Scroll};
 use super::verification::verdict_spans;
 use crate::config::Config;
-use crate::delivery::{Delivery, Forward};
-use crate::provider::{self, ProviderId, Summary, Understanding};
-use crate::sender::Policy;
+use crate::model::{Delivery, Forward, ProviderId};
+use crate::provider::{self, Policy, Summary, Understanding};
 
 mod brilliant;
 mod classet;
@@ -43,7 +42,11 @@ impl SummaryView {
     ) -> Self {
         let b = &config.providers.brilliant;
         Self {
-            understanding: provider::understand(delivery.provider, &delivery.request, json),
+            understanding: provider::understand(
+                delivery.findings.provider,
+                &delivery.request,
+                json,
+            ),
             fetched,
             fetch_configured: b.api_base.as_deref().is_some_and(|s| !s.trim().is_empty())
                 && b.api_key.as_ref().is_some_and(|k| !k.expose().is_empty()),
@@ -92,8 +95,8 @@ impl SummaryView {
             "Provider",
             &format!(
                 "{} (detected by {})",
-                delivery.provider,
-                delivery.detected_by.as_str()
+                delivery.findings.provider,
+                delivery.findings.detected_by.as_str()
             ),
         );
         match (&u.event, u.event_inferred) {
@@ -114,7 +117,7 @@ impl SummaryView {
         if let Some(of) = &delivery.replay_of {
             d.field("Replay of", &short_id(of));
         }
-        let mut v = verdict_spans(&delivery.verification);
+        let mut v = verdict_spans(&delivery.findings.verification);
         v.push(Span::styled("  (tab 4)", DIM));
         d.field_spans("Verification", v);
         if let Some(w) = own_answer_warning(delivery) {
@@ -187,31 +190,30 @@ fn forwarded(d: &mut Doc, f: &Forward) {
 /// When hookscope's own answer (its configured status) is one the vendor counts as a
 /// failed delivery, though the delivery itself was not refused.
 fn own_answer_warning(delivery: &Delivery) -> Option<String> {
-    if delivery.provider == ProviderId::Unknown
-        || delivery.verification.status == crate::signature::Status::Failed
+    if delivery.findings.provider == ProviderId::UNKNOWN
+        || delivery.findings.verification.status == crate::signature::Status::Failed
     {
         return None;
     }
-    let policy = Policy::for_provider(delivery.provider, std::time::Duration::from_secs(1));
+    let policy = Policy::for_provider(
+        delivery.findings.provider,
+        std::time::Duration::from_secs(1),
+    );
     let s = delivery.response_status;
     if policy.acknowledges(s) {
         return None;
     }
-    let rule = if policy.only_200 {
-        "counts only HTTP 200 as delivered"
-    } else {
-        "counts only 2xx as delivered"
-    };
+    let rule = policy.ack_rule();
     Some(format!(
         "{} {rule}: hookscope answered {s} (its configured answer), so the vendor counts \
          this delivery as failed.",
-        vendor_name(delivery.provider)
+        vendor_name(delivery.findings.provider)
     ))
 }
 
 /// The vendor's own spelling of its name.
 pub fn vendor_name(p: ProviderId) -> &'static str {
-    p.display_name().unwrap_or("unknown")
+    provider::vendor(p).map_or("unknown", |v| v.name())
 }
 
 /// What is known about a body no vendor view applies to.
@@ -231,8 +233,8 @@ fn unknown(d: &mut Doc, delivery: &Delivery) {
         "Body",
         &format!("{} of {kind}", doc::bytes(delivery.request.body_bytes)),
     );
-    let why = match delivery.provider {
-        ProviderId::Unknown => "No vendor was recognised from the path, the headers or the body's \
+    let why = match delivery.findings.provider {
+        ProviderId::UNKNOWN => "No vendor was recognised from the path, the headers or the body's \
                                 shape, so there is no vendor view."
             .to_string(),
         p => format!(

@@ -16,7 +16,7 @@ fn view() -> TranscriptView {
         ]
     });
     TranscriptView::new(
-        ProviderId::Talentsprout,
+        ProviderId::TALENTSPROUT,
         &talentsprout::understand(&v).summary,
     )
 }
@@ -136,7 +136,7 @@ fn rows_show_clock_speaker_and_escaped_text() {
 fn other_vendors_say_they_send_no_transcript() {
     let v: serde_json::Value = serde_json::json!({"EventType": "response.completed"});
     let t = TranscriptView::new(
-        ProviderId::Brilliant,
+        ProviderId::BRILLIANT,
         &provider::brilliant::understand(&v).summary,
     );
     assert!(!t.applies());

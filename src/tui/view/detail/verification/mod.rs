@@ -13,8 +13,9 @@ use ratatui_textarea::TextArea;
 use super::DetailOutcome;
 use super::scroll::Scroll;
 use crate::config::Config;
-use crate::delivery::{Delivery, Request};
-use crate::provider::{self, ProviderId};
+use crate::model::ProviderId;
+use crate::model::{Delivery, Request};
+use crate::provider;
 use crate::signature::Verification;
 
 mod render;
@@ -63,11 +64,13 @@ fn text_area(lines: Vec<String>) -> TextArea<'static> {
 impl Debugger {
     pub fn new(delivery: &Delivery, config: Arc<Config>) -> Self {
         let (request, unrestored) = restore(&delivery.request, &config);
-        let provider = delivery.provider;
+        let provider = delivery.findings.provider;
         let setting = Setting::for_request(provider, &request, &config);
         let original_secret = setting.map(|s| s.value(&config)).unwrap_or_default();
         let now = delivery.received_at.timestamp();
-        let verdict = provider::analyze_as(provider, &request, &config, now).verification;
+        let verdict = provider::analyze_as(provider, &request, &config, now)
+            .findings
+            .verification;
         Self {
             provider,
             now,
@@ -76,7 +79,7 @@ impl Debugger {
             config,
             request,
             unrestored,
-            at_receipt: delivery.verification.clone(),
+            at_receipt: delivery.findings.verification.clone(),
             setting,
             body: None,
             focus: Focus::None,
@@ -141,7 +144,9 @@ impl Debugger {
             req.body_truncated = false;
             req.body = Bytes::from(body);
         }
-        self.verdict = provider::analyze_as(self.provider, &req, &config, self.now).verification;
+        self.verdict = provider::analyze_as(self.provider, &req, &config, self.now)
+            .findings
+            .verification;
     }
 
     fn reset(&mut self) {

@@ -12,7 +12,6 @@ use super::super::field::{self, Look};
 use super::super::scroll;
 use super::report::{self, Context};
 use super::{Debugger, Focus};
-use crate::provider::ProviderId;
 use crate::sanitize;
 
 const FOCUSED: Style = Style::new().fg(Color::Yellow);
@@ -84,8 +83,9 @@ fn draw_report(d: &Debugger, area: Rect, buf: &mut Buffer) {
         secret: d.setting.map(|s| s.name()),
         headers: &d.request.headers,
         body: body.as_deref().unwrap_or(&d.request.body),
-        tolerance: (d.provider == ProviderId::Talentsprout)
-            .then_some(d.config.providers.talentsprout.tolerance_secs),
+        tolerance: crate::provider::body_signatures(d.provider, &d.config)
+            .into_iter()
+            .find_map(|(_, tolerance)| tolerance),
     };
     let width = usize::from(scroll::text_area(area).width);
     let lines = if d.focus == Focus::Body {

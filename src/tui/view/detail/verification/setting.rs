@@ -2,108 +2,71 @@
 //! with its redaction markers turned back into the configured secrets.
 
 use crate::config::{Config, Secret};
-use crate::delivery::Request;
-use crate::provider::{self, ProviderId};
+use crate::model::ProviderId;
+use crate::model::Request;
+use crate::provider;
 use crate::redact::Redactor;
 use crate::signature::Check;
 
-/// A credential setting the debugger can override.
+/// A credential setting the debugger can override, named as in the config
+/// (`providers.classet.secret`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Setting {
-    TalentsproutSecret,
-    ClassetSecret,
-    ClassetApiKey,
-    ClearspeedApiKey,
-    ClearspeedBearerToken,
-    ClearspeedJwtSecret,
-    BrilliantUrlKey,
-    JobmojitoValue,
-}
+pub struct Setting(&'static str);
 
 impl Setting {
     pub fn name(self) -> &'static str {
-        match self {
-            Setting::TalentsproutSecret => "providers.talentsprout.secret",
-            Setting::ClassetSecret => "providers.classet.secret",
-            Setting::ClassetApiKey => "providers.classet.api_key",
-            Setting::ClearspeedApiKey => "providers.clearspeed.api_key",
-            Setting::ClearspeedBearerToken => "providers.clearspeed.bearer_token",
-            Setting::ClearspeedJwtSecret => "providers.clearspeed.jwt_secret",
-            Setting::BrilliantUrlKey => "providers.brilliant.url_key",
-            Setting::JobmojitoValue => "providers.jobmojito.value",
-        }
-    }
-
-    fn slot(self, config: &mut Config) -> &mut Option<Secret> {
-        let p = &mut config.providers;
-        match self {
-            Setting::TalentsproutSecret => &mut p.talentsprout.secret,
-            Setting::ClassetSecret => &mut p.classet.secret,
-            Setting::ClassetApiKey => &mut p.classet.api_key,
-            Setting::ClearspeedApiKey => &mut p.clearspeed.api_key,
-            Setting::ClearspeedBearerToken => &mut p.clearspeed.bearer_token,
-            Setting::ClearspeedJwtSecret => &mut p.clearspeed.jwt_secret,
-            Setting::BrilliantUrlKey => &mut p.brilliant.url_key,
-            Setting::JobmojitoValue => &mut p.jobmojito.value,
-        }
+        self.0
     }
 
     /// The configured value, empty when unset.
     pub fn value(self, config: &Config) -> String {
-        let p = &config.providers;
-        let slot = match self {
-            Setting::TalentsproutSecret => &p.talentsprout.secret,
-            Setting::ClassetSecret => &p.classet.secret,
-            Setting::ClassetApiKey => &p.classet.api_key,
-            Setting::ClearspeedApiKey => &p.clearspeed.api_key,
-            Setting::ClearspeedBearerToken => &p.clearspeed.bearer_token,
-            Setting::ClearspeedJwtSecret => &p.clearspeed.jwt_secret,
-            Setting::BrilliantUrlKey => &p.brilliant.url_key,
-            Setting::JobmojitoValue => &p.jobmojito.value,
-        };
-        slot.as_ref()
-            .map(|s| s.expose().to_string())
+        let mut copy = config.clone();
+        copy.secret_slot(self.0)
+            .and_then(|slot| slot.as_ref().map(|s| s.expose().to_string()))
             .unwrap_or_default()
     }
 
     /// `config` with this setting replaced (an empty value unsets it).
     pub fn apply(self, config: &Config, value: &str) -> Config {
         let mut out = config.clone();
-        *self.slot(&mut out) = (!value.is_empty()).then(|| Secret::new(value));
+        if let Some(slot) = out.secret_slot(self.0) {
+            *slot = (!value.is_empty()).then(|| Secret::new(value));
+        }
         out
     }
 
-    /// The setting the provider's check uses for this request: for Clearspeed it depends
-    /// on what arrived (an API key header, a JWT or an opaque bearer token).
+    /// The setting of the check that judged this request: the configured check whose
+    /// scheme gave the verdict, else the first configured, else the first the vendor
+    /// has. A bearer check edits the JWT key for a JWT and the static token otherwise.
     pub fn for_request(provider: ProviderId, req: &Request, config: &Config) -> Option<Setting> {
-        let check = provider::check_for(provider, req, config);
-        Some(match provider {
-            ProviderId::Talentsprout => Setting::TalentsproutSecret,
-            ProviderId::Classet => match check {
-                Check::StaticHeader(_) => Setting::ClassetApiKey,
-                _ => Setting::ClassetSecret,
-            },
-            ProviderId::Clearspeed => match check {
-                Check::Bearer(b) => {
-                    let token = req
-                        .header("authorization")
-                        .map(|a| a.trim().rsplit(' ').next().unwrap_or_default())
-                        .unwrap_or_default();
-                    let jwt = token.split('.').count() == 3;
-                    let only_static =
-                        b.static_token.value.is_some() && b.jwt_secret.value.is_none();
-                    if jwt && !only_static {
-                        Setting::ClearspeedJwtSecret
-                    } else {
-                        Setting::ClearspeedBearerToken
-                    }
+        let checks = provider::checks_for(provider, req, config);
+        let verdict = provider::verify(provider, req, config, 0);
+        let check = checks
+            .iter()
+            .find(|c| c.is_configured() && c.scheme() == verdict.scheme)
+            .or_else(|| checks.iter().find(|c| c.is_configured()))
+            .or_else(|| checks.iter().find(|c| c.scheme() == verdict.scheme))
+            .or_else(|| checks.first())?;
+        let name = match check {
+            Check::Hmac(c) => c.key.setting,
+            Check::StaticHeader(c) => c.key.setting,
+            Check::UrlKey(c) => c.key.setting,
+            Check::Bearer(b) => {
+                let token = req
+                    .header("authorization")
+                    .map(|a| a.trim().rsplit(' ').next().unwrap_or_default())
+                    .unwrap_or_default();
+                let jwt = token.split('.').count() == 3;
+                let only_static = b.static_token.is_set() && !b.jwt_secret.is_set();
+                if jwt && !only_static {
+                    b.jwt_secret.setting
+                } else {
+                    b.static_token.setting
                 }
-                _ => Setting::ClearspeedApiKey,
-            },
-            ProviderId::Brilliant => Setting::BrilliantUrlKey,
-            ProviderId::Jobmojito => Setting::JobmojitoValue,
-            ProviderId::Unknown => return None,
-        })
+            }
+            Check::Unsigned { .. } => return None,
+        };
+        Some(Setting(name))
     }
 }
 
@@ -152,30 +115,36 @@ mod tests {
     fn clearspeed_setting_follows_what_arrived() {
         let c = Config::default();
         let pick = |h: &[(&str, &str)]| {
-            Setting::for_request(ProviderId::Clearspeed, &req("/clearspeed", h), &c)
+            Setting::for_request(ProviderId::CLEARSPEED, &req("/clearspeed", h), &c)
         };
         assert_eq!(
             pick(&[("authorization", "Bearer a.b.c")]),
-            Some(Setting::ClearspeedJwtSecret)
+            Some(Setting("providers.clearspeed.jwt_secret"))
         );
         assert_eq!(
             pick(&[("authorization", "Bearer opaque")]),
-            Some(Setting::ClearspeedBearerToken)
+            Some(Setting("providers.clearspeed.bearer_token"))
         );
-        assert_eq!(pick(&[("x-api-key", "k")]), Some(Setting::ClearspeedApiKey));
-        assert_eq!(pick(&[]), Some(Setting::ClearspeedApiKey));
+        assert_eq!(
+            pick(&[("x-api-key", "k")]),
+            Some(Setting("providers.clearspeed.api_key"))
+        );
+        assert_eq!(pick(&[]), Some(Setting("providers.clearspeed.api_key")));
         let legacy = req("/classet", &[("x-classet-key", "k")]);
         assert_eq!(
-            Setting::for_request(ProviderId::Classet, &legacy, &c),
-            Some(Setting::ClassetApiKey)
+            Setting::for_request(ProviderId::CLASSET, &legacy, &c),
+            Some(Setting("providers.classet.api_key"))
         );
     }
 
     #[test]
     fn apply_sets_and_unsets_the_secret() {
-        let c = Setting::TalentsproutSecret.apply(&Config::default(), "whsec_x");
-        assert_eq!(Setting::TalentsproutSecret.value(&c), "whsec_x");
-        let c = Setting::TalentsproutSecret.apply(&c, "");
+        let c = Setting("providers.talentsprout.secret").apply(&Config::default(), "whsec_x");
+        assert_eq!(
+            Setting("providers.talentsprout.secret").value(&c),
+            "whsec_x"
+        );
+        let c = Setting("providers.talentsprout.secret").apply(&c, "");
         assert!(c.providers.talentsprout.secret.is_none());
     }
 

@@ -154,8 +154,8 @@ fn redaction_markers_are_restored_before_re_verifying() {
         Some("[redacted:providers.clearspeed.api_key]")
     );
     // Checked as stored, the marker is not the key…
-    let raw = provider::analyze_as(ProviderId::Clearspeed, stored, &cfg, RECEIVED);
-    assert_eq!(raw.verification.status, Status::Failed);
+    let raw = provider::analyze_as(ProviderId::CLEARSPEED, stored, &cfg, RECEIVED);
+    assert_eq!(raw.findings.verification.status, Status::Failed);
     // …but the debugger restores it first.
     assert_eq!(verdict(&d), (Status::Verified, None));
     assert!(d.verification.verdict().evidence.is_some());

@@ -1,0 +1,99 @@
+//! The one trait every vendor implements, and the registry of them.
+
+use serde_json::Value;
+
+use super::{
+    Policy, Route, Understanding, brilliant, classet, clearspeed, jobmojito, talentsprout,
+};
+use crate::config::Config;
+use crate::model::{ProviderId, Verification};
+use crate::signature::Check;
+
+/// Everything hookscope knows about one vendor. Defaults describe a vendor that has no
+/// route parameters, no header of its own and nothing to add to a verdict.
+pub trait Vendor: Sync {
+    fn id(&self) -> ProviderId;
+
+    /// The vendor's own spelling of its name, e.g. `TalentSprout`.
+    fn name(&self) -> &'static str;
+
+    /// The route to paste into the vendor's settings, e.g. `/brilliant/{key}`.
+    fn route(&self) -> &'static str;
+
+    /// The documented events, for `send` and the sample payloads.
+    fn events(&self) -> &'static [&'static str];
+
+    /// What the URL carries after the route (`rest`) or in its query.
+    fn read_route(&self, _rest: Option<String>, _query: Option<&str>, _route: &mut Route) {}
+
+    /// Whether the headers alone name this vendor.
+    fn matches_headers(&self, _headers: &[(String, String)], _config: &Config) -> bool {
+        false
+    }
+
+    /// Whether a JSON body has this vendor's shape.
+    fn matches_body(&self, v: &Value) -> bool;
+
+    /// Event, subject and typed summary of a JSON body.
+    fn understand(&self, v: &Value, route: &Route) -> Understanding;
+
+    /// Event and subject read from the bytes without building a tree, where the vendor
+    /// has such a reader; `None` sends the request down the full path.
+    fn read_brief(&self, _body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+        None
+    }
+
+    /// Every check the vendor supports, configured or not, in preference order: the
+    /// first configured one is also the one `send` signs with.
+    fn checks(&self, config: &Config, route: &Route) -> Vec<Check>;
+
+    /// Why a delivery with no credential and nothing configured is `unsigned`.
+    fn unsigned_detail(&self, config: &Config) -> String;
+
+    /// How a verdict names the credential set `check` belongs to, when the vendor allows
+    /// several.
+    fn credential_set(&self, _check: &Check, _config: &Config) -> Option<String> {
+        None
+    }
+
+    /// Adds what the vendor's contract says about a verdict (e.g. a legacy scheme).
+    fn annotate(&self, _verification: &mut Verification, _config: &Config) {}
+
+    /// What counts as an acknowledgement, how the vendor retries and how long it waits.
+    fn policy(&self, config: &Config) -> Policy;
+
+    /// Whether the payload's top-level `status` says what happened where the event name
+    /// does not (every Clearspeed callback is a `Result Update`).
+    fn event_has_status(&self) -> bool {
+        false
+    }
+
+    /// Whether the vendor fetches an OAuth2 token (client credentials) before each
+    /// delivery, so a re-send must fetch a fresh one.
+    fn uses_token_flow(&self) -> bool {
+        false
+    }
+
+    /// The id to fetch more about the delivery with, from the typed summary.
+    fn fetch_id(&self, _summary: &super::Summary) -> Option<String> {
+        None
+    }
+}
+
+static VENDORS: [&dyn Vendor; 5] = [
+    &talentsprout::TalentSprout,
+    &classet::Classet,
+    &clearspeed::Clearspeed,
+    &brilliant::Brilliant,
+    &jobmojito::JobMojito,
+];
+
+/// Every built-in vendor, in the order they are listed to people.
+pub fn all() -> &'static [&'static dyn Vendor] {
+    &VENDORS
+}
+
+/// The unit for `id`; `None` for an unrecognised sender.
+pub fn vendor(id: ProviderId) -> Option<&'static dyn Vendor> {
+    VENDORS.iter().copied().find(|v| v.id() == id)
+}
