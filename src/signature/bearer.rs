@@ -300,7 +300,10 @@ fn evaluate(c: &BearerCheck, token: &str, now: i64) -> Verification {
             "; it expires in {}",
             human_duration(exp.saturating_sub(now).unsigned_abs())
         ),
-        _ => String::new(),
+        Ok(None) => "; it carries no exp claim, so it never expires: a leaked token stays \
+                     valid for good"
+            .to_string(),
+        Err(_) => String::new(),
     };
     Verification::new(
         Status::Verified,

@@ -7,10 +7,12 @@ pub use crate::model::{Evidence, Hint, Status, Verification};
 mod bearer;
 mod diagnose;
 mod encoding;
+mod js_json;
 mod sign;
 mod stripe;
 
 pub use encoding::Encoding;
+pub use js_json::stringify as js_stringify;
 pub use sign::{Credential, sign};
 pub use stripe::{StripeHeader, parse_stripe_header};
 

@@ -171,6 +171,18 @@ fn hs256_token_verifies_and_shows_claims() {
 }
 
 #[test]
+fn a_token_without_exp_is_called_out() {
+    let mut c = claims(0);
+    c.as_object_mut()
+        .expect("claims are an object")
+        .remove("exp");
+    let v = bearer(&hs_only(), &hs256(&c, JWT_SECRET));
+    assert_eq!(v.status, Status::Verified, "{}", v.detail);
+    assert!(v.detail.contains("no exp claim"), "{}", v.detail);
+    assert!(v.detail.contains("never expires"), "{}", v.detail);
+}
+
+#[test]
 fn expired_token_says_how_long_ago() {
     let v = bearer(&hs_only(), &hs256(&claims(-180), JWT_SECRET));
     assert_failed(

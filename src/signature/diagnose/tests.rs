@@ -259,6 +259,17 @@ fn trailing_newline_added_in_transit() {
 }
 
 #[test]
+fn one_newline_too_many_is_a_trailing_newline() {
+    // Signed as `X\n`, received as `X\n\n`.
+    let v = ts(
+        &format!("t={T},v1={TS_NL_ADDED}"),
+        &format!("{TS_BODY}\n\n"),
+        T,
+    );
+    assert_failed(&v, Hint::TrailingNewline, r#"without its trailing "\n""#);
+}
+
+#[test]
 fn newline_signed_but_not_sent() {
     let v = ts(&format!("t={T},v1={TS_NL_ADDED}"), TS_BODY, T);
     assert_failed(&v, Hint::TrailingNewline, r#"plus a trailing "\n""#);
@@ -281,6 +292,20 @@ fn pretty_printed_body_is_reserialized() {
     let v = cl(CL_OK, CL_PRETTY);
     assert_failed(&v, Hint::BodyReserialized, "compact JSON (JSON.stringify)");
     assert!(v.detail.contains("reformatted"), "{}", v.detail);
+}
+
+#[test]
+fn reserialization_models_javascript_numbers() {
+    // What a Node sender signs for this body: JSON.stringify writes 1.0 as 1 and 1e21 as
+    // 1e+21, which serde_json would write as 1.0 and 1e21.
+    let body = "{ \"score\": 1.0, \"big\": 1e21, \"small\": 0.0000001 }";
+    let signed = r#"{"score":1,"big":1e+21,"small":1e-7}"#;
+    let sig = Encoding::Base64UrlNoPad.encode(&crate::signature::hmac_sha256(
+        CL_SECRET.as_bytes(),
+        signed.as_bytes(),
+    ));
+    let v = cl(&sig, body);
+    assert_failed(&v, Hint::BodyReserialized, "compact JSON (JSON.stringify)");
 }
 
 #[test]

@@ -182,7 +182,7 @@ fn reserialized(d: &mut Doc, body: &[u8]) {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return;
     };
-    let compact = value.to_string();
+    let compact = crate::signature::js_stringify(&value);
     d.heading("What the sender signed");
     signed_payload(d, &compact);
     d.field_styled(
