@@ -22,6 +22,8 @@ fn two_thousand_concurrent_connections_are_all_answered() {
     const CONNECTIONS: usize = 2000;
     const THREADS: usize = 8;
     if let Err(reason) = raise_fd_limit(CONNECTIONS as u64 + 1024) {
+        // Under CI the limit must be raisable; elsewhere a low hard limit is the machine's.
+        assert!(std::env::var_os("CI").is_none(), "cannot run: {reason}");
         eprintln!("skipped: {reason}");
         return;
     }

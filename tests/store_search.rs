@@ -82,13 +82,11 @@ fn event_names_are_listed_once_per_spelling_as_first_spelled() {
 
 #[test]
 fn rows_deleted_with_the_sqlite3_command_leave_the_search() {
-    let Ok(version) = std::process::Command::new("sqlite3")
+    // sqlite3 is part of the test setup (.ci/run installs it): without it this test fails.
+    let version = std::process::Command::new("sqlite3")
         .arg("--version")
         .output()
-    else {
-        eprintln!("skipping: no sqlite3 command");
-        return;
-    };
+        .expect("this test needs the sqlite3 command");
     assert!(version.status.success());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("deliveries.db");

@@ -46,13 +46,18 @@ impl From<Analysis> for Brief {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use bytes::Bytes;
 
     use super::*;
     use crate::provider::classet;
 
-    fn request(path: &str, headers: &[(&str, &str)], body: &[u8]) -> Request {
+    /// A POST with these headers and body, for tests of the vendor layer.
+    pub(in crate::provider) fn request(
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Request {
         Request {
             method: "POST".into(),
             path: path.into(),

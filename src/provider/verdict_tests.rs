@@ -1,31 +1,14 @@
 //! Verification is chosen by what is configured, never by which headers arrived.
 
-use bytes::Bytes;
-
+use super::brief::tests::request;
 use super::verify;
 use crate::config::Config;
-use crate::model::{Hint, ProviderId, Request, Status, Verification};
+use crate::model::{Hint, ProviderId, Status, Verification};
 
 const NOW: i64 = 1_763_650_000;
 
 fn config(text: &str) -> Config {
     Config::from_parts(text, None, &[]).expect("config parses")
-}
-
-fn request(path: &str, headers: &[(&str, &str)], body: &[u8]) -> Request {
-    Request {
-        method: "POST".into(),
-        path: path.into(),
-        query: None,
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect(),
-        body: Bytes::copy_from_slice(body),
-        body_bytes: body.len() as u64,
-        body_truncated: false,
-        peer: None,
-    }
 }
 
 fn verdict(p: ProviderId, c: &Config, path: &str, headers: &[(&str, &str)]) -> Verification {
