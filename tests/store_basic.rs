@@ -148,10 +148,10 @@ fn rows_page_in_arrival_order_even_with_gaps() {
     let d = delivery(5, "cand");
     assert_eq!(row.id, d.id);
     assert_eq!(row.received_at, d.received_at);
-    assert_eq!(row.provider, ProviderId::TALENTSPROUT);
-    assert_eq!(row.verification_status, Status::Verified);
+    assert_eq!(row.findings.provider, ProviderId::TALENTSPROUT);
+    assert_eq!(row.findings.verification.status, Status::Verified);
     assert_eq!(row.body_bytes, d.request.body_bytes);
-    assert_eq!(row.subject.as_deref(), Some("cand"));
+    assert_eq!(row.findings.subject.as_deref(), Some("cand"));
 
     // Someone deletes rows by hand: offsets still count rows, not seqs.
     let other = rusqlite::Connection::open(dir.path().join("deliveries.db")).unwrap();

@@ -296,7 +296,7 @@ async fn the_loop_re_sends_into_its_own_receiver_and_shows_the_linked_row() {
     let rows = check.rows(0, 10).unwrap();
     let replay = rows.iter().find(|r| r.id != original.id).unwrap();
     assert_eq!(replay.replay_of.as_deref(), Some(original.id.as_str()));
-    assert_eq!(replay.verification_status, Status::Verified);
+    assert_eq!(replay.findings.verification.status, Status::Verified);
 }
 
 /// An original and a re-send of it, as the table lists them.

@@ -55,8 +55,8 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
                         "  {}  {}  {} {}",
                         row.id,
                         model::rfc3339(row.received_at),
-                        row.provider,
-                        r.clean(row.event.clone().unwrap_or_else(|| "-".into()))
+                        row.findings.provider,
+                        r.clean(row.findings.event.clone().unwrap_or_else(|| "-".into()))
                     );
                 }
                 if rows.len() > LISTED_MATCHES {

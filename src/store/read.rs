@@ -26,15 +26,8 @@ pub struct Row {
     pub path: String,
     pub query: Option<String>,
     pub peer: Option<String>,
-    pub provider: ProviderId,
-    pub detected_by: DetectedBy,
-    pub event: Option<String>,
-    pub event_inferred: bool,
-    pub subject: Option<String>,
-    pub verification_status: Status,
-    pub verification_scheme: String,
-    pub verification_hint: Option<Hint>,
-    pub verification_detail: String,
+    /// Without evidence: the list keeps only what the headless line has.
+    pub findings: Findings,
     pub response_status: u16,
     pub body_bytes: u64,
     pub body_truncated: bool,
@@ -328,16 +321,15 @@ pub(super) fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         path: t(4)?,
         query: o(5)?,
         peer: o(6)?,
-        provider: ProviderId::from_stored(&t(7)?),
-        detected_by: DetectedBy::parse(&t(8)?).unwrap_or(DetectedBy::None),
-        event: o(9)?,
-        event_inferred: n(10)? != 0,
-        subject: o(11)?,
-        // An unreadable status claims nothing: the delivery was not checked.
-        verification_status: Status::parse(&t(12)?).unwrap_or(Status::Unchecked),
-        verification_scheme: t(13)?,
-        verification_hint: o(14)?.as_deref().and_then(Hint::parse),
-        verification_detail: t(15)?,
+        findings: stored_findings(
+            &t(7)?,
+            &t(8)?,
+            o(9)?,
+            n(10)? != 0,
+            o(11)?,
+            [&t(12)?, &t(13)?, &t(15)?],
+            o(14)?.as_deref(),
+        ),
         response_status: u16::try_from(n(16)?).unwrap_or(0),
         body_bytes: u64::try_from(n(17)?).unwrap_or(0),
         body_truncated: n(18)? != 0,
@@ -369,6 +361,35 @@ fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     ))
 }
 
+/// Findings from their stored columns (status, scheme, detail; hint apart as it may be
+/// NULL). Shared by both stores; unknown names read as the least that can be claimed.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn stored_findings(
+    provider: &str,
+    detected_by: &str,
+    event: Option<String>,
+    event_inferred: bool,
+    subject: Option<String>,
+    [status, scheme, detail]: [&str; 3],
+    hint: Option<&str>,
+) -> Findings {
+    Findings {
+        provider: ProviderId::from_stored(provider),
+        detected_by: DetectedBy::parse(detected_by).unwrap_or(DetectedBy::None),
+        event,
+        event_inferred,
+        subject,
+        verification: Verification {
+            // An unreadable status claims nothing: the delivery was not checked.
+            status: Status::parse(status).unwrap_or(Status::Unchecked),
+            scheme: scheme.to_string(),
+            hint: hint.and_then(Hint::parse),
+            detail: detail.to_string(),
+            evidence: None,
+        },
+    }
+}
+
 /// A full delivery from its list row and the columns the list leaves out, as stored
 /// (headers, fetched and forward as JSON text). Shared by both stores.
 pub(super) fn stored_from(
@@ -393,20 +414,7 @@ pub(super) fn stored_from(
             body_truncated: row.body_truncated,
             peer: row.peer,
         },
-        findings: Findings {
-            provider: row.provider,
-            detected_by: row.detected_by,
-            event: row.event,
-            event_inferred: row.event_inferred,
-            subject: row.subject,
-            verification: Verification {
-                status: row.verification_status,
-                scheme: row.verification_scheme,
-                hint: row.verification_hint,
-                detail: row.verification_detail,
-                evidence: None,
-            },
-        },
+        findings: row.findings,
         response_status: row.response_status,
         replay_of: row.replay_of,
         forward: forward.and_then(|s| serde_json::from_str(&s).ok()),

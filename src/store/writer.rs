@@ -12,7 +12,7 @@ use rusqlite::{Connection, params};
 
 use super::StoreError;
 use super::search;
-use crate::model::{Delivery, rfc3339};
+use crate::model::{Delivery, Findings, Verification, rfc3339};
 
 /// Jobs per transaction at most, so one commit never waits on an unbounded queue.
 pub(super) const MAX_BATCH: usize = 256;
@@ -64,15 +64,7 @@ pub(crate) struct NewRow {
     pub(super) body_bytes: i64,
     pub(super) body_truncated: bool,
     pub(super) peer: Option<String>,
-    pub(super) provider: &'static str,
-    pub(super) detected_by: &'static str,
-    pub(super) event: Option<String>,
-    pub(super) event_inferred: bool,
-    pub(super) subject: Option<String>,
-    pub(super) status: &'static str,
-    pub(super) scheme: String,
-    pub(super) hint: Option<&'static str>,
-    pub(super) detail: String,
+    pub(super) findings: Findings,
     pub(super) response_status: i64,
     pub(super) replay_of: Option<String>,
     pub(super) fetched: Option<String>,
@@ -94,15 +86,13 @@ impl NewRow {
             body_bytes: i64::try_from(r.body_bytes).unwrap_or(i64::MAX),
             body_truncated: r.body_truncated,
             peer: r.peer.clone(),
-            provider: d.findings.provider.as_str(),
-            detected_by: d.findings.detected_by.as_str(),
-            event: d.findings.event.clone(),
-            event_inferred: d.findings.event_inferred,
-            subject: d.findings.subject.clone(),
-            status: d.findings.verification.status.as_str(),
-            scheme: d.findings.verification.scheme.clone(),
-            hint: d.findings.verification.hint.map(|h| h.as_str()),
-            detail: d.findings.verification.detail.clone(),
+            findings: Findings {
+                verification: Verification {
+                    evidence: None,
+                    ..d.findings.verification.clone()
+                },
+                ..d.findings.clone()
+            },
             response_status: i64::from(d.response_status),
             replay_of: d.replay_of.clone(),
             fetched: fetched.map(|v| v.to_string()),
@@ -139,6 +129,7 @@ fn insert(conn: &Connection, r: &NewRow, skip_existing: bool) -> rusqlite::Resul
         insert_sql!("INSERT OR FAIL")
     };
     let mut stmt = conn.prepare_cached(sql)?;
+    let f = &r.findings;
     let inserted = stmt.execute(params![
         r.id,
         r.received_at,
@@ -150,15 +141,15 @@ fn insert(conn: &Connection, r: &NewRow, skip_existing: bool) -> rusqlite::Resul
         r.body_bytes,
         r.body_truncated,
         r.peer,
-        r.provider,
-        r.detected_by,
-        r.event,
-        r.event_inferred,
-        r.subject,
-        r.status,
-        r.scheme,
-        r.hint,
-        r.detail,
+        f.provider.as_str(),
+        f.detected_by.as_str(),
+        f.event,
+        f.event_inferred,
+        f.subject,
+        f.verification.status.as_str(),
+        f.verification.scheme,
+        f.verification.hint.map(|h| h.as_str()),
+        f.verification.detail,
         r.response_status,
         r.replay_of,
         r.fetched,

@@ -12,10 +12,9 @@ use chrono::{DateTime, Utc};
 use postgres::{CancelToken, Client, IsolationLevel};
 
 use super::Target;
-use crate::model::Delivery;
-use crate::model::{DetectedBy, ProviderId};
-use crate::signature::{Hint, Status};
-use crate::store::read::{Row, Stored, stored_from};
+use crate::model::{Delivery, ProviderId};
+use crate::signature::Status;
+use crate::store::read::{Row, Stored, stored_findings, stored_from};
 use crate::store::{StoreError, Tally};
 
 pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, \
@@ -418,19 +417,15 @@ pub(super) fn row(r: &postgres::Row) -> Row {
         path: text(4),
         query: r.get(5),
         peer: r.get(6),
-        provider: ProviderId::from_stored(&text(7)),
-        detected_by: DetectedBy::parse(&text(8)).unwrap_or(DetectedBy::None),
-        event: r.get(9),
-        event_inferred: r.get(10),
-        subject: r.get(11),
-        // An unreadable status claims nothing: the delivery was not checked.
-        verification_status: Status::parse(&text(12)).unwrap_or(Status::Unchecked),
-        verification_scheme: text(13),
-        verification_hint: r
-            .get::<_, Option<String>>(14)
-            .as_deref()
-            .and_then(Hint::parse),
-        verification_detail: text(15),
+        findings: stored_findings(
+            &text(7),
+            &text(8),
+            r.get(9),
+            r.get(10),
+            r.get(11),
+            [&text(12), &text(13), &text(15)],
+            r.get::<_, Option<String>>(14).as_deref(),
+        ),
         response_status: u16::try_from(r.get::<_, i32>(16)).unwrap_or(0),
         body_bytes: u64::try_from(r.get::<_, i64>(17)).unwrap_or(0),
         body_truncated: r.get(18),

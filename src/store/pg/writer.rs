@@ -297,6 +297,7 @@ struct Params {
 
 fn params(r: &NewRow, seq: i64) -> Params {
     let o = |s: Option<&str>| s.map(|s| pg_text(s).into_owned());
+    let f = &r.findings;
     Params {
         texts: vec![
             o(Some(&r.id)),
@@ -306,14 +307,14 @@ fn params(r: &NewRow, seq: i64) -> Params {
             o(r.query.as_deref()),
             o(Some(&r.headers)),
             o(r.peer.as_deref()),
-            o(Some(r.provider)),
-            o(Some(r.detected_by)),
-            o(r.event.as_deref()),
-            o(r.subject.as_deref()),
-            o(Some(r.status)),
-            o(Some(&r.scheme)),
-            o(r.hint),
-            o(Some(&r.detail)),
+            o(Some(f.provider.as_str())),
+            o(Some(f.detected_by.as_str())),
+            o(f.event.as_deref()),
+            o(f.subject.as_deref()),
+            o(Some(f.verification.status.as_str())),
+            o(Some(&f.verification.scheme)),
+            o(f.verification.hint.map(|h| h.as_str())),
+            o(Some(&f.verification.detail)),
             o(r.replay_of.as_deref()),
             o(r.fetched.as_deref()),
             o(r.forward.as_deref()),
@@ -321,9 +322,9 @@ fn params(r: &NewRow, seq: i64) -> Params {
         body: r.body.to_vec(),
         body_bytes: r.body_bytes,
         body_truncated: r.body_truncated,
-        event_inferred: r.event_inferred,
+        event_inferred: f.event_inferred,
         response_status: i32::try_from(r.response_status).unwrap_or(0),
-        words: words::vector(r.subject.as_deref(), &r.body),
+        words: words::vector(f.subject.as_deref(), &r.body),
         seq,
     }
 }

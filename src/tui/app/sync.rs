@@ -21,7 +21,11 @@ impl App {
                 &fetched
             }
         };
-        Some((row.id.clone(), row.provider, row.subject.clone()))
+        Some((
+            row.id.clone(),
+            row.findings.provider,
+            row.findings.subject.clone(),
+        ))
     }
 
     pub(super) fn open(&mut self) {

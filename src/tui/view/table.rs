@@ -197,8 +197,8 @@ fn share(room: u16, cols: &[(Column, u16, u16)]) -> Vec<(Column, u16)> {
 
 /// `✗ failed · wrong_secret`, or `✗ wrong_secret` when that does not fit.
 fn verification(theme: Theme, row: &Row, width: usize) -> Vec<Span<'static>> {
-    let (word, style) = theme.status(row.verification_status);
-    let Some(hint) = row.verification_hint else {
+    let (word, style) = theme.status(row.findings.verification.status);
+    let Some(hint) = row.findings.verification.hint else {
         return vec![Span::styled(word, style)];
     };
     let full = format!("{word} · {}", hint.as_str());
@@ -210,7 +210,7 @@ fn verification(theme: Theme, row: &Row, width: usize) -> Vec<Span<'static>> {
 }
 
 fn verification_width(row: &Row) -> u16 {
-    let words = match row.verification_hint {
+    let words = match row.findings.verification.hint {
         Some(h) => 2 + h.as_str().len(),
         None => 12,
     };
@@ -218,7 +218,7 @@ fn verification_width(row: &Row) -> u16 {
 }
 
 fn verification_full_width(row: &Row) -> u16 {
-    let words = match row.verification_hint {
+    let words = match row.findings.verification.hint {
         Some(h) => 13 + h.as_str().len(),
         None => 12,
     };
@@ -250,9 +250,10 @@ fn answer_width(row: &Row) -> u16 {
 /// what happened: `Result Update · Under Review`.
 fn event_text(row: &Row) -> Option<String> {
     let status = row.body_status.as_deref().map(str::trim).filter(|s| {
-        !s.is_empty() && crate::provider::vendor(row.provider).is_some_and(|v| v.event_has_status())
+        !s.is_empty()
+            && crate::provider::vendor(row.findings.provider).is_some_and(|v| v.event_has_status())
     });
-    match (row.event.as_deref(), status) {
+    match (row.findings.event.as_deref(), status) {
         (Some(e), Some(s)) if !e.to_lowercase().contains(&s.to_lowercase()) => {
             Some(format!("{e} · {s}"))
         }
@@ -266,10 +267,10 @@ fn cell(app: &App, column: Column, row: &Row, time: &str, width: u16) -> Vec<Spa
     let or_dash = |s: Option<&str>| s.map(sanitize::line).unwrap_or_else(|| "—".into());
     match column {
         Column::Time => vec![Span::raw(time.to_string())],
-        Column::Provider => vec![Span::raw(row.provider.as_str())],
+        Column::Provider => vec![Span::raw(row.findings.provider.as_str())],
         Column::Event => {
             // An event read from the body rather than named by the vendor.
-            let style = if row.event_inferred {
+            let style = if row.findings.event_inferred {
                 Style::new().add_modifier(Modifier::ITALIC)
             } else {
                 Style::new()
@@ -281,7 +282,7 @@ fn cell(app: &App, column: Column, row: &Row, time: &str, width: u16) -> Vec<Spa
                 None => vec![event],
             }
         }
-        Column::Subject => vec![Span::raw(or_dash(row.subject.as_deref()))],
+        Column::Subject => vec![Span::raw(or_dash(row.findings.subject.as_deref()))],
         Column::Verification => verification(theme, row, usize::from(width)),
         Column::Answer => answer(theme, row),
         Column::Size => {
@@ -335,7 +336,8 @@ pub(super) fn render(app: &App, areas: &Areas, buf: &mut Buffer) {
         ),
         subject: max(
             &|r| {
-                r.subject
+                r.findings
+                    .subject
                     .as_deref()
                     .map_or(1, |s| text_width(&sanitize::line(s))) as u16
             },

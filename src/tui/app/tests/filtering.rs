@@ -43,7 +43,7 @@ fn new_deliveries_are_counted_against_the_filter() {
     assert_eq!(app.tally().total, 7);
     let last = app.list().selected().unwrap();
     assert_eq!(
-        app.list().row(last).unwrap().subject.as_deref(),
+        app.list().row(last).unwrap().findings.subject.as_deref(),
         Some("cand_x")
     );
 }
@@ -86,7 +86,10 @@ fn clearing_a_filter_keeps_the_selected_delivery() {
     assert_eq!(app.list().total(), 1);
     apply(&mut app, [key(KeyCode::Esc)]);
     let i = app.list().selected().unwrap();
-    assert_eq!(app.list().row(i).unwrap().subject.as_deref(), Some("ats-1"));
+    assert_eq!(
+        app.list().row(i).unwrap().findings.subject.as_deref(),
+        Some("ats-1")
+    );
 }
 
 #[test]
@@ -183,7 +186,7 @@ fn a_newer_filter_supersedes_one_still_searched_for() {
     app.finish_filtering();
     assert_eq!(app.list().total(), 1);
     let only = app.list().row(0).unwrap();
-    assert_eq!(only.subject.as_deref(), Some("ats-1"));
+    assert_eq!(only.findings.subject.as_deref(), Some("ats-1"));
 }
 
 #[test]
@@ -212,7 +215,7 @@ fn deliveries_arriving_during_a_search_are_matched_too() {
     assert_eq!(app.list().total(), 4);
     let last = app.list().selected().unwrap();
     assert_eq!(
-        app.list().row(last).unwrap().subject.as_deref(),
+        app.list().row(last).unwrap().findings.subject.as_deref(),
         Some("cand_late")
     );
 }

@@ -97,7 +97,7 @@ fn only_the_rows_around_the_viewport_are_held() {
     apply(&mut app, [ch('g')]);
     assert!(app.list().cached() <= bound);
     assert_eq!(
-        app.list().row(0).map(|r| r.subject.as_deref()),
+        app.list().row(0).map(|r| r.findings.subject.as_deref()),
         Some(Some("s0"))
     );
     for _ in 0..20 {
