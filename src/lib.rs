@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod forward;
 pub mod headless;
 pub mod ingest;

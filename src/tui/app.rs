@@ -10,6 +10,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 use super::clipboard::CopyMethod;
+use super::confirm::{Confirm, WriteSetting};
 use super::copy::{Copy, CopyWhat};
 use super::filter::FilterState;
 use super::keymap::Keymap;
@@ -20,6 +21,7 @@ use super::units::{Clock, human_size};
 use super::view::detail::Detail;
 use super::view::{Areas, Theme};
 use crate::config::Config;
+use crate::config_file::Target;
 use crate::model::Delivery;
 use crate::redact::Redactor;
 use crate::store::{Filter, Reader, Tally};
@@ -46,6 +48,8 @@ pub enum AppEvent {
     Resent(Resent),
     /// What the filter worker found.
     Found(Found),
+    /// How a [`Command::WriteSetting`] went: what to tell the user.
+    SettingWritten(Result<String, String>),
     /// A second passed: messages age, and the store is asked whether another process
     /// wrote to it.
     Tick,
@@ -75,6 +79,8 @@ pub enum Command {
     Copy(Copy),
     /// Send this request, off the UI's thread, and report with [`AppEvent::Resent`].
     Resend(Resend),
+    /// Write a setting into the config file, and report with [`AppEvent::SettingWritten`].
+    WriteSetting(WriteSetting),
 }
 
 /// The footer's last message.
@@ -171,6 +177,10 @@ pub struct App {
     prompt: Option<UrlPrompt>,
     /// URLs typed into the prompt, newest first, a ↑ away next time.
     recent_urls: Vec<String>,
+    /// A question waiting for yes or no, over everything else.
+    confirm: Option<Confirm>,
+    /// Where settings are written (`w` in the signature debugger).
+    settings_file: Target,
 }
 
 impl App {
@@ -186,7 +196,6 @@ impl App {
         };
         Self {
             redactor: Redactor::from_config(&context.config),
-            context,
             reader,
             keymap: Keymap::default(),
             theme: Theme::from_env(),
@@ -213,6 +222,9 @@ impl App {
             editor: None,
             prompt: None,
             recent_urls: Vec::new(),
+            confirm: None,
+            settings_file: Target::for_config(&context.config),
+            context,
         }
     }
 
@@ -273,6 +285,14 @@ impl App {
     pub fn prompt(&self) -> Option<&UrlPrompt> {
         self.prompt.as_ref()
     }
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.confirm.as_ref()
+    }
+    /// Where `w` writes settings, as known when the app started or last wrote.
+    pub fn with_settings_file(mut self, target: Target) -> Self {
+        self.settings_file = target;
+        self
+    }
 
     /// Applies one event. Cheap for deliveries, so a burst of thousands costs little
     /// before the next [`App::refresh`].
@@ -318,6 +338,15 @@ impl App {
                 })
             }
             AppEvent::Resent(r) => self.message = Some(r.message()),
+            AppEvent::SettingWritten(result) => {
+                self.message = Some(match result {
+                    Ok(text) => {
+                        self.settings_file.exists = true;
+                        Message::info(text)
+                    }
+                    Err(text) => Message::error(text),
+                })
+            }
             AppEvent::Tick => {
                 if let Some(m) = self.message.as_mut()
                     && !m.tick()

@@ -31,6 +31,19 @@ pub enum Action {
     Quit,
     /// Quits whatever has focus, even a text field.
     ForceQuit,
+    /// Yes, to a question asked before something that cannot be undone.
+    Confirm,
+    /// No, to that question.
+    Cancel,
+}
+
+/// Where a binding applies. The focused scope's bindings are looked at before the global
+/// ones, so a key can mean one thing in a dialog and another at the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    /// A question waiting for yes or no.
+    Confirm,
 }
 
 /// The sections of the help screen, in display order.
@@ -71,7 +84,7 @@ impl Action {
             Open | Back | NextTab | PrevTab | ShowTab(_) => Group::Detail,
             CopyBody | CopyCurl | CopyHeaders | Resend | EditResend => Group::Actions,
             Filter => Group::Filter,
-            Help | Quit | ForceQuit => Group::General,
+            Help | Quit | ForceQuit | Confirm | Cancel => Group::General,
         }
     }
 
@@ -101,6 +114,8 @@ impl Action {
             Help => "This help".into(),
             Quit => "Quit at the table (the history is already saved); back in the detail".into(),
             ForceQuit => "Quit, even while typing".into(),
+            Confirm => "Yes, go ahead".into(),
+            Cancel => "No, leave it".into(),
         }
     }
 }
@@ -172,10 +187,11 @@ impl KeyBinding {
     }
 }
 
-/// The bindings, first match wins.
+/// The bindings, first match wins within a scope; the focused scope before the global.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<(KeyBinding, Action)>,
+    scoped: Vec<(Scope, KeyBinding, Action)>,
 }
 
 impl Default for Keymap {
@@ -215,7 +231,14 @@ impl Default for Keymap {
             (p(K::F(1)), Help),
             (c('q'), Quit),
         ]);
-        Self { bindings }
+        let scoped = vec![
+            (Scope::Confirm, c('y'), Confirm),
+            (Scope::Confirm, p(K::Enter), Confirm),
+            (Scope::Confirm, c('n'), Cancel),
+            (Scope::Confirm, p(K::Esc), Cancel),
+            (Scope::Confirm, c('q'), Cancel),
+        ];
+        Self { bindings, scoped }
     }
 }
 
@@ -229,6 +252,29 @@ impl Keymap {
             .iter()
             .find(|(b, _)| b.matches(key))
             .map(|(_, a)| *a)
+    }
+
+    /// What `key` does where `scope` has focus: its own bindings first, then the global.
+    pub fn action_in(&self, scope: Scope, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        self.scoped
+            .iter()
+            .find(|(s, b, _)| *s == scope && b.matches(key))
+            .map(|(_, _, a)| *a)
+            .or_else(|| self.action(key))
+    }
+
+    /// The keys bound to `action` in `scope`, e.g. `y/Enter`.
+    pub fn keys_in(&self, scope: Scope, action: Action) -> String {
+        let labels: Vec<String> = self
+            .scoped
+            .iter()
+            .filter(|(s, _, a)| *s == scope && *a == action)
+            .map(|(_, b, _)| b.label())
+            .collect();
+        labels.join("/")
     }
 
     /// Adds a binding that takes precedence over the existing ones.

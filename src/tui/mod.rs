@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod confirm;
 pub mod copy;
 pub mod filter;
 pub mod keymap;

@@ -128,6 +128,10 @@ where
                             result,
                         });
                     }
+                    Command::WriteSetting(w) => {
+                        let result = w.execute(|var| std::env::var_os(var).is_some());
+                        queue.push_front(AppEvent::SettingWritten(result));
+                    }
                     Command::Resend(r) => {
                         let client = client.get_or_insert_with(reqwest::Client::new).clone();
                         spawn_resend(client, r, results_tx.clone());

@@ -6,9 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use ratatui::layout::Position;
 
 use super::{App, Command, Message, WHEEL_STEP};
+use crate::tui::confirm::Confirm;
 use crate::tui::copy::CopyWhat;
 use crate::tui::filter::FilterKey;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::view::detail::{DetailOutcome, Tab};
 use crate::tui::view::{Areas, help};
 
@@ -21,6 +22,10 @@ impl App {
         // Before any text field sees it.
         if action == Some(Action::ForceQuit) {
             return vec![Command::Quit];
+        }
+        // A question is over everything else.
+        if self.confirm.is_some() {
+            return self.confirm_key(&key);
         }
         // The prompt opens over the editor, so it goes first.
         if self.prompt.is_some() {
@@ -68,6 +73,11 @@ impl App {
                     self.message = Some(Message::info(m));
                     return Vec::new();
                 }
+                DetailOutcome::WriteSetting { setting, value } => {
+                    self.confirm =
+                        Some(Confirm::write_setting(&self.settings_file, setting, value));
+                    return Vec::new();
+                }
                 // A field with focus owns every key but Ctrl-C.
                 DetailOutcome::Ignored if editing => return Vec::new(),
                 DetailOutcome::Ignored => {}
@@ -104,6 +114,21 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    fn confirm_key(&mut self, key: &KeyEvent) -> Vec<Command> {
+        match self.keymap.action_in(Scope::Confirm, key) {
+            Some(Action::Confirm) => match self.confirm.take() {
+                Some(c) => vec![Command::WriteSetting(c.write)],
+                None => Vec::new(),
+            },
+            Some(Action::Cancel | Action::Back) => {
+                self.confirm = None;
+                self.message = Some(Message::info("Nothing written."));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn help_key(&mut self, action: Option<Action>) -> Vec<Command> {
@@ -187,7 +212,10 @@ impl App {
             }
             // Nothing to click under the editor or while the prompt has focus.
             MouseEventKind::Down(MouseButton::Left)
-                if self.help.is_none() && self.editor.is_none() && self.prompt.is_none() =>
+                if self.help.is_none()
+                    && self.editor.is_none()
+                    && self.prompt.is_none()
+                    && self.confirm.is_none() =>
             {
                 self.click(Position::new(m.column, m.row));
             }

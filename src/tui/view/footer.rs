@@ -8,7 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::super::app::App;
 use super::super::filter;
-use super::super::keymap::Action;
+use super::super::keymap::{Action, Scope};
 use super::super::resend;
 use super::super::widgets::{text_width, truncate, wrap_words};
 use crate::sanitize;
@@ -26,6 +26,14 @@ fn hints(app: &App) -> Vec<(String, String)> {
         return vec![
             pair(format!("{}{}", k(Action::Up), k(Action::Down)), "scroll"),
             pair(k(Action::Back), "close"),
+            pair(k(Action::ForceQuit), "quit"),
+        ];
+    }
+    if app.confirm().is_some() {
+        let keys = |a| app.keymap().keys_in(Scope::Confirm, a);
+        return vec![
+            pair(keys(Action::Confirm), "write"),
+            pair(keys(Action::Cancel), "cancel"),
             pair(k(Action::ForceQuit), "quit"),
         ];
     }

@@ -9,6 +9,7 @@ use ratatui::style::{Color, Modifier, Style};
 use super::app::App;
 use crate::signature::Status;
 
+mod confirm;
 pub mod detail;
 mod footer;
 mod header;
@@ -81,6 +82,10 @@ impl Theme {
 
     pub fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
+    pub fn warn(self) -> Style {
+        self.fg(Color::Yellow)
     }
 
     pub fn error(self) -> Style {
@@ -176,5 +181,6 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(scroll) = app.help_scroll() {
         help::render(app, scroll, area, buf);
     }
+    confirm::render(app, area, buf);
     app.theme().settle(area, buf);
 }

@@ -14,6 +14,7 @@ mod actions;
 mod filtering;
 mod navigation;
 mod resend;
+mod write_secret;
 
 struct Fixture {
     _dir: tempfile::TempDir,

@@ -46,6 +46,12 @@ pub enum DetailOutcome {
     Consumed,
     /// Consumed, with something to tell the user.
     Message(String),
+    /// The user asks for `value` to be written into the config file as `setting`; the
+    /// caller asks for confirmation first.
+    WriteSetting {
+        setting: &'static str,
+        value: crate::config::Secret,
+    },
 }
 
 pub struct Detail {

@@ -71,6 +71,10 @@ impl Tab {
                 ("b", "Edit the body, e.g. add a trailing newline"),
                 ("v", "Reveal or mask the secret (Ctrl-R while editing)"),
                 ("R", "Reset the secret and the body"),
+                (
+                    "w",
+                    "Write the edited secret into the config file (asks first)",
+                ),
                 ("Tab", "While editing: the other field"),
                 ("Esc/Enter", "Done editing"),
                 ("j/k", "Scroll"),

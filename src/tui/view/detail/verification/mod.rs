@@ -180,6 +180,31 @@ impl Debugger {
         DetailOutcome::Consumed
     }
 
+    /// Asks for the edited secret to be written into the config file.
+    fn write_secret(&mut self) -> DetailOutcome {
+        let Some(setting) = self.setting else {
+            return DetailOutcome::Message(
+                "The provider is not recognised, so there is no credential to write.".into(),
+            );
+        };
+        let secret = self.secret_text();
+        if secret.is_empty() {
+            return DetailOutcome::Message(
+                "The secret field is empty; an empty secret is not written.".into(),
+            );
+        }
+        if secret == self.original_secret {
+            return DetailOutcome::Message(format!(
+                "The secret is {} as configured; edit it with s first.",
+                setting.name()
+            ));
+        }
+        DetailOutcome::WriteSetting {
+            setting: setting.name(),
+            value: crate::config::Secret::new(secret),
+        }
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
         match self.focus {
             Focus::None => self.browse_key(key),
@@ -201,6 +226,7 @@ impl Debugger {
                 self.revealed = !self.revealed;
                 DetailOutcome::Consumed
             }
+            KeyCode::Char('w') => self.write_secret(),
             KeyCode::Char('R') => {
                 self.reset();
                 DetailOutcome::Message("Secret and body reset to the originals.".into())
@@ -258,6 +284,9 @@ impl Debugger {
                 let mut hints = vec![("s", "edit secret"), ("b", "edit body"), ("v", reveal)];
                 if self.is_edited() {
                     hints.push(("R", "reset"));
+                }
+                if self.secret_text() != self.original_secret {
+                    hints.push(("w", "write to config"));
                 }
                 hints.push(("j/k", "scroll"));
                 hints
