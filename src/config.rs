@@ -261,7 +261,14 @@ impl Default for ClearspeedConfig {
 pub struct BrilliantConfig {
     pub url_key: Option<Secret>,
     pub api_base: Option<String>,
+    /// A single key sent as a bearer token; API V2 uses the key pair below instead.
     pub api_key: Option<Secret>,
+    /// API V2's Public Key (identifies the tenant) and Private Key, both on every request.
+    pub public_key: Option<Secret>,
+    pub private_key: Option<Secret>,
+    /// The headers that carry them (the vendor's public pages do not name them).
+    pub public_key_header: Option<String>,
+    pub private_key_header: Option<String>,
     pub response: Option<ResponseOverride>,
     pub sender: Option<SenderOverride>,
 }
@@ -398,7 +405,7 @@ impl Config {
                     (credential_setting(i, "jwt_secret"), c.jwt_secret.as_ref()),
                 ]
             });
-        let candidates: [(&'static str, Option<&Secret>); 10] = [
+        let candidates: [(&'static str, Option<&Secret>); 12] = [
             (
                 "providers.talentsprout.secret",
                 p.talentsprout.secret.as_ref(),
@@ -423,6 +430,14 @@ impl Config {
             ),
             ("providers.brilliant.url_key", p.brilliant.url_key.as_ref()),
             ("providers.brilliant.api_key", p.brilliant.api_key.as_ref()),
+            (
+                "providers.brilliant.public_key",
+                p.brilliant.public_key.as_ref(),
+            ),
+            (
+                "providers.brilliant.private_key",
+                p.brilliant.private_key.as_ref(),
+            ),
             ("providers.jobmojito.value", p.jobmojito.value.as_ref()),
         ];
         candidates
@@ -459,6 +474,8 @@ impl Config {
             "providers.clearspeed.client_secret" => &mut p.clearspeed.client_secret,
             "providers.brilliant.url_key" => &mut p.brilliant.url_key,
             "providers.brilliant.api_key" => &mut p.brilliant.api_key,
+            "providers.brilliant.public_key" => &mut p.brilliant.public_key,
+            "providers.brilliant.private_key" => &mut p.brilliant.private_key,
             "providers.jobmojito.value" => &mut p.jobmojito.value,
             _ => return None,
         })

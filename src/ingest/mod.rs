@@ -6,6 +6,7 @@
 mod answer;
 mod body;
 mod conn;
+mod fetch;
 mod receive;
 mod server;
 mod token;
@@ -78,6 +79,8 @@ pub struct Receiver {
     /// Requests refused for the byte budget, and when that was last reported.
     refused: AtomicU64,
     refused_reported: Mutex<Option<Instant>>,
+    /// Follow-up fetches waiting for the vendor's API limits.
+    fetches: fetch::Fetches,
 }
 
 /// Refusals for lack of room are reported at most this often.
@@ -134,6 +137,7 @@ impl Receiver {
             work: server::Tracker::default(),
             refused: AtomicU64::new(0),
             refused_reported: Mutex::new(None),
+            fetches: fetch::Fetches::default(),
         })
     }
 

@@ -122,14 +122,14 @@ async fn process(state: Arc<Receiver>, intake: Intake, handoff: Handoff, _runnin
             _ = async { let _ = stopping.wait_for(|s| *s).await; } => {},
         }
     }
-    if stored && let Some(id) = u.fetch_id.take() {
-        understand::spawn_fetch(&state, u.d.id.clone(), id);
-    }
     if !handoff.deliver(answer).await {
         u.d.response_status = CLIENT_LEFT;
         if stored && let Err(e) = state.store.set_status(&u.d.id, CLIENT_LEFT).await {
             tracing::warn!("could not record that the client of {} left: {e}", u.d.id);
         }
+    }
+    if stored && let Some(id) = u.fetch_id.take() {
+        understand::follow_up(&state, &u.d, id).await;
     }
     match u.forward_later.take() {
         Some((target, original)) => {

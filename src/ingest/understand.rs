@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use super::answer::{Answer, Received};
-use super::{FORWARDED_HEADER, REPLAY_OF_HEADER, Receiver};
+use super::{FORWARDED_HEADER, REPLAY_OF_HEADER, Receiver, fetch};
 use crate::forward::{self, ForwardTarget};
 use crate::model::ProviderId;
 use crate::model::{self, Delivery};
@@ -189,29 +189,36 @@ pub(super) async fn forward_then_announce(
     state.announce(d);
 }
 
-/// Brilliant sends only a ResponseId; with API access configured, fetch the response
-/// after answering so the vendor is never kept waiting.
-pub(super) fn spawn_fetch(state: &Arc<Receiver>, delivery_id: String, response_id: String) {
-    let cfg = &state.config.providers.brilliant;
-    let (Some(base), Some(key)) = (cfg.api_base.clone(), cfg.api_key.clone()) else {
+/// Asks the vendor's API for more about a recorded delivery (Brilliant sends only a
+/// ResponseId), when API access is configured. Only a verified delivery is fetched: an
+/// unverified one could make hookscope spend the user's API quota for anyone.
+pub(super) async fn follow_up(state: &Arc<Receiver>, d: &Delivery, id: String) {
+    let provider = d.findings.provider;
+    let Some(plan) =
+        provider::vendor(provider).and_then(|v| v.follow_up(&state.config, &state.http, id))
+    else {
         return;
     };
-    let state = Arc::clone(state);
-    tokio::spawn(async move {
-        let fetched = match provider::brilliant::fetch_response(
-            &state.http,
-            &base,
-            key.expose(),
-            &response_id,
-        )
-        .await
+    let status = d.findings.verification.status;
+    let not_fetched = match plan {
+        Err(e) => e,
+        Ok(_) if status != Status::Verified => format!(
+            "Not fetched: only verified deliveries are fetched, and this one is {}.",
+            status.as_str()
+        ),
+        Ok(f) => match state
+            .fetches
+            .push(&state.store, &state.redactor, d.id.clone(), provider, f)
         {
-            Ok(v) => v,
-            Err(e) => serde_json::json!({"error": e}),
-        };
-        let fetched = state.redactor.clean(fetched);
-        if let Err(e) = state.store.set_fetched(&delivery_id, &fetched).await {
-            tracing::warn!("could not store fetched Brilliant response: {e}");
-        }
-    });
+            Ok(()) => return,
+            Err(e) => e,
+        },
+    };
+    fetch::record(
+        &state.store,
+        &state.redactor,
+        &d.id,
+        serde_json::json!({ "error": not_fetched }),
+    )
+    .await;
 }

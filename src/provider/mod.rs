@@ -13,6 +13,7 @@ mod brief;
 pub mod brilliant;
 pub mod classet;
 pub mod clearspeed;
+pub mod follow_up;
 pub mod jobmojito;
 mod json_body;
 mod policy;

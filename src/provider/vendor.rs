@@ -78,6 +78,17 @@ pub trait Vendor: Sync {
     fn fetch_id(&self, _summary: &super::Summary) -> Option<String> {
         None
     }
+
+    /// The request that fetches more about `id`, when the vendor's API access is
+    /// configured (`None`: not configured; `Err`: configured incompletely).
+    fn follow_up(
+        &self,
+        _config: &Config,
+        _http: &reqwest::Client,
+        _id: String,
+    ) -> Option<Result<super::follow_up::FollowUp, String>> {
+        None
+    }
 }
 
 static VENDORS: [&dyn Vendor; 5] = [

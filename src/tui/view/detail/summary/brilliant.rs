@@ -33,8 +33,8 @@ pub fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configured: boo
             }
         }
         None if configured => d.text(
-            "Not fetched yet: providers.brilliant.api_base and api_key are set, but no \
-             response has been stored for this delivery.",
+            "Not fetched yet: Brilliant's API access is set, but no response has been \
+             stored for this delivery (fetches wait their turn within the API's limits).",
             0,
             MISSING,
         ),
@@ -44,8 +44,8 @@ pub fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configured: boo
             MISSING,
         ),
         None => d.text(
-            "Set providers.brilliant.api_base and providers.brilliant.api_key (an API V2 key) \
-             to fetch the full response with GET /api/v2/responses/{id}.",
+            "Set providers.brilliant.api_base, public_key and private_key (API V2) to fetch \
+             the full response of verified deliveries with GET /api/v2/responses/{id}.",
             0,
             MISSING,
         ),

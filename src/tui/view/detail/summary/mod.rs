@@ -48,8 +48,7 @@ impl SummaryView {
                 json,
             ),
             fetched,
-            fetch_configured: b.api_base.as_deref().is_some_and(|s| !s.trim().is_empty())
-                && b.api_key.as_ref().is_some_and(|k| !k.expose().is_empty()),
+            fetch_configured: provider::brilliant::api_configured(b),
             scroll: Scroll::default(),
         }
     }
