@@ -5,9 +5,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = hookscope::cli::Cli::parse();
+    let cli = hookscope::cli::parse();
     hookscope::cli::run(cli)
 }

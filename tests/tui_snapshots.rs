@@ -356,3 +356,26 @@ fn help_starts_with_the_keys_of_the_current_view() {
     press(&mut app, "q");
     assert!(app.detail().is_none(), "q in the detail goes back");
 }
+
+/// hookscope's own configured answer, when it breaks a vendor's rule, is flagged in the
+/// header at 80 columns and explained in the delivery's summary.
+#[test]
+fn a_configured_answer_that_breaks_a_vendor_rule_is_flagged() {
+    let config = hookscope::config::Config::from_parts(
+        "[providers.clearspeed.response]\nstatus = 204\n\
+         [providers.talentsprout.response]\ndelay_ms = 45000\n",
+        None,
+        &[],
+    )
+    .unwrap();
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app_configured(config);
+    let wide = text(&draw(&mut app, 200, 50));
+    assert!(
+        wide.contains("⚠ answer breaks talentsprout, clearspeed's rule"),
+        "{wide}"
+    );
+    assert!(text(&draw(&mut app, 80, 24)).contains("⚠ answer"));
+    let mut plain = screen.app(Theme::colored());
+    assert!(!text(&draw(&mut plain, 200, 50)).contains("⚠"));
+}

@@ -52,6 +52,9 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
         if let Some(w) = &exposed {
             eprintln!("hookscope: {w}");
         }
+        for (_, w) in crate::provider::configured_answer_problems(&config) {
+            eprintln!("hookscope: warning: {w}");
+        }
         let config = Arc::new(config);
         if let Some(base) = &args.forward_to {
             refuse_own_address(base, local).await?;

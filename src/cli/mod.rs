@@ -271,6 +271,35 @@ fn init_logging(dir: Option<&Path>) -> Option<tracing_appender::non_blocking::Wo
     Some(guard)
 }
 
+/// Parses the command line, with `send --help` listing each vendor's delivery rules as
+/// the vendor units state them ("assumed" where a vendor's pages are silent).
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = Cli::command().mut_subcommand("send", |c| c.after_help(vendor_rules()));
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// One line per vendor: what it counts as delivered, how it retries, how long it waits.
+fn vendor_rules() -> String {
+    let config = crate::config::Config::default();
+    let mut out = String::from(
+        "How each vendor delivers (\"assumed\" where its documentation is silent; set \
+         [providers.<id>.sender] retries and timeout_secs to change them):\n",
+    );
+    for v in crate::provider::all() {
+        let p = v.policy(&config);
+        out.push_str(&format!(
+            "  {:<13} {}; {}; {}\n",
+            v.id().as_str(),
+            p.ack_rule(),
+            p.retry_rule(),
+            p.timeout_rule()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +319,26 @@ mod tests {
         }
         // Listen flags before another command would be ignored: refused instead.
         assert!(Cli::try_parse_from(["hookscope", "--addr", "x", "export"]).is_err());
+    }
+
+    #[test]
+    fn send_help_says_which_delivery_rules_are_assumed() {
+        let rules = vendor_rules();
+        let line = |id: &str| {
+            rules
+                .lines()
+                .find(|l| l.trim_start().starts_with(id))
+                .unwrap_or_else(|| panic!("no {id} line in {rules}"))
+                .to_string()
+        };
+        // Clearspeed documents its ack rule and that it does not retry; not its timeout.
+        let cs = line("clearspeed");
+        assert!(
+            cs.contains("only HTTP 200") && cs.contains("does not retry;"),
+            "{cs}"
+        );
+        assert!(cs.contains("(assumed)"), "{cs}");
+        // Brilliant documents none of the three.
+        assert_eq!(line("brilliant").matches("(assumed)").count(), 3, "{rules}");
     }
 }

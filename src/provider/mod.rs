@@ -28,7 +28,10 @@ mod robustness;
 mod verdict_tests;
 
 pub use brief::{Brief, analyze_brief};
-pub use policy::{Policy, answer_warnings, configured_answer_warnings};
+pub use policy::{
+    Policy, answer_warnings, configured_answer_problems, configured_answer_warnings,
+    configured_delay_warning,
+};
 pub use signing::{Signing, body_signatures, resign, sign};
 pub use tolerant::JsonExt;
 pub use vendor::{Vendor, all, vendor};

@@ -163,6 +163,27 @@ pub fn configured_answer_warnings(provider: ProviderId, config: &Config) -> Vec<
     )
 }
 
+/// Every vendor whose rule hookscope's configured answer breaks, with why: for the
+/// receiver's header and its start-up warnings.
+pub fn configured_answer_problems(config: &Config) -> Vec<(&'static str, String)> {
+    super::all()
+        .iter()
+        .flat_map(|v| {
+            configured_answer_warnings(v.id(), config)
+                .into_iter()
+                .map(|w| (v.id().as_str(), w))
+        })
+        .collect()
+}
+
+/// When hookscope is configured to wait longer before answering `provider` than that
+/// vendor waits for an answer.
+pub fn configured_delay_warning(provider: ProviderId, config: &Config) -> Option<String> {
+    let v = vendor(provider)?;
+    let delay = Duration::from_millis(response_config(provider, config).delay_ms);
+    timeout_warning(&v.policy(config), v.name(), delay, Answerer::Hookscope)
+}
+
 fn warnings(
     provider: ProviderId,
     config: &Config,
@@ -194,21 +215,31 @@ fn warnings(
         )),
         _ => {}
     }
-    if latency > policy.timeout {
-        let took = match who {
-            Answerer::App => format!("Your app took {:.1} s", latency.as_secs_f64()),
-            Answerer::Hookscope => format!(
-                "hookscope is configured to wait {:.1} s before answering",
-                latency.as_secs_f64()
-            ),
-        };
-        out.push(format!(
-            "{took}; {name} gives up after {} s{}.",
-            policy.timeout.as_secs(),
-            assumed(policy.timeout_assumed)
-        ));
-    }
+    out.extend(timeout_warning(&policy, name, latency, who));
     out
+}
+
+fn timeout_warning(
+    policy: &Policy,
+    name: &str,
+    latency: Duration,
+    who: Answerer,
+) -> Option<String> {
+    if latency <= policy.timeout {
+        return None;
+    }
+    let took = match who {
+        Answerer::App => format!("Your app took {:.1} s", latency.as_secs_f64()),
+        Answerer::Hookscope => format!(
+            "hookscope is configured to wait {:.1} s before answering",
+            latency.as_secs_f64()
+        ),
+    };
+    Some(format!(
+        "{took}; {name} gives up after {} s{}.",
+        policy.timeout.as_secs(),
+        assumed(policy.timeout_assumed)
+    ))
 }
 
 /// What the receiver answers deliveries from `provider`: `[response]` with the vendor
@@ -313,5 +344,27 @@ mod tests {
         let w = configured_answer_warnings(ProviderId::TALENTSPROUT, &c);
         assert!(w.iter().any(|w| w.contains("wait 31.0 s before")), "{w:?}");
         assert!(configured_answer_warnings(ProviderId::CLASSET, &c).is_empty());
+    }
+
+    #[test]
+    fn a_configured_answer_is_linted_against_each_vendor_rule() {
+        let config = Config::from_parts(
+            "[providers.clearspeed.response]\nstatus = 204\n\
+             [providers.talentsprout.response]\ndelay_ms = 45000\n",
+            None,
+            &[],
+        )
+        .unwrap();
+        let problems = configured_answer_problems(&config);
+        let ids: Vec<&str> = problems.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, ["talentsprout", "clearspeed"]);
+        assert!(problems[1].1.contains("answer 204"), "{problems:?}");
+        let delay = configured_delay_warning(ProviderId::TALENTSPROUT, &config).unwrap();
+        assert!(
+            delay.contains("wait 45.0 s") && delay.contains("30 s"),
+            "{delay}"
+        );
+        assert_eq!(configured_delay_warning(ProviderId::CLASSET, &config), None);
+        assert!(configured_answer_problems(&Config::default()).is_empty());
     }
 }

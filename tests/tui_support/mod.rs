@@ -144,6 +144,19 @@ impl Screen {
         )
     }
 
+    /// An app whose receiver runs with `config`.
+    pub fn app_configured(&self, config: Config) -> App {
+        let context = Context {
+            config: Arc::new(config),
+            listen: "127.0.0.1:8787".into(),
+            store: Some("deliveries.db".into()),
+            forward_to: None,
+        };
+        App::new(context, self.store.reader().unwrap())
+            .with_theme(Theme::colored())
+            .with_clock(Clock::fixed(FixedOffset::east_opt(0).unwrap(), now()))
+    }
+
     fn app_with_context(&self, theme: Theme, store: String, forward_to: Option<String>) -> App {
         let context = Context {
             config: Arc::new(Config::default()),

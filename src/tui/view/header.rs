@@ -211,6 +211,25 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
             },
         );
     }
+    let problems = provider::configured_answer_problems(&app.context().config);
+    if !problems.is_empty() {
+        // hookscope's own configured answer would count as a failure for these vendors;
+        // each delivery's Summary says why.
+        let mut names: Vec<&str> = problems.iter().map(|(id, _)| *id).collect();
+        names.dedup();
+        let warn = theme.fg(ratatui::style::Color::Yellow);
+        parts.insert(
+            2,
+            Part {
+                keep: 7,
+                spans: vec![Span::styled(
+                    format!("⚠ answer breaks {}'s rule", names.join(", ")),
+                    warn,
+                )],
+                short: Some(vec![Span::styled("⚠ answer", warn)]),
+            },
+        );
+    }
     if !with_store {
         parts.retain(|p| p.keep != STORE);
     }

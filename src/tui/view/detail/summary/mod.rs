@@ -30,6 +30,8 @@ pub struct SummaryView {
     fetched: Option<Value>,
     /// Brilliant's API base and key are set, so the full response can be fetched.
     fetch_configured: bool,
+    /// hookscope's configured delay outlasts the vendor's timeout.
+    delay_warning: Option<String>,
     scroll: Scroll,
 }
 
@@ -49,6 +51,7 @@ impl SummaryView {
             ),
             fetched,
             fetch_configured: provider::brilliant::api_configured(b),
+            delay_warning: provider::configured_delay_warning(delivery.findings.provider, config),
             scroll: Scroll::default(),
         }
     }
@@ -121,6 +124,9 @@ impl SummaryView {
         d.field_spans("Verification", v);
         if let Some(w) = own_answer_warning(delivery) {
             d.field_styled("Our answer", &w, WARN);
+        }
+        if let Some(w) = &self.delay_warning {
+            d.field_styled("Our answer", w, WARN);
         }
         if let Some(f) = &delivery.forward {
             forwarded(d, f);
