@@ -5,7 +5,7 @@ mod common;
 mod detail_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use hookscope::tui::view::detail::{Detail, DetailInput, Tab};
+use hookscope::tui::detail::{Detail, DetailInput, Tab};
 use insta::assert_snapshot;
 use ratatui::style::Color;
 

@@ -6,6 +6,7 @@ pub mod app;
 pub mod clipboard;
 pub mod confirm;
 pub mod copy;
+pub mod detail;
 pub mod filter;
 pub mod keymap;
 pub mod list;

@@ -12,7 +12,7 @@ use hookscope::config::Config;
 use hookscope::model::{Delivery, Request};
 use hookscope::provider;
 use hookscope::redact::Redactor;
-use hookscope::tui::view::detail::{Detail, DetailInput, Tab};
+use hookscope::tui::detail::{Detail, DetailInput, Tab};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

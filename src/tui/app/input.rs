@@ -8,9 +8,9 @@ use ratatui::layout::Position;
 use super::{App, Command, Message, WHEEL_STEP};
 use crate::tui::confirm::Confirm;
 use crate::tui::copy::CopyWhat;
+use crate::tui::detail::{DetailOutcome, Tab};
 use crate::tui::filter::FilterKey;
 use crate::tui::keymap::{Action, Scope};
-use crate::tui::view::detail::{DetailOutcome, Tab};
 use crate::tui::view::{Areas, help};
 
 impl App {

@@ -6,7 +6,7 @@ use crate::model::Delivery;
 use crate::model::ProviderId;
 use crate::store::{SeqRange, StoreError};
 use crate::tui::copy::{self, CopyWhat};
-use crate::tui::view::detail::{Detail, DetailInput};
+use crate::tui::detail::{Detail, DetailInput};
 
 impl App {
     pub(super) fn selected_row(&mut self) -> Option<(String, ProviderId, Option<String>)> {

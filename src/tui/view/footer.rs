@@ -89,7 +89,11 @@ fn hints(app: &App) -> Vec<(String, String)> {
         let taken = |keys: &str| own.iter().any(|(k, _)| k == keys);
         let actions: Vec<_> = actions.into_iter().filter(|(k, _)| !taken(k)).collect();
         out.extend(own);
-        let tabs = format!("{}/1-{}", k(Action::NextTab), super::detail::Tab::ALL.len());
+        let tabs = format!(
+            "{}/1-{}",
+            k(Action::NextTab),
+            super::super::detail::Tab::ALL.len()
+        );
         out.push(pair(tabs, "tabs"));
         out.extend(actions);
         return out;

@@ -10,7 +10,6 @@ use super::app::App;
 use crate::signature::Status;
 
 mod confirm;
-pub mod detail;
 mod footer;
 mod header;
 pub(crate) mod help;

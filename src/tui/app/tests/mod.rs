@@ -8,7 +8,7 @@ use crate::model::{DetectedBy, Findings, ProviderId};
 use crate::signature::{Hint, Status, Verification};
 use crate::store::{Filter, SeqRange, Store};
 use crate::tui::clipboard::CopyMethod;
-use crate::tui::view::detail::Tab;
+use crate::tui::detail::Tab;
 
 mod actions;
 mod filtering;

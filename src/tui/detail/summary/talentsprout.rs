@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn an_abandoned_interview_says_what_is_missing() {
         let v: serde_json::Value = serde_json::from_str(include_str!(
-            "../../../../../tests/fixtures/payloads/talentsprout/interview_abandoned.json"
+            "../../../../tests/fixtures/payloads/talentsprout/interview_abandoned.json"
         ))
         .expect("fixture");
         let s = crate::provider::talentsprout::parse(&v);
