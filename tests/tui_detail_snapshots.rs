@@ -284,7 +284,10 @@ fn verification_editing_the_secret_masked_then_revealed() {
     let masked = screen(&d, 100, 30);
     assert!(!masked.contains(&TS_SECRET[..12]), "{masked}");
     assert_snapshot!("detail_verification_editing_secret_masked", masked);
-    d.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+    d.press(
+        &hookscope::tui::keymap::Keymap::default(),
+        KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+    );
     let revealed = screen(&d, 100, 30);
     assert!(revealed.contains(TS_SECRET), "{revealed}");
     assert_snapshot!("detail_verification_editing_secret_revealed", revealed);

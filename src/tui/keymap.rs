@@ -35,6 +35,30 @@ pub enum Action {
     Confirm,
     /// No, to that question.
     Cancel,
+    /// Finish typing into a one-line field (the secret, a search).
+    Submit,
+    /// Reveal or mask secrets.
+    Reveal,
+    /// Type a secret to try (the signature debugger).
+    EditSecret,
+    /// Edit the body to try (the signature debugger).
+    EditBody,
+    /// Back to the secret and the body as received.
+    ResetEdits,
+    /// Write the edited secret into the config file.
+    WriteSecret,
+    /// Pretty JSON or the text as it arrived.
+    Pretty,
+    Hex,
+    /// Fold or unfold the JSON at the cursor.
+    Fold,
+    FoldAll,
+    UnfoldAll,
+    Left,
+    Right,
+    Search,
+    NextMatch,
+    PrevMatch,
 }
 
 /// Where a binding applies. The focused scope's bindings are looked at before the global
@@ -44,6 +68,21 @@ pub enum Scope {
     Global,
     /// A question waiting for yes or no.
     Confirm,
+    /// A tab of the detail, with no field focused.
+    Tab(Tab),
+    /// A one-line text field has focus: only its own keys are actions, every other key
+    /// is text.
+    Line,
+    /// A multi-line text field has focus; Enter is text there.
+    Text,
+}
+
+impl Scope {
+    /// Whether keys that are no binding of the scope fall back to the global ones; not
+    /// in a text field, where they are text.
+    fn falls_back(self) -> bool {
+        !matches!(self, Scope::Line | Scope::Text)
+    }
 }
 
 /// The sections of the help screen, in display order.
@@ -85,6 +124,10 @@ impl Action {
             CopyBody | CopyCurl | CopyHeaders | Resend | EditResend => Group::Actions,
             Filter => Group::Filter,
             Help | Quit | ForceQuit | Confirm | Cancel => Group::General,
+            Submit | Reveal | EditSecret | EditBody | ResetEdits | WriteSecret | Pretty | Hex
+            | Fold | FoldAll | UnfoldAll | Left | Right | Search | NextMatch | PrevMatch => {
+                Group::Detail
+            }
         }
     }
 
@@ -116,6 +159,22 @@ impl Action {
             ForceQuit => "Quit, even while typing".into(),
             Confirm => "Yes, go ahead".into(),
             Cancel => "No, leave it".into(),
+            Submit => "Done typing".into(),
+            Reveal => "Reveal or mask the secrets".into(),
+            EditSecret => "Edit the secret: the verdict is recomputed as you type".into(),
+            EditBody => "Edit the body, e.g. add a trailing newline".into(),
+            ResetEdits => "Reset the secret and the body".into(),
+            WriteSecret => "Write the edited secret into the config file (asks first)".into(),
+            Pretty => "Pretty JSON or the raw text".into(),
+            Hex => "Hex dump".into(),
+            Fold => "Fold or unfold the JSON at the cursor".into(),
+            FoldAll => "Fold everything".into(),
+            UnfoldAll => "Unfold everything".into(),
+            Left => "Pan left".into(),
+            Right => "Pan right".into(),
+            Search => "Search the transcript".into(),
+            NextMatch => "Next match".into(),
+            PrevMatch => "Previous match".into(),
         }
     }
 }
@@ -237,6 +296,37 @@ impl Default for Keymap {
             (Scope::Confirm, c('n'), Cancel),
             (Scope::Confirm, p(K::Esc), Cancel),
             (Scope::Confirm, c('q'), Cancel),
+            (Scope::Tab(Tab::Transcript), c('/'), Search),
+            (Scope::Tab(Tab::Transcript), c('n'), NextMatch),
+            (Scope::Tab(Tab::Transcript), c('N'), PrevMatch),
+            (Scope::Tab(Tab::Verification), c('s'), EditSecret),
+            (Scope::Tab(Tab::Verification), c('b'), EditBody),
+            (Scope::Tab(Tab::Verification), c('v'), Reveal),
+            (Scope::Tab(Tab::Verification), c('R'), ResetEdits),
+            (Scope::Tab(Tab::Verification), c('w'), WriteSecret),
+            (Scope::Tab(Tab::Headers), c('v'), Reveal),
+            (Scope::Tab(Tab::Body), c('p'), Pretty),
+            (Scope::Tab(Tab::Body), c('x'), Hex),
+            (Scope::Tab(Tab::Body), p(K::Enter), Fold),
+            (Scope::Tab(Tab::Body), c(' '), Fold),
+            (Scope::Tab(Tab::Body), c('z'), FoldAll),
+            (Scope::Tab(Tab::Body), c('Z'), UnfoldAll),
+            (Scope::Tab(Tab::Body), p(K::Left), Left),
+            (Scope::Tab(Tab::Body), c('h'), Left),
+            (Scope::Tab(Tab::Body), p(K::Right), Right),
+            (Scope::Tab(Tab::Body), c('l'), Right),
+            (Scope::Line, p(K::Esc), Back),
+            (Scope::Line, p(K::Enter), Submit),
+            // The text area reads these as Enter.
+            (Scope::Line, KeyBinding::ctrl('m'), Submit),
+            (Scope::Line, KeyBinding::ctrl('j'), Submit),
+            (Scope::Line, p(K::Tab), NextTab),
+            (Scope::Line, p(K::BackTab), PrevTab),
+            (Scope::Line, KeyBinding::ctrl('r'), Reveal),
+            (Scope::Text, p(K::Esc), Back),
+            (Scope::Text, p(K::Tab), NextTab),
+            (Scope::Text, p(K::BackTab), PrevTab),
+            (Scope::Text, KeyBinding::ctrl('r'), Reveal),
         ];
         Self { bindings, scoped }
     }
@@ -259,11 +349,50 @@ impl Keymap {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        self.scoped
+        let own = self
+            .scoped
             .iter()
             .find(|(s, b, _)| *s == scope && b.matches(key))
-            .map(|(_, _, a)| *a)
-            .or_else(|| self.action(key))
+            .map(|(_, _, a)| *a);
+        match own {
+            Some(a) => Some(a),
+            None if scope.falls_back() => self.action(key),
+            // Ctrl-C quits even from a text field.
+            None => self.action(key).filter(|a| *a == Action::ForceQuit),
+        }
+    }
+
+    /// The key a hint names for `action` in `scope`: the scope's first, else the first
+    /// global letter (`j` rather than `↓`, as a hint reads `j/k scroll`).
+    pub fn hint_key(&self, scope: Scope, action: Action) -> String {
+        self.scoped
+            .iter()
+            .find(|(s, _, a)| *s == scope && *a == action)
+            .map(|(_, b, _)| b.label())
+            .or_else(|| {
+                self.bindings
+                    .iter()
+                    .filter(|(_, a)| *a == action)
+                    .find(|(b, _)| matches!(b.code, KeyCode::Char(_)))
+                    .or_else(|| self.bindings.iter().find(|(_, a)| *a == action))
+                    .map(|(b, _)| b.label())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The scope's own bindings, each action once with its keys: the help screen's rows
+    /// for a tab.
+    pub fn entries_in(&self, scope: Scope) -> Vec<(String, String)> {
+        let mut seen: Vec<Action> = Vec::new();
+        let mut out = Vec::new();
+        for (s, _, action) in &self.scoped {
+            if *s != scope || seen.contains(action) {
+                continue;
+            }
+            seen.push(*action);
+            out.push((self.keys_in(scope, *action), action.describe()));
+        }
+        out
     }
 
     /// The keys bound to `action` in `scope`, e.g. `y/Enter`.

@@ -104,7 +104,10 @@ pub fn open(delivery: Delivery, config: Arc<Config>, tab: Tab) -> Detail {
 }
 
 pub fn press(d: &mut Detail, code: KeyCode) {
-    d.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    d.press(
+        &hookscope::tui::keymap::Keymap::default(),
+        KeyEvent::new(code, KeyModifiers::NONE),
+    );
 }
 
 pub fn type_text(d: &mut Detail, text: &str) {

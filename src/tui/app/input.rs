@@ -2,13 +2,13 @@
 //! or body editor, help, the filter field, the detail, or the table), and Ctrl-C is looked
 //! at before any of them.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
 use super::{App, Command, Message, WHEEL_STEP};
 use crate::tui::confirm::Confirm;
 use crate::tui::copy::CopyWhat;
-use crate::tui::detail::{DetailOutcome, Tab};
+use crate::tui::detail::DetailOutcome;
 use crate::tui::filter::FilterKey;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::view::{Areas, help};
@@ -18,14 +18,15 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        let action = self.keymap.action(&key);
+        // Resolved once, in the scope that has focus.
+        let action = self.keymap.action_in(self.scope(), &key);
         // Before any text field sees it.
         if action == Some(Action::ForceQuit) {
             return vec![Command::Quit];
         }
         // A question is over everything else.
         if self.confirm.is_some() {
-            return self.confirm_key(&key);
+            return self.confirm_key(action);
         }
         // The prompt opens over the editor, so it goes first.
         if self.prompt.is_some() {
@@ -47,27 +48,8 @@ impl App {
             return Vec::new();
         }
         if let Some(detail) = self.detail.as_mut() {
-            if !detail.is_editing() {
-                match action {
-                    Some(Action::NextTab) => {
-                        detail.next_tab();
-                        return Vec::new();
-                    }
-                    Some(Action::PrevTab) => {
-                        detail.prev_tab();
-                        return Vec::new();
-                    }
-                    Some(Action::ShowTab(i)) => {
-                        if let Some(tab) = Tab::ALL.get(i) {
-                            detail.set_tab(*tab);
-                        }
-                        return Vec::new();
-                    }
-                    _ => {}
-                }
-            }
             let editing = detail.is_editing();
-            match detail.handle_key(key) {
+            match detail.handle(action, key) {
                 DetailOutcome::Consumed => return Vec::new(),
                 DetailOutcome::Message(m) => {
                     self.message = Some(Message::info(m));
@@ -80,7 +62,12 @@ impl App {
                 }
                 // A field with focus owns every key but Ctrl-C.
                 DetailOutcome::Ignored if editing => return Vec::new(),
-                DetailOutcome::Ignored => {}
+                DetailOutcome::Ignored => {
+                    return match action {
+                        Some(a) => self.act(a),
+                        None => Vec::new(),
+                    };
+                }
             }
         }
         match action {
@@ -116,8 +103,23 @@ impl App {
         Vec::new()
     }
 
-    fn confirm_key(&mut self, key: &KeyEvent) -> Vec<Command> {
-        match self.keymap.action_in(Scope::Confirm, key) {
+    /// Where the key is resolved: the question, a focused field or the open tab, else
+    /// the global bindings.
+    fn scope(&self) -> Scope {
+        if self.confirm.is_some() {
+            Scope::Confirm
+        } else if self.prompt.is_some() || self.editor.is_some() || self.filter.is_editing() {
+            // Their keys are read by the fields themselves; only Ctrl-C is an action.
+            Scope::Text
+        } else if self.help.is_some() {
+            Scope::Global
+        } else {
+            self.detail.as_ref().map_or(Scope::Global, |d| d.scope())
+        }
+    }
+
+    fn confirm_key(&mut self, action: Option<Action>) -> Vec<Command> {
+        match action {
             Some(Action::Confirm) => match self.confirm.take() {
                 Some(c) => vec![Command::WriteSetting(c.write)],
                 None => Vec::new(),
@@ -199,9 +201,9 @@ impl App {
                     self.help = Some(scroll.min(help::max_scroll(self, self.area)));
                 } else if let Some(detail) = self.detail.as_mut() {
                     if !detail.is_editing() {
-                        let code = if down { KeyCode::Down } else { KeyCode::Up };
+                        let action = if down { Action::Down } else { Action::Up };
                         for _ in 0..WHEEL_STEP {
-                            detail.handle_key(KeyEvent::from(code));
+                            detail.act(action);
                         }
                     }
                 } else if down {

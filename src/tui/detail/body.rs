@@ -2,18 +2,19 @@
 //! dump. Only the rows on screen are turned into lines.
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::DetailOutcome;
+use super::component::{Component, ENDS, Hint, SCROLL, hint};
 use super::doc::{self, DIM, WARN};
 use super::json_view::JsonRows;
 use super::raw::{self, TextRows};
 use super::scroll::{self, Scroll};
-use crate::model::Request;
+use crate::model::{Delivery, Request};
+use crate::tui::keymap::Action;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -25,6 +26,39 @@ pub enum Mode {
 const CURSOR: Style = Style::new().bg(Color::DarkGray);
 /// Columns one Left/Right press pans.
 const PAN: usize = 8;
+
+impl Component for BodyView {
+    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
+        self.draw(area, buf);
+    }
+
+    fn handle(&mut self, action: Action) -> DetailOutcome {
+        self.act(action)
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        let mut hints = vec![SCROLL, ENDS];
+        if self.mode == Mode::Pretty {
+            hints.push(hint(&[Action::Fold], "fold"));
+            hints.push(hint(
+                &[Action::FoldAll, Action::UnfoldAll],
+                "fold/unfold all",
+            ));
+        }
+        if self.json.is_some() || self.mode == Mode::Hex && self.text.is_some() {
+            hints.push(hint(&[Action::Pretty], "pretty/raw"));
+        }
+        hints.push(hint(&[Action::Hex], "hex"));
+        if self.mode != Mode::Text {
+            hints.push(hint(&[Action::Left, Action::Right], "pan"));
+        }
+        hints
+    }
+
+    fn applies(&self) -> bool {
+        !self.bytes.is_empty()
+    }
+}
 
 pub struct BodyView {
     bytes: Bytes,
@@ -69,51 +103,41 @@ impl BodyView {
         self.mode
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return DetailOutcome::Ignored;
-        }
-        match key.code {
-            KeyCode::Char('p') => return self.toggle_raw(),
-            KeyCode::Char('x') => return self.toggle_hex(),
-            KeyCode::Left | KeyCode::Char('h') => self.pan = self.pan.saturating_sub(PAN),
-            KeyCode::Right | KeyCode::Char('l') => self.pan = self.pan.saturating_add(PAN),
-            _ if self.mode == Mode::Pretty => return self.pretty_key(key),
-            _ if self.scroll.key(&key) => {}
+    fn act(&mut self, action: Action) -> DetailOutcome {
+        match action {
+            Action::Pretty => return self.toggle_raw(),
+            Action::Hex => return self.toggle_hex(),
+            Action::Left => self.pan = self.pan.saturating_sub(PAN),
+            Action::Right => self.pan = self.pan.saturating_add(PAN),
+            _ if self.mode == Mode::Pretty => return self.pretty_act(action),
+            _ if self.scroll.act(action) => {}
             _ => return DetailOutcome::Ignored,
         }
         DetailOutcome::Consumed
     }
 
-    fn pretty_key(&mut self, key: KeyEvent) -> DetailOutcome {
+    fn pretty_act(&mut self, action: Action) -> DetailOutcome {
         let Some(json) = self.json.as_mut() else {
             return DetailOutcome::Ignored;
         };
         let last = json.visible_len().saturating_sub(1);
         let page = self.scroll.height().saturating_sub(1).max(1);
-        self.cursor = match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.cursor.saturating_add(1),
-            KeyCode::Char('k') | KeyCode::Up => self.cursor.saturating_sub(1),
-            KeyCode::PageDown => self.cursor.saturating_add(page),
-            KeyCode::PageUp => self.cursor.saturating_sub(page),
-            KeyCode::Char('g') | KeyCode::Home => 0,
-            KeyCode::Char('G') | KeyCode::End => last,
-            KeyCode::Enter | KeyCode::Char(' ') => match json.toggle(self.cursor) {
+        self.cursor = match action {
+            Action::Down => self.cursor.saturating_add(1),
+            Action::Up => self.cursor.saturating_sub(1),
+            Action::PageDown => self.cursor.saturating_add(page),
+            Action::PageUp => self.cursor.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::Fold => match json.toggle(self.cursor) {
                 Some(at) => at,
                 None => return DetailOutcome::Consumed,
             },
-            KeyCode::Char('z') => {
+            Action::FoldAll => {
                 json.fold_all();
                 0
             }
-            KeyCode::Char('Z') => {
+            Action::UnfoldAll => {
                 json.unfold_all();
                 0
             }
@@ -158,23 +182,7 @@ impl BodyView {
         DetailOutcome::Consumed
     }
 
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        let mut hints = vec![("j/k", "scroll"), ("g/G", "top/end")];
-        if self.mode == Mode::Pretty {
-            hints.push(("Enter", "fold"));
-            hints.push(("z/Z", "fold/unfold all"));
-        }
-        if self.json.is_some() || self.mode == Mode::Hex && self.text.is_some() {
-            hints.push(("p", "pretty/raw"));
-        }
-        hints.push(("x", "hex"));
-        if self.mode != Mode::Text {
-            hints.push(("←/→", "pan"));
-        }
-        hints
-    }
-
-    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, area: Rect, buf: &mut Buffer) {
         if area.height == 0 || area.width == 0 {
             return;
         }
@@ -257,7 +265,9 @@ impl BodyView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEvent;
+    use crate::tui::detail::Tab;
+    use crate::tui::keymap::{Keymap, Scope};
+    use crossterm::event::{KeyCode, KeyEvent};
 
     fn req(body: &[u8]) -> Request {
         Request {
@@ -278,7 +288,8 @@ mod tests {
     }
 
     fn press(v: &mut BodyView, c: KeyCode) {
-        v.handle_key(KeyEvent::from(c));
+        let action = Keymap::default().action_in(Scope::Tab(Tab::Body), &KeyEvent::from(c));
+        v.handle(action.expect("a key of the tab"));
     }
 
     #[test]
@@ -295,7 +306,7 @@ mod tests {
         assert_eq!(v.mode(), Mode::Pretty);
         let mut bin = view(b"\xff");
         assert!(matches!(
-            bin.handle_key(KeyEvent::from(KeyCode::Char('p'))),
+            bin.handle(Action::Pretty),
             DetailOutcome::Message(_)
         ));
     }

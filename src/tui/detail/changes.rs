@@ -1,7 +1,6 @@
 //! The Changes tab: what differs from the previous delivery about the same subject.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -9,6 +8,7 @@ use ratatui::text::Span;
 use serde_json::Value;
 
 use super::DetailOutcome;
+use super::component::{Component, ENDS, Hint, SCROLL};
 use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN, safe};
 use super::json_diff::{self, Difference, Kind};
 use super::scroll::{self, Scroll};
@@ -17,6 +17,7 @@ use crate::model::Delivery;
 use crate::model::ProviderId;
 use crate::provider;
 use crate::signature::human_duration;
+use crate::tui::keymap::Action;
 
 /// More differences than this are counted, not listed.
 const MAX_LISTED: usize = 2000;
@@ -43,6 +44,28 @@ struct Previous {
     id: String,
     received_at: DateTime<Utc>,
     event: Option<String>,
+}
+
+impl Component for ChangesView {
+    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
+        self.draw(area, buf);
+    }
+
+    fn handle(&mut self, action: Action) -> DetailOutcome {
+        if self.scroll.act(action) {
+            DetailOutcome::Consumed
+        } else {
+            DetailOutcome::Ignored
+        }
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        vec![SCROLL, ENDS]
+    }
+
+    fn applies(&self) -> bool {
+        self.previous.is_some()
+    }
 }
 
 pub struct ChangesView {
@@ -104,22 +127,6 @@ impl ChangesView {
                 .map(str::to_string),
             scroll: Scroll::default(),
         }
-    }
-
-    pub fn applies(&self) -> bool {
-        self.previous.is_some()
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if self.scroll.key(&key) {
-            DetailOutcome::Consumed
-        } else {
-            DetailOutcome::Ignored
-        }
-    }
-
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        vec![("j/k", "scroll"), ("g/G", "top/end")]
     }
 
     fn doc(&self, width: usize) -> Doc {
@@ -195,7 +202,7 @@ impl ChangesView {
         }
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, area: Rect, buf: &mut Buffer) {
         let d = self.doc(usize::from(scroll::text_area(area).width));
         scroll::render_lines(&d.lines, &self.scroll, area, buf);
     }

@@ -1,18 +1,19 @@
 //! The Headers tab: the request line and every header, credentials masked until revealed.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::DetailOutcome;
+use super::component::{Component, Hint, SCROLL, hint};
 use super::doc::{self, DIM, Doc, LABEL, WARN, text_width, truncate, wrap};
 use super::scroll::{self, Scroll};
 use crate::config::{Config, mask};
 use crate::model::ProviderId;
-use crate::model::Request;
+use crate::model::{Delivery, Request};
 use crate::provider::{classet, route, talentsprout};
 use crate::sanitize;
+use crate::tui::keymap::Action;
 
 /// Headers whose value is a credential whatever the configuration.
 const CREDENTIAL_HEADERS: [&str; 6] = [
@@ -27,6 +28,29 @@ const CREDENTIAL_HEADERS: [&str; 6] = [
 const CREDENTIAL_WORDS: [&str; 4] = ["token", "key", "secret", "password"];
 /// Signatures are derived from the body and prove nothing without the secret.
 const SIGNATURE_HEADERS: [&str; 2] = [talentsprout::SIGNATURE_HEADER, classet::SIGNATURE_HEADER];
+
+impl Component for HeadersView {
+    fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
+        self.draw(&delivery.request, area, buf);
+    }
+
+    fn handle(&mut self, action: Action) -> DetailOutcome {
+        if action == Action::Reveal {
+            self.revealed = !self.revealed;
+            return DetailOutcome::Consumed;
+        }
+        if self.scroll.act(action) {
+            DetailOutcome::Consumed
+        } else {
+            DetailOutcome::Ignored
+        }
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        let v = if self.revealed { "mask" } else { "reveal" };
+        vec![SCROLL, hint(&[Action::Reveal], v)]
+    }
+}
 
 pub struct HeadersView {
     /// Header names configured to carry credentials (lower-case).
@@ -82,23 +106,6 @@ impl HeadersView {
             revealed: false,
             scroll: Scroll::default(),
         }
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if key.code == KeyCode::Char('v') && key.modifiers == KeyModifiers::NONE {
-            self.revealed = !self.revealed;
-            return DetailOutcome::Consumed;
-        }
-        if self.scroll.key(&key) {
-            DetailOutcome::Consumed
-        } else {
-            DetailOutcome::Ignored
-        }
-    }
-
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        let v = if self.revealed { "mask" } else { "reveal" };
-        vec![("j/k", "scroll"), ("v", v)]
     }
 
     /// The path or query with a Brilliant URL key masked, unless revealed.
@@ -183,7 +190,7 @@ impl HeadersView {
         d
     }
 
-    pub fn render(&self, req: &Request, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, req: &Request, area: Rect, buf: &mut Buffer) {
         let inner = scroll::text_area(area);
         let d = self.doc(req, usize::from(inner.width));
         scroll::render_lines(&d.lines, &self.scroll, area, buf);

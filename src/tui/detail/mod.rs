@@ -4,16 +4,21 @@
 
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::config::Config;
 use crate::model::Delivery;
 use crate::provider;
+use crate::tui::keymap::{Action, Keymap, Scope};
+
+use component::Component;
+pub use component::Hint;
 
 mod body;
 mod changes;
+pub mod component;
 mod doc;
 mod field;
 mod headers;
@@ -100,8 +105,7 @@ impl Detail {
 
     /// Switching tabs ends editing and searching (edits are kept).
     pub fn set_tab(&mut self, tab: Tab) {
-        self.verification.stop_editing();
-        self.transcript.stop_searching();
+        self.current_mut().blur();
         self.tab = tab;
     }
 
@@ -113,65 +117,97 @@ impl Detail {
         self.set_tab(self.tab.prev());
     }
 
-    /// Whether each tab has something for this delivery (the others are dimmed).
-    fn applies(&self) -> [bool; 6] {
-        [
-            true,
-            self.transcript.applies(),
-            self.changes.applies(),
-            true,
-            true,
-            !self.body.is_empty(),
-        ]
+    fn component(&self, tab: Tab) -> &dyn Component {
+        match tab {
+            Tab::Summary => &self.summary,
+            Tab::Transcript => &self.transcript,
+            Tab::Changes => &self.changes,
+            Tab::Verification => &self.verification,
+            Tab::Headers => &self.headers,
+            Tab::Body => &self.body,
+        }
     }
 
-    /// Keys for the current tab (scrolling, search, editing). Esc while editing or
-    /// searching is consumed here; otherwise it is `Ignored` so the caller can go back.
-    /// `1`–`6`, Tab and Shift-Tab switch tabs when no field has focus.
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if key.kind == KeyEventKind::Release {
+    fn current_mut(&mut self) -> &mut dyn Component {
+        match self.tab {
+            Tab::Summary => &mut self.summary,
+            Tab::Transcript => &mut self.transcript,
+            Tab::Changes => &mut self.changes,
+            Tab::Verification => &mut self.verification,
+            Tab::Headers => &mut self.headers,
+            Tab::Body => &mut self.body,
+        }
+    }
+
+    /// Whether each tab has something for this delivery (the others are dimmed).
+    fn applies(&self) -> [bool; 6] {
+        Tab::ALL.map(|t| self.component(t).applies())
+    }
+
+    /// Where keys are resolved: the focused field's scope, else the open tab's.
+    pub fn scope(&self) -> Scope {
+        self.component(self.tab)
+            .focus()
+            .unwrap_or(Scope::Tab(self.tab))
+    }
+
+    /// An action resolved in [`Detail::scope`]; `key` is the key it came from, which a
+    /// focused field takes as text when it is no action there. Tabs switch here while no
+    /// field has focus.
+    pub fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> DetailOutcome {
+        if self.is_editing() {
+            return match action {
+                Some(a) => self.current_mut().handle(a),
+                None => self.current_mut().input(key),
+            };
+        }
+        match action {
+            Some(Action::NextTab) => self.next_tab(),
+            Some(Action::PrevTab) => self.prev_tab(),
+            Some(Action::ShowTab(i)) => match Tab::ALL.get(i) {
+                Some(tab) => self.set_tab(*tab),
+                None => return DetailOutcome::Ignored,
+            },
+            Some(a) => return self.current_mut().handle(a),
+            None => return DetailOutcome::Ignored,
+        }
+        DetailOutcome::Consumed
+    }
+
+    /// `key` resolved with `keymap` in [`Detail::scope`], then handled: what the app does.
+    pub fn press(&mut self, keymap: &Keymap, key: KeyEvent) -> DetailOutcome {
+        if key.kind == crossterm::event::KeyEventKind::Release {
             return DetailOutcome::Ignored;
         }
-        if !self.is_editing() {
-            let plain = !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-            match key.code {
-                KeyCode::Char(c) if plain && Tab::from_digit(c).is_some() => {
-                    if let Some(t) = Tab::from_digit(c) {
-                        self.set_tab(t);
-                    }
-                    return DetailOutcome::Consumed;
-                }
-                KeyCode::Tab if plain => {
-                    self.next_tab();
-                    return DetailOutcome::Consumed;
-                }
-                KeyCode::BackTab => {
-                    self.prev_tab();
-                    return DetailOutcome::Consumed;
-                }
-                _ => {}
-            }
-        }
-        match self.tab {
-            Tab::Summary => self.summary.handle_key(key),
-            Tab::Transcript => self.transcript.handle_key(key),
-            Tab::Changes => self.changes.handle_key(key),
-            Tab::Verification => self.verification.handle_key(key),
-            Tab::Headers => self.headers.handle_key(key),
-            Tab::Body => self.body.handle_key(key),
-        }
+        let action = keymap.action_in(self.scope(), &key);
+        self.handle(action, key)
+    }
+
+    /// The footer's keys for the current tab, as `(keys, what)`, named with `keymap`.
+    pub fn key_hints(&self, keymap: &Keymap) -> Vec<(String, &'static str)> {
+        let scope = self.scope();
+        self.hints()
+            .into_iter()
+            .map(|h| {
+                let keys: Vec<String> = h
+                    .actions
+                    .iter()
+                    .map(|a| keymap.hint_key(scope, *a))
+                    .collect();
+                (keys.join("/"), h.what)
+            })
+            .collect()
+    }
+
+    /// An action with no key behind it (the mouse wheel).
+    pub fn act(&mut self, action: Action) -> DetailOutcome {
+        self.current_mut().handle(action)
     }
 
     /// True while a text field has focus: the caller then sends every key (except
     /// Ctrl-C) here.
     pub fn is_editing(&self) -> bool {
-        match self.tab {
-            Tab::Transcript => self.transcript.is_searching(),
-            Tab::Verification => self.verification.is_editing(),
-            _ => false,
-        }
+        self.component(self.tab).focus().is_some()
     }
 
     /// The tab whose title is drawn at `at` when the view is rendered in `area`.
@@ -217,27 +253,13 @@ impl Detail {
         if content.is_empty() {
             return;
         }
-        match self.tab {
-            Tab::Summary => self.summary.render(d, content, buf),
-            Tab::Transcript => self.transcript.render(content, buf),
-            Tab::Changes => self.changes.render(content, buf),
-            Tab::Verification => self.verification.render(content, buf),
-            Tab::Headers => self.headers.render(&d.request, content, buf),
-            Tab::Body => self.body.render(content, buf),
-        }
+        self.component(self.tab).render(d, content, buf);
     }
 
     /// Keys for the footer, for the current tab and state. Switching tabs and going back
     /// are the caller's, which names them with its keymap.
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        match self.tab {
-            Tab::Summary => self.summary.key_hints(),
-            Tab::Transcript => self.transcript.key_hints(),
-            Tab::Changes => self.changes.key_hints(),
-            Tab::Verification => self.verification.key_hints(),
-            Tab::Headers => self.headers.key_hints(),
-            Tab::Body => self.body.key_hints(),
-        }
+    pub fn hints(&self) -> Vec<Hint> {
+        self.component(self.tab).hints()
     }
 }
 

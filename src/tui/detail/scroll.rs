@@ -3,13 +3,13 @@
 
 use std::cell::Cell;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget};
 
 use super::doc::{DIM, char_width};
+use crate::tui::keymap::Action;
 
 /// A vertical scroll position kept in cells so drawing can stay `&self`; the last drawn
 /// height and length let key handling clamp and page without a frame.
@@ -60,22 +60,16 @@ impl Scroll {
         self.offset.set(off.min(self.max_offset()));
     }
 
-    /// j/k, arrows, PageUp/PageDown, g/G, Home/End. `true` when the key scrolled.
-    pub fn key(&self, key: &KeyEvent) -> bool {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return false;
-        }
+    /// The moves (up, down, a page, the ends). `true` when the action was one.
+    pub fn act(&self, action: Action) -> bool {
         let page = self.height().saturating_sub(1).max(1) as isize;
-        match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.by(1),
-            KeyCode::Char('k') | KeyCode::Up => self.by(-1),
-            KeyCode::PageDown => self.by(page),
-            KeyCode::PageUp => self.by(-page),
-            KeyCode::Char('g') | KeyCode::Home => self.offset.set(0),
-            KeyCode::Char('G') | KeyCode::End => self.offset.set(self.max_offset()),
+        match action {
+            Action::Down => self.by(1),
+            Action::Up => self.by(-1),
+            Action::PageDown => self.by(page),
+            Action::PageUp => self.by(-page),
+            Action::Top => self.offset.set(0),
+            Action::Bottom => self.offset.set(self.max_offset()),
             _ => return false,
         }
         true

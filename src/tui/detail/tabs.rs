@@ -50,48 +50,6 @@ impl Tab {
         }
     }
 
-    /// Every key the tab reads itself, for the help screen (the footer shows those that
-    /// apply right now).
-    pub fn keys(self) -> &'static [(&'static str, &'static str)] {
-        const SCROLL: [(&str, &str); 2] = [("j/k", "Scroll"), ("g/G", "Top, end")];
-        match self {
-            Tab::Summary | Tab::Changes => &SCROLL,
-            Tab::Transcript => &[
-                ("/", "Search the transcript"),
-                ("n/N", "Next, previous match"),
-                ("Esc", "Clear the search"),
-                ("j/k", "Scroll"),
-                ("g/G", "Top, end"),
-            ],
-            Tab::Verification => &[
-                (
-                    "s",
-                    "Edit the secret: the verdict is recomputed as you type",
-                ),
-                ("b", "Edit the body, e.g. add a trailing newline"),
-                ("v", "Reveal or mask the secret (Ctrl-R while editing)"),
-                ("R", "Reset the secret and the body"),
-                (
-                    "w",
-                    "Write the edited secret into the config file (asks first)",
-                ),
-                ("Tab", "While editing: the other field"),
-                ("Esc/Enter", "Done editing"),
-                ("j/k", "Scroll"),
-            ],
-            Tab::Headers => &[("v", "Reveal or mask credentials"), ("j/k", "Scroll")],
-            Tab::Body => &[
-                ("p", "Pretty JSON or the raw text"),
-                ("x", "Hex dump"),
-                ("Enter", "Fold or unfold the JSON at the cursor"),
-                ("z/Z", "Fold, unfold everything"),
-                ("←/→", "Pan sideways"),
-                ("j/k", "Move, scroll"),
-                ("g/G", "Top, end"),
-            ],
-        }
-    }
-
     pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }

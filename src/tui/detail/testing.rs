@@ -110,12 +110,15 @@ pub fn ctrl(c: char) -> KeyEvent {
 }
 
 pub fn press(d: &mut Detail, code: KeyCode) -> DetailOutcome {
-    d.handle_key(key(code))
+    d.press(&crate::tui::keymap::Keymap::default(), key(code))
 }
 
 pub fn type_text(d: &mut Detail, text: &str) {
     for c in text.chars() {
-        d.handle_key(key(KeyCode::Char(c)));
+        d.press(
+            &crate::tui::keymap::Keymap::default(),
+            key(KeyCode::Char(c)),
+        );
     }
 }
 

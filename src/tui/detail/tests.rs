@@ -43,7 +43,10 @@ fn tabs_switch_by_digit_tab_and_api() {
         kind: KeyEventKind::Release,
         ..key(KeyCode::Char('1'))
     };
-    assert_eq!(d.handle_key(release), DetailOutcome::Ignored);
+    assert_eq!(
+        d.press(&crate::tui::keymap::Keymap::default(), release),
+        DetailOutcome::Ignored
+    );
     assert_eq!(d.tab(), Tab::Transcript);
 }
 
@@ -70,7 +73,11 @@ fn searching_the_transcript_is_editing() {
     d.set_tab(Tab::Transcript);
     press(&mut d, KeyCode::Char('/'));
     assert!(d.is_editing());
-    assert!(d.key_hints().iter().any(|(k, _)| *k == "Enter"));
+    assert!(
+        d.key_hints(&crate::tui::keymap::Keymap::default())
+            .iter()
+            .any(|(k, _)| k == "Enter")
+    );
     press(&mut d, KeyCode::Esc);
     assert!(!d.is_editing());
 }
@@ -79,12 +86,25 @@ fn searching_the_transcript_is_editing() {
 fn key_hints_follow_the_tab() {
     let mut d = ts_detail();
     d.set_tab(Tab::Body);
-    assert!(d.key_hints().contains(&("p", "pretty/raw")));
+    assert!(
+        d.key_hints(&crate::tui::keymap::Keymap::default())
+            .contains(&("p".to_string(), "pretty/raw"))
+    );
     d.set_tab(Tab::Headers);
-    assert!(d.key_hints().contains(&("v", "reveal")));
+    assert!(
+        d.key_hints(&crate::tui::keymap::Keymap::default())
+            .contains(&("v".to_string(), "reveal"))
+    );
     d.set_tab(Tab::Verification);
-    assert!(d.key_hints().contains(&("s", "edit secret")));
-    assert!(!d.key_hints().iter().any(|(k, _)| *k == "Esc"));
+    assert!(
+        d.key_hints(&crate::tui::keymap::Keymap::default())
+            .contains(&("s".to_string(), "edit secret"))
+    );
+    assert!(
+        !d.key_hints(&crate::tui::keymap::Keymap::default())
+            .iter()
+            .any(|(k, _)| k == "Esc")
+    );
 }
 
 #[test]
@@ -115,9 +135,9 @@ fn the_configured_secret_is_never_drawn_unless_revealed() {
     press(&mut d, KeyCode::Char('s'));
     type_text(&mut d, "x");
     assert!(!text(&render(&d, 250, 40)).contains(secret));
-    d.handle_key(ctrl('r'));
+    d.press(&crate::tui::keymap::Keymap::default(), ctrl('r'));
     assert!(text(&render(&d, 250, 40)).contains(&format!("{TS_SECRET}x")));
-    d.handle_key(ctrl('r'));
+    d.press(&crate::tui::keymap::Keymap::default(), ctrl('r'));
     press(&mut d, KeyCode::Esc);
     assert!(!text(&render(&d, 250, 40)).contains(secret));
     press(&mut d, KeyCode::Char('v'));
@@ -148,7 +168,7 @@ fn every_tab_survives_tiny_and_odd_areas() {
             KeyCode::Char('j'),
             KeyCode::Enter,
         ] {
-            d.handle_key(key(code));
+            d.press(&crate::tui::keymap::Keymap::default(), key(code));
         }
         render(&d, 60, 15);
     }

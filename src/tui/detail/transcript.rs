@@ -2,16 +2,20 @@
 
 use std::cell::Cell;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use super::DetailOutcome;
+use super::component::{Component, ENDS, Hint, SCROLL, hint};
 use super::scroll::Scroll;
 use super::summary::vendor_name;
-use crate::model::ProviderId;
+use crate::model::{Delivery, ProviderId};
 use crate::provider::{Summary, classet};
 use crate::sanitize;
+use crate::tui::keymap::{Action, Scope};
 
 const INTERVIEWER: Style = Style::new()
     .fg(Color::LightBlue)
@@ -133,18 +137,6 @@ impl TranscriptView {
         }
     }
 
-    pub fn applies(&self) -> bool {
-        !self.entries.is_empty()
-    }
-
-    pub fn is_searching(&self) -> bool {
-        self.input.is_some()
-    }
-
-    pub fn stop_searching(&mut self) {
-        self.input = None;
-    }
-
     #[cfg(test)]
     pub fn match_count(&self) -> usize {
         self.matches.len()
@@ -190,69 +182,89 @@ impl TranscriptView {
         self.follow.set(true);
         DetailOutcome::Consumed
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if let Some(input) = self.input.as_mut() {
-            match key.code {
-                KeyCode::Esc => {
+impl Component for TranscriptView {
+    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
+        self.draw(area, buf);
+    }
+
+    fn handle(&mut self, action: Action) -> DetailOutcome {
+        if self.input.is_some() {
+            match action {
+                Action::Back => {
                     self.input = None;
                     self.set_query("");
                 }
-                KeyCode::Enter => {
+                Action::Submit => {
                     self.input = None;
                     return self.jump(Some(0));
                 }
-                _ => {
-                    if input.input(key) {
-                        let text = input.lines().first().cloned().unwrap_or_default();
-                        self.set_query(&text);
-                    }
-                }
+                _ => {}
             }
             return DetailOutcome::Consumed;
         }
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return DetailOutcome::Ignored;
-        }
         let n = self.matches.len();
-        match key.code {
-            KeyCode::Char('/') if self.applies() => {
+        match action {
+            Action::Search if self.applies() => {
                 self.input = Some(TextArea::default());
                 self.set_query("");
                 DetailOutcome::Consumed
             }
-            KeyCode::Char('n') if !self.query.is_empty() => {
+            Action::NextMatch if !self.query.is_empty() => {
                 self.jump(Some(self.current.map_or(0, |c| c + 1)))
             }
-            KeyCode::Char('N') if !self.query.is_empty() => self.jump(Some(
+            Action::PrevMatch if !self.query.is_empty() => self.jump(Some(
                 self.current
                     .map_or(n.saturating_sub(1), |c| c + n.saturating_sub(1)),
             )),
-            KeyCode::Esc if !self.query.is_empty() => {
+            Action::Back if !self.query.is_empty() => {
                 self.set_query("");
                 DetailOutcome::Consumed
             }
-            _ if self.scroll.key(&key) => DetailOutcome::Consumed,
+            _ if self.scroll.act(action) => DetailOutcome::Consumed,
             _ => DetailOutcome::Ignored,
         }
     }
 
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.input.is_some() {
-            return vec![("Enter", "find"), ("Esc", "cancel")];
+    fn focus(&self) -> Option<Scope> {
+        self.input.is_some().then_some(Scope::Line)
+    }
+
+    fn input(&mut self, key: KeyEvent) -> DetailOutcome {
+        if let Some(input) = self.input.as_mut()
+            && input.input(key)
+        {
+            let text = input.lines().first().cloned().unwrap_or_default();
+            self.set_query(&text);
         }
-        let mut hints = vec![("j/k", "scroll"), ("g/G", "top/end")];
+        DetailOutcome::Consumed
+    }
+
+    fn blur(&mut self) {
+        self.input = None;
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        if self.input.is_some() {
+            return vec![
+                hint(&[Action::Submit], "find"),
+                hint(&[Action::Back], "cancel"),
+            ];
+        }
+        let mut hints = vec![SCROLL, ENDS];
         if self.applies() {
-            hints.push(("/", "search"));
+            hints.push(hint(&[Action::Search], "search"));
         }
         if !self.query.is_empty() {
-            hints.push(("n/N", "next/prev"));
-            hints.push(("Esc", "clear search"));
+            hints.push(hint(&[Action::NextMatch, Action::PrevMatch], "next/prev"));
+            hints.push(hint(&[Action::Back], "clear search"));
         }
         hints
+    }
+
+    fn applies(&self) -> bool {
+        !self.entries.is_empty()
     }
 }
 

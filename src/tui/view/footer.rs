@@ -75,9 +75,9 @@ fn hints(app: &App) -> Vec<(String, String)> {
     ];
     if let Some(detail) = app.detail() {
         let own: Vec<(String, String)> = detail
-            .key_hints()
+            .key_hints(app.keymap())
             .into_iter()
-            .map(|(keys, what)| pair(keys.into(), what))
+            .map(|(keys, what)| pair(keys, what))
             .collect();
         if detail.is_editing() {
             let mut out = own;

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::super::app::App;
-use super::super::keymap::Group;
+use super::super::detail::Tab;
+use super::super::keymap::{Action, Group, Scope};
 
 /// Rows the keymap does not hold: the mouse, and the keys of the filter field.
 fn extra(group: Group) -> Vec<(&'static str, &'static str)> {
@@ -77,6 +78,40 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The open tab's own keys, from the keymap, then those of its text field and scrolling.
+fn tab_rows(app: &App, tab: Tab) -> Vec<(String, String)> {
+    let keymap = app.keymap();
+    let mut rows = keymap.entries_in(Scope::Tab(tab));
+    let both = |scope, a, b| {
+        format!(
+            "{}/{}",
+            keymap.hint_key(scope, a),
+            keymap.hint_key(scope, b)
+        )
+    };
+    let field = match tab {
+        Tab::Verification => Some("editing"),
+        Tab::Transcript => Some("searching"),
+        _ => None,
+    };
+    if let Some(what) = field {
+        rows.push((
+            both(Scope::Line, Action::Back, Action::Submit),
+            format!("Done {what}"),
+        ));
+    }
+    if tab == Tab::Verification {
+        rows.push((
+            keymap.hint_key(Scope::Line, Action::NextTab),
+            "While editing: the other field".into(),
+        ));
+    }
+    let own = Scope::Tab(tab);
+    rows.push((both(own, Action::Down, Action::Up), "Scroll".into()));
+    rows.push((both(own, Action::Top, Action::Bottom), "Top, end".into()));
+    rows
+}
+
 /// A titled list of (keys, what they do), with a note under it.
 type Section = (String, Vec<(String, String)>, Option<&'static str>);
 
@@ -98,12 +133,7 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let tab = app.detail().map(|d| d.tab());
     let mut groups: Vec<Section> = Vec::new();
     if let Some(tab) = tab {
-        let rows = tab
-            .keys()
-            .iter()
-            .map(|(k, w)| (k.to_string(), w.to_string()))
-            .collect();
-        groups.push((format!("{} tab", tab.title()), rows, None));
+        groups.push((format!("{} tab", tab.title()), tab_rows(app, tab), None));
     }
     let keyed: Vec<(Group, Vec<(String, String)>)> = order(app)
         .into_iter()

@@ -1,6 +1,5 @@
 //! The Summary tab: what the delivery says, read the way each vendor means it.
 
-use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -9,12 +8,14 @@ use serde_json::Value;
 
 use super::DetailOutcome;
 use super::changes::{short_id, time};
+use super::component::{Component, ENDS, Hint, SCROLL};
 use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
 use super::scroll::{self, Scroll};
 use super::verification::verdict_spans;
 use crate::config::Config;
 use crate::model::{Delivery, Forward, ProviderId};
 use crate::provider::{self, Policy, Summary, Understanding};
+use crate::tui::keymap::Action;
 
 mod brilliant;
 mod classet;
@@ -24,6 +25,24 @@ mod talentsprout;
 
 /// From this width on, the summary is laid out in two columns.
 const TWO_COLUMNS: usize = 160;
+
+impl Component for SummaryView {
+    fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
+        self.draw(delivery, area, buf);
+    }
+
+    fn handle(&mut self, action: Action) -> DetailOutcome {
+        if self.scroll.act(action) {
+            DetailOutcome::Consumed
+        } else {
+            DetailOutcome::Ignored
+        }
+    }
+
+    fn hints(&self) -> Vec<Hint> {
+        vec![SCROLL, ENDS]
+    }
+}
 
 pub struct SummaryView {
     understanding: Understanding,
@@ -58,18 +77,6 @@ impl SummaryView {
 
     pub fn summary(&self) -> &Summary {
         &self.understanding.summary
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if self.scroll.key(&key) {
-            DetailOutcome::Consumed
-        } else {
-            DetailOutcome::Ignored
-        }
-    }
-
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        vec![("j/k", "scroll"), ("g/G", "top/end")]
     }
 
     fn doc(&self, delivery: &Delivery, width: usize) -> Doc {
@@ -133,7 +140,7 @@ impl SummaryView {
         }
     }
 
-    pub fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
         let width = usize::from(scroll::text_area(area).width);
         // Wide screens read better as two columns than as very long lines.
         if width >= TWO_COLUMNS {

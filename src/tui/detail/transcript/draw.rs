@@ -94,7 +94,7 @@ impl TranscriptView {
         (lines, match_rows)
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+    pub(super) fn draw(&self, area: Rect, buf: &mut Buffer) {
         if area.height == 0 || area.width == 0 {
             return;
         }

@@ -22,7 +22,12 @@ fn view() -> TranscriptView {
 }
 
 fn press(v: &mut TranscriptView, code: KeyCode) -> DetailOutcome {
-    v.handle_key(KeyEvent::from(code))
+    crate::tui::detail::component::press(
+        v,
+        Scope::Tab(crate::tui::detail::Tab::Transcript),
+        &crate::tui::keymap::Keymap::default(),
+        KeyEvent::from(code),
+    )
 }
 
 fn search(v: &mut TranscriptView, q: &str) {
@@ -35,7 +40,7 @@ fn search(v: &mut TranscriptView, q: &str) {
 fn draw(v: &TranscriptView, w: u16, h: u16) -> String {
     let area = Rect::new(0, 0, w, h);
     let mut buf = Buffer::empty(area);
-    v.render(area, &mut buf);
+    v.draw(area, &mut buf);
     (0..h)
         .map(|y| {
             (0..w)
@@ -52,11 +57,11 @@ fn draw(v: &TranscriptView, w: u16, h: u16) -> String {
 fn search_counts_every_match_case_insensitively() {
     let mut v = view();
     search(&mut v, "retr");
-    assert!(v.is_searching());
+    assert!(v.focus().is_some());
     assert_eq!(v.match_count(), 4);
     assert_eq!(v.current_match(), None);
     press(&mut v, KeyCode::Enter);
-    assert!(!v.is_searching());
+    assert!(v.focus().is_none());
     assert_eq!(v.current_match(), Some(0));
 }
 
@@ -110,7 +115,7 @@ fn jumping_scrolls_the_match_into_view_and_highlights_it() {
     assert!(shown.contains("1/1"), "{shown}");
     let area = Rect::new(0, 0, 40, 3);
     let mut buf = Buffer::empty(area);
-    v.render(area, &mut buf);
+    v.draw(area, &mut buf);
     let highlighted = (0..3)
         .flat_map(|y| (0..40).map(move |x| (x, y)))
         .filter(|p| buf[*p].bg == ratatui::style::Color::LightRed)

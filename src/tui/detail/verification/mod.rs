@@ -5,18 +5,20 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use super::DetailOutcome;
+use super::component::{Component, Hint, SCROLL, hint};
 use super::scroll::Scroll;
 use crate::config::Config;
 use crate::model::ProviderId;
 use crate::model::{Delivery, Request};
 use crate::provider;
 use crate::signature::Verification;
+use crate::tui::keymap::{Action, Scope};
 
 mod render;
 mod report;
@@ -99,14 +101,6 @@ impl Debugger {
     #[cfg(test)]
     pub fn focus(&self) -> Focus {
         self.focus
-    }
-
-    pub fn is_editing(&self) -> bool {
-        self.focus != Focus::None
-    }
-
-    pub fn stop_editing(&mut self) {
-        self.focus = Focus::None;
     }
 
     fn secret_text(&self) -> &str {
@@ -204,72 +198,48 @@ impl Debugger {
             value: crate::config::Secret::new(secret),
         }
     }
+}
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        match self.focus {
-            Focus::None => self.browse_key(key),
-            Focus::Secret | Focus::Body => self.edit_key(key),
-        }
+impl Component for Debugger {
+    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
+        render::render(self, area, buf);
     }
 
-    fn browse_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return DetailOutcome::Ignored;
+    fn handle(&mut self, action: Action) -> DetailOutcome {
+        if self.focus != Focus::None {
+            return self.editing(action);
         }
-        match key.code {
-            KeyCode::Char('s') => self.start_secret(),
-            KeyCode::Char('b') => self.start_body(),
-            KeyCode::Char('v') => {
+        match action {
+            Action::EditSecret => self.start_secret(),
+            Action::EditBody => self.start_body(),
+            Action::Reveal => {
                 self.revealed = !self.revealed;
                 DetailOutcome::Consumed
             }
-            KeyCode::Char('w') => self.write_secret(),
-            KeyCode::Char('R') => {
+            Action::ResetEdits => {
                 self.reset();
                 DetailOutcome::Message("Secret and body reset to the originals.".into())
             }
-            _ if self.scroll.key(&key) => DetailOutcome::Consumed,
+            Action::WriteSecret => self.write_secret(),
+            _ if self.scroll.act(action) => DetailOutcome::Consumed,
             _ => DetailOutcome::Ignored,
         }
     }
 
-    fn edit_key(&mut self, key: KeyEvent) -> DetailOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
-                self.focus = Focus::None;
-                return DetailOutcome::Consumed;
-            }
-            KeyCode::Char('r') if ctrl => {
-                self.revealed = !self.revealed;
-                return DetailOutcome::Consumed;
-            }
-            KeyCode::Tab | KeyCode::BackTab => {
-                return match self.focus {
-                    Focus::Secret => self.start_body(),
-                    _ => self.start_secret(),
-                };
-            }
-            _ => {}
+    fn focus(&self) -> Option<Scope> {
+        match self.focus {
+            Focus::None => None,
+            // One line: Enter finishes.
+            Focus::Secret => Some(Scope::Line),
+            Focus::Body => Some(Scope::Text),
         }
+    }
+
+    fn input(&mut self, key: KeyEvent) -> DetailOutcome {
         let modified = match self.focus {
-            Focus::Secret => {
-                // One line: Enter (or Ctrl-M/J, which the editor reads as Enter) finishes.
-                let enter = key.code == KeyCode::Enter
-                    || ctrl && matches!(key.code, KeyCode::Char('m' | 'j'));
-                if enter {
-                    self.focus = Focus::None;
-                    return DetailOutcome::Consumed;
-                }
-                self.secret.input(key)
-            }
-            _ => match self.body.as_mut() {
-                Some(body) => body.input(key),
-                None => false,
-            },
+            Focus::Secret => self.secret.input(key),
+            Focus::Body => self.body.as_mut().is_some_and(|b| b.input(key)),
+            Focus::None => return DetailOutcome::Ignored,
         };
         if modified {
             self.recompute();
@@ -277,27 +247,60 @@ impl Debugger {
         DetailOutcome::Consumed
     }
 
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+    fn blur(&mut self) {
+        self.focus = Focus::None;
+    }
+
+    fn hints(&self) -> Vec<Hint> {
         let reveal = if self.revealed { "mask" } else { "reveal" };
         match self.focus {
             Focus::None => {
-                let mut hints = vec![("s", "edit secret"), ("b", "edit body"), ("v", reveal)];
+                let mut hints = vec![
+                    hint(&[Action::EditSecret], "edit secret"),
+                    hint(&[Action::EditBody], "edit body"),
+                    hint(&[Action::Reveal], reveal),
+                ];
                 if self.is_edited() {
-                    hints.push(("R", "reset"));
+                    hints.push(hint(&[Action::ResetEdits], "reset"));
                 }
                 if self.secret_text() != self.original_secret {
-                    hints.push(("w", "write to config"));
+                    hints.push(hint(&[Action::WriteSecret], "write to config"));
                 }
-                hints.push(("j/k", "scroll"));
+                hints.push(SCROLL);
                 hints
             }
-            Focus::Secret => vec![("Esc/Enter", "done"), ("Tab", "body"), ("Ctrl-R", reveal)],
-            Focus::Body => vec![("Esc", "done"), ("Tab", "secret"), ("Ctrl-R", reveal)],
+            Focus::Secret => vec![
+                hint(&[Action::Back, Action::Submit], "done"),
+                hint(&[Action::NextTab], "body"),
+                hint(&[Action::Reveal], reveal),
+            ],
+            Focus::Body => vec![
+                hint(&[Action::Back], "done"),
+                hint(&[Action::NextTab], "secret"),
+                hint(&[Action::Reveal], reveal),
+            ],
         }
     }
+}
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer) {
-        render::render(self, area, buf);
+impl Debugger {
+    /// An action while a field has focus: the keys that are not text.
+    fn editing(&mut self, action: Action) -> DetailOutcome {
+        match action {
+            Action::Back | Action::Submit => {
+                self.focus = Focus::None;
+                DetailOutcome::Consumed
+            }
+            Action::Reveal => {
+                self.revealed = !self.revealed;
+                DetailOutcome::Consumed
+            }
+            Action::NextTab | Action::PrevTab => match self.focus {
+                Focus::Secret => self.start_body(),
+                _ => self.start_secret(),
+            },
+            _ => DetailOutcome::Consumed,
+        }
     }
 }
 
