@@ -218,6 +218,7 @@ pub fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) ->
     let input = Input {
         headers: &req.headers,
         body: &req.body,
+        method: &req.method,
         path: &req.path,
         query: req.query.as_deref(),
         now,

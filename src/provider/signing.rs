@@ -49,7 +49,7 @@ pub fn sign(
         let checks = checks_for_url(provider, url, config);
         match checks.iter().find(|c| c.is_configured()) {
             Some(check) => {
-                let credential = signature::sign(check, &outgoing.body, now, bad_signature);
+                let credential = signature::sign(check, &outgoing, now, bad_signature);
                 apply(&mut outgoing, credential);
                 let setting = setting_of(check);
                 if bad_signature {
@@ -68,14 +68,14 @@ pub fn sign(
     Signing { outgoing, note }
 }
 
-/// Replaces the signatures in `headers` with fresh ones over `body` at `now`: every
+/// Replaces the signatures in `out` with fresh ones over its body at `now`: every
 /// timestamped signature (a replay with `--resign`), or, with `body_changed`, every
-/// signature over the body (an edited body). A signature header that did not arrive is
-/// not added; one whose secret is not configured is refused.
+/// signature over the body (an edited body). The timestamp and id headers a signature
+/// draws on are refreshed with it (an id the request carries is kept). A signature header
+/// that did not arrive is not added; one whose secret is not configured is refused.
 pub fn resign(
     provider: ProviderId,
-    headers: &mut [(String, String)],
-    body: &[u8],
+    out: &mut Outgoing,
     config: &Config,
     now: i64,
     body_changed: bool,
@@ -83,17 +83,18 @@ pub fn resign(
     let checks = vendor(provider).map_or_else(Vec::new, |v| v.checks(config, &Default::default()));
     for check in &checks {
         let Check::Hmac(c) = check else { continue };
-        if c.timestamped.is_none() && !body_changed {
+        if c.timestamp.is_none() && !body_changed {
             continue;
         }
-        let Some(slot) = headers
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(c.header))
-        else {
+        if !out
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(&c.header))
+        {
             continue;
-        };
-        match signature::sign(check, body, now, false) {
-            Some(Credential::Header(_, value)) => slot.1 = value,
+        }
+        match signature::sign(check, out, now, false) {
+            Some(Credential::Headers(fresh)) => set_headers(&mut out.headers, fresh),
             // An edited body is sent anyway; the sender is told it no longer verifies.
             _ if body_changed => {}
             _ => {
@@ -104,14 +105,27 @@ pub fn resign(
     Ok(())
 }
 
+/// Sets each header, replacing one of the same name.
+fn set_headers(headers: &mut Vec<(String, String)>, fresh: Vec<(String, String)>) {
+    for (name, value) in fresh {
+        match headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+        {
+            Some(slot) => slot.1 = value,
+            None => headers.push((name, value)),
+        }
+    }
+}
+
 /// The headers whose signatures cover the body, each with its timestamp tolerance when
 /// the signature is timestamped.
-pub fn body_signatures(provider: ProviderId, config: &Config) -> Vec<(&'static str, Option<u64>)> {
+pub fn body_signatures(provider: ProviderId, config: &Config) -> Vec<(String, Option<u64>)> {
     vendor(provider)
         .map_or_else(Vec::new, |v| v.checks(config, &Default::default()))
         .iter()
         .filter_map(|c| match c {
-            Check::Hmac(h) => Some((h.header, h.timestamped)),
+            Check::Hmac(h) => Some((h.header.to_string(), h.tolerance())),
             _ => None,
         })
         .collect()
@@ -137,7 +151,7 @@ fn setting_of(check: &Check) -> &'static str {
 
 fn apply(outgoing: &mut Outgoing, credential: Option<Credential>) {
     match credential {
-        Some(Credential::Header(name, value)) => outgoing.headers.push((name, value)),
+        Some(Credential::Headers(fresh)) => set_headers(&mut outgoing.headers, fresh),
         Some(Credential::UrlKey(key)) => outgoing.url = with_key_segment(&outgoing.url, &key),
         None => {}
     }
@@ -218,27 +232,22 @@ mod tests {
         let c = config(
             "[providers.talentsprout]\nsecret = \"whsec_ts_secret_1\"\n[providers.classet]\nsecret = \"classet_secret_1\"\n",
         );
-        let mut ts = vec![(
-            "x-talentsprout-signature".to_string(),
-            "t=1,v1=00".to_string(),
-        )];
-        resign(
-            ProviderId::TALENTSPROUT,
-            &mut ts,
-            b"{}",
-            &c,
-            1_700_000_000,
-            false,
-        )
-        .unwrap();
-        assert!(ts[0].1.starts_with("t=1700000000,v1="), "{ts:?}");
-        let mut cl = vec![("x-classet-webhook-signature".to_string(), "old".to_string())];
-        resign(ProviderId::CLASSET, &mut cl, b"{}", &c, 0, false).unwrap();
+        let out = |header: &str, value: &str| Outgoing {
+            method: "POST".into(),
+            url: "http://127.0.0.1:9/x".into(),
+            headers: vec![(header.to_string(), value.to_string())],
+            body: b"{}".to_vec(),
+        };
+        let mut ts = out("x-talentsprout-signature", "t=1,v1=00");
+        resign(ProviderId::TALENTSPROUT, &mut ts, &c, 1_700_000_000, false).unwrap();
+        assert!(ts.headers[0].1.starts_with("t=1700000000,v1="), "{ts:?}");
+        let mut cl = out("x-classet-webhook-signature", "old");
+        resign(ProviderId::CLASSET, &mut cl, &c, 0, false).unwrap();
         assert_eq!(
-            cl[0].1, "old",
+            cl.headers[0].1, "old",
             "an untimed signature stays for an exact replay"
         );
-        resign(ProviderId::CLASSET, &mut cl, b"{}", &c, 0, true).unwrap();
-        assert_ne!(cl[0].1, "old");
+        resign(ProviderId::CLASSET, &mut cl, &c, 0, true).unwrap();
+        assert_ne!(cl.headers[0].1, "old");
     }
 }

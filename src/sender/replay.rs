@@ -53,24 +53,18 @@ pub fn prepare(
         .map(|(n, v)| (n.clone(), redactor.restore_text(v)))
         .collect();
     refuse_missing(&path, query.as_deref(), &headers)?;
-    let mut headers = headers;
-    if resign {
-        crate::provider::resign(
-            d.findings.provider,
-            &mut headers,
-            &d.request.body,
-            config,
-            now,
-            false,
-        )?;
-    }
-    headers.push((REPLAY_OF_HEADER.to_string(), d.id.clone()));
-    Ok(Outgoing {
+    let mut out = Outgoing {
         method: d.request.method.clone(),
         url: replay_url(to, &path, query.as_deref()),
         headers,
         body: d.request.body.to_vec(),
-    })
+    };
+    if resign {
+        crate::provider::resign(d.findings.provider, &mut out, config, now, false)?;
+    }
+    out.headers
+        .push((REPLAY_OF_HEADER.to_string(), d.id.clone()));
+    Ok(out)
 }
 
 /// A credential stored as a marker whose setting is gone would go out as the marker

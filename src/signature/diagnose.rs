@@ -2,8 +2,9 @@
 //! that makes the signature match.
 
 use super::encoding;
-use super::stripe::parse_stripe_header;
-use super::{Evidence, Hint, HmacCheck, Input, Status, Verification, ct_eq, hmac_sha256};
+use super::hmac::WHSEC;
+use super::presented::{Material, Presented};
+use super::{Evidence, Hint, HmacCheck, Input, SecretEncoding, Status, Verification, ct_eq};
 use super::{KeyRef, human_duration};
 
 mod credential;
@@ -19,8 +20,6 @@ pub use credential::{verify_static_header, verify_url_key};
 
 /// How many other headers are searched for a misplaced credential.
 pub(super) const MAX_HEADERS_SEARCHED: usize = 100;
-
-const WHSEC: &str = "whsec_";
 
 /// Sender-controlled text made safe for a one-line detail: control characters escaped,
 /// length capped.
@@ -56,60 +55,22 @@ pub(super) fn unchecked(scheme: &str, what: &str, key: &KeyRef) -> Verification 
     )
 }
 
-/// The signature values a header carries and the timestamp they sign, if any.
-struct Signed {
-    t_text: Option<String>,
-    t: Option<i64>,
-    values: Vec<String>,
-}
-
-impl Signed {
-    fn read(c: &HmacCheck, raw: &str) -> Result<Self, String> {
-        if c.timestamped.is_some() {
-            let h = parse_stripe_header(raw)?;
-            Ok(Self {
-                t_text: h.t_text,
-                t: h.t,
-                values: h.v1,
-            })
-        } else if raw.trim().is_empty() {
-            Err("it is empty".into())
-        } else {
-            Ok(Self {
-                t_text: None,
-                t: None,
-                values: vec![raw.trim().to_string()],
-            })
-        }
-    }
-
-    /// The exact bytes the vendor signs: `"{t}.{body}"` or the body alone.
-    fn message(&self, body: &[u8]) -> Vec<u8> {
-        match &self.t_text {
-            Some(t) => [t.as_bytes(), b".", body].concat(),
-            None => body.to_vec(),
-        }
-    }
-
-    /// Whether any value is the documented encoding of HMAC(key, message(body)).
-    fn signed_by(&self, c: &HmacCheck, key: &[u8], body: &[u8]) -> bool {
-        let expected = c.encoding.encode(&hmac_sha256(key, &self.message(body)));
-        self.values
-            .iter()
-            .any(|v| ct_eq(v.as_bytes(), expected.as_bytes()))
-    }
-}
-
-/// Everything a diagnosis step needs, with the raw key and body fixed.
+/// Everything a diagnosis step needs, with the key, the presented values and the
+/// material of the signed content fixed.
 struct Case<'a> {
     c: &'a HmacCheck,
     input: &'a Input<'a>,
+    /// The secret as configured.
     secret: &'a str,
+    /// The HMAC key it stands for.
+    key: Vec<u8>,
+    presented: Presented,
+    material: Material<'a>,
     vendor: String,
 }
 
 pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
-    let received = input.header(c.header);
+    let received = input.header(&c.header);
     let Some(secret) = &c.key.value else {
         return match received {
             Some(v) => unchecked(c.scheme, &format!("A signature in {}", c.header), &c.key)
@@ -127,76 +88,119 @@ pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
             ),
         };
     };
+    let secret = secret.expose();
+    let key = match c.secret_encoding.key(secret) {
+        Ok(key) => key,
+        Err(why) => return unreadable_secret(c, &why),
+    };
+    let presented = received.map(|raw| Presented::read(c, raw));
     let case = Case {
         c,
         input,
-        secret: secret.expose(),
+        secret,
+        key,
+        material: Material::new(c, input, presented.as_ref().and_then(|p| p.as_ref().ok())),
+        presented: Presented {
+            values: Vec::new(),
+            prefix_missing: false,
+            t_text: None,
+        },
         vendor: c.key.vendor.to_string(),
     };
-    match received {
-        None => case
+    match (received, presented) {
+        (Some(raw), Some(Ok(presented))) => Case { presented, ..case }.check(raw),
+        (Some(raw), Some(Err(reason))) => case
+            .found_elsewhere()
+            .unwrap_or_else(|| case.malformed(raw, &reason)),
+        _ => case
             .found_elsewhere()
             .unwrap_or_else(|| case.missing_credential()),
-        Some(raw) => match Signed::read(c, raw) {
-            Ok(signed) => case.check(raw, &signed),
-            Err(reason) => case
-                .found_elsewhere()
-                .unwrap_or_else(|| case.malformed(raw, &reason)),
-        },
     }
 }
 
-impl Case<'_> {
-    fn key(&self) -> &[u8] {
-        self.secret.as_bytes()
-    }
+/// The configured secret cannot be turned into a key the way the scheme says.
+fn unreadable_secret(c: &HmacCheck, why: &str) -> Verification {
+    Verification::failed(
+        c.scheme,
+        Hint::WrongSecret,
+        format!(
+            "The configured secret ({}) {why}, but this scheme reads it as {}; check the value.",
+            c.key.setting,
+            c.secret_encoding.as_str()
+        ),
+    )
+}
 
+impl Case<'_> {
     fn failed(&self, hint: Hint, detail: String) -> Verification {
         Verification::failed(self.c.scheme, hint, detail)
     }
 
-    fn check(&self, raw: &str, signed: &Signed) -> Verification {
+    /// Whether any presented value is the documented encoding of the MAC under `key` of
+    /// the signed content with `body` in place of the body.
+    fn signed_by(&self, key: &[u8], body: &[u8]) -> bool {
+        let mac = self.c.mac(key, &self.material.message(self.c, body));
+        self.matches(&mac)
+    }
+
+    fn matches(&self, mac: &[u8]) -> bool {
+        let expected = self.c.encoding.encode(mac);
+        self.presented
+            .values
+            .iter()
+            .any(|v| ct_eq(v.as_bytes(), expected.as_bytes()))
+    }
+
+    fn check(&self, raw: &str) -> Verification {
         let body = self.input.body;
-        let message = signed.message(body);
-        let mac = hmac_sha256(self.key(), &message);
+        let message = self.material.message(self.c, body);
+        let mac = self.c.mac(&self.key, &message);
         let expected = self.c.encoding.encode(&mac);
-        let skew = signed.t.map(|t| self.input.now.saturating_sub(t));
+        let skew = self.skew();
         let evidence = Evidence {
-            expected: Some(expected.clone()),
+            expected: Some(self.c.written(&mac)),
             received: Some(raw.to_string()),
             // The message is ours to keep: a valid UTF-8 body becomes the text uncopied.
             signed_payload: Some(
                 String::from_utf8(message)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             ),
-            skew_secs: skew,
+            skew_secs: skew.clone().and_then(Result::ok),
             claims: None,
         };
-        let matched = signed
-            .values
+        let values = &self.presented.values;
+        let matched = values
             .iter()
             .position(|v| ct_eq(v.as_bytes(), expected.as_bytes()));
         let verdict = match matched {
-            Some(i) => self.timestamp_verdict(skew).unwrap_or_else(|| {
-                let which = if signed.values.len() > 1 {
-                    format!(" (v1 value {} of {})", i + 1, signed.values.len())
-                } else {
-                    String::new()
-                };
-                let age = skew.map_or(String::new(), |s| format!(", signed {}", relative(s)));
-                Verification::new(
-                    Status::Verified,
-                    self.c.scheme,
-                    format!("Signature matches the configured secret{which}{age}."),
-                )
-            }),
+            Some(_) if self.presented.prefix_missing => self.prefix_missing(),
+            Some(i) => self
+                .missing_material()
+                .or_else(|| self.timestamp_verdict(skew.clone()))
+                .unwrap_or_else(|| {
+                    let which = if values.len() > 1 {
+                        format!(" (v1 value {} of {})", i + 1, values.len())
+                    } else {
+                        String::new()
+                    };
+                    let age = match skew {
+                        Some(Ok(s)) => format!(", signed {}", relative(s)),
+                        _ => String::new(),
+                    };
+                    Verification::new(
+                        Status::Verified,
+                        self.c.scheme,
+                        format!("Signature matches the configured secret{which}{age}."),
+                    )
+                }),
             None => self
-                .secret_prefix(signed)
-                .or_else(|| self.wrong_encoding(signed, &mac))
-                .or_else(|| self.trailing_newline(signed))
-                .or_else(|| self.body_reserialized(signed))
+                .missing_material()
+                .or_else(|| self.secret_prefix())
+                .or_else(|| self.wrong_encoding(&mac))
+                .or_else(|| self.trailing_newline())
+                .or_else(|| self.body_reserialized())
                 .or_else(|| self.found_elsewhere())
-                .unwrap_or_else(|| self.wrong_secret(signed)),
+                .unwrap_or_else(|| self.wrong_secret()),
         };
         // A verdict found in another header carries that header's evidence already.
         if verdict.evidence.is_some() {
@@ -206,9 +210,68 @@ impl Case<'_> {
         }
     }
 
+    /// Seconds from the signed timestamp to receipt; `Err` with the text when it is not
+    /// a whole number.
+    fn skew(&self) -> Option<Result<i64, String>> {
+        self.c.timestamp.as_ref()?;
+        let text = self.material.timestamp.as_deref()?;
+        Some(
+            text.parse::<i64>()
+                .map(|t| self.input.now.saturating_sub(t))
+                .map_err(|_| text.to_string()),
+        )
+    }
+
+    /// A header the signed content needs (timestamp, id) did not arrive.
+    fn missing_material(&self) -> Option<Verification> {
+        let timestamp_header = self.c.timestamp.as_ref().and_then(|t| t.header.as_deref());
+        let missing = match timestamp_header {
+            Some(h) if self.material.timestamp.is_none() => Some((h, "timestamp")),
+            _ => None,
+        }
+        .or_else(|| {
+            let h = self.c.id_header.as_deref()?;
+            (self.material.id.is_none() && self.c.signed.uses(&super::template::Part::Id))
+                .then_some((h, "id"))
+        })?;
+        Some(self.failed(
+            Hint::MissingCredential,
+            format!(
+                "No {} header arrived: {} signs its {} with the body, so the signature cannot \
+                 be checked without it.",
+                missing.0, self.vendor, missing.1
+            ),
+        ))
+    }
+
+    /// The value matches but lacks the prefix the scheme writes before it.
+    fn prefix_missing(&self) -> Verification {
+        let prefix = self.c.prefix.as_deref().unwrap_or_default();
+        self.failed(
+            Hint::WrongEncoding,
+            format!(
+                "The signature is right but lacks the {prefix} prefix {} writes before it.",
+                self.vendor
+            ),
+        )
+    }
+
     /// Step 1: the signature is right; is the timestamp within tolerance?
-    fn timestamp_verdict(&self, skew: Option<i64>) -> Option<Verification> {
-        let (tolerance, skew) = (self.c.timestamped?, skew?);
+    fn timestamp_verdict(&self, skew: Option<Result<i64, String>>) -> Option<Verification> {
+        let tolerance = self.c.tolerance()?;
+        let skew = match skew? {
+            Ok(s) => s,
+            Err(text) => {
+                return Some(self.failed(
+                    Hint::TimestampOutsideTolerance,
+                    format!(
+                        "The timestamp {} is not a Unix time in seconds; the signature itself \
+                         is right.",
+                        shown(&text)
+                    ),
+                ));
+            }
+        };
         if skew.unsigned_abs() <= tolerance {
             return None;
         }
@@ -224,7 +287,10 @@ impl Case<'_> {
     }
 
     /// Step 2: the sender used the secret with or without its `whsec_` prefix, or decoded.
-    fn secret_prefix(&self, signed: &Signed) -> Option<Verification> {
+    fn secret_prefix(&self) -> Option<Verification> {
+        if self.c.secret_encoding != SecretEncoding::Raw {
+            return None;
+        }
         let body = self.input.body;
         let vendor = &self.vendor;
         let mut variants: Vec<(Vec<u8>, String)> = Vec::new();
@@ -266,52 +332,57 @@ impl Case<'_> {
         }
         variants
             .into_iter()
-            .find(|(key, _)| signed.signed_by(self.c, key, body))
+            .find(|(key, _)| self.signed_by(key, body))
             .map(|(_, detail)| self.failed(Hint::SecretPrefix, detail))
     }
 
     /// Step 3: the right MAC, written in another encoding.
-    fn wrong_encoding(&self, signed: &Signed, mac: &[u8]) -> Option<Verification> {
+    fn wrong_encoding(&self, mac: &[u8]) -> Option<Verification> {
         let expected = self.c.encoding;
-        signed.values.iter().find_map(|v| {
-            let (value, prefix) = match v.split_once('=') {
+        let labelled = self.c.prefix.is_none();
+        self.presented.values.iter().find_map(|v| {
+            let (value, label) = match v.split_once('=') {
                 // `sha256=<mac>` (GitHub style); base64 padding also contains '=', so only a
                 // leading algorithm label counts.
-                Some((label, rest)) if label.eq_ignore_ascii_case("sha256") => (rest, true),
-                _ => (v.as_str(), false),
+                Some((label, rest))
+                    if labelled && super::Algorithm::parse(label).is_some() =>
+                {
+                    (rest, Some(label.to_ascii_lowercase()))
+                }
+                _ => (v.as_str(), None),
             };
             let form = encoding::form_of(value, mac, expected)?;
-            let detail = if prefix {
-                format!(
-                    "The signature carries a sha256= prefix and is {}; {} sends the bare value ({}).",
+            let detail = match label {
+                Some(label) => format!(
+                    "The signature carries a {label}= prefix and is {}; {} sends the bare value ({}).",
                     form.description(),
                     self.vendor,
                     expected.name()
-                )
-            } else {
-                format!(
+                ),
+                None => format!(
                     "The signature is {}; {} sends {}.",
                     form.description(),
                     self.vendor,
                     expected.name()
-                )
+                ),
             };
             Some(self.failed(Hint::WrongEncoding, detail))
         })
     }
 
     /// Step 4: the body differs from what was signed only by trailing whitespace.
-    fn trailing_newline(&self, signed: &Signed) -> Option<Verification> {
+    fn trailing_newline(&self) -> Option<Verification> {
         let body = self.input.body;
+        let key = &self.key;
         // One newline too many first (`X\n` signed, `X\n\n` received), then all of it.
         let one_less = body
             .strip_suffix(b"\r\n")
             .or_else(|| body.strip_suffix(b"\n"))
             .filter(|shorter| shorter.trim_ascii_end().len() < shorter.len());
         let trimmed = one_less
-            .filter(|shorter| signed.signed_by(self.c, self.key(), shorter))
+            .filter(|shorter| self.signed_by(key, shorter))
             .unwrap_or_else(|| body.trim_ascii_end());
-        if trimmed.len() < body.len() && signed.signed_by(self.c, self.key(), trimmed) {
+        if trimmed.len() < body.len() && self.signed_by(key, trimmed) {
             let extra = String::from_utf8_lossy(&body[trimmed.len()..])
                 .escape_debug()
                 .to_string();
@@ -325,7 +396,7 @@ impl Case<'_> {
         }
         [&b"\n"[..], b"\r\n"].into_iter().find_map(|suffix| {
             let longer = [body, suffix].concat();
-            signed.signed_by(self.c, self.key(), &longer).then(|| {
+            self.signed_by(key, &longer).then(|| {
                 let shown = String::from_utf8_lossy(suffix).escape_debug().to_string();
                 self.failed(
                     Hint::TrailingNewline,
@@ -339,10 +410,10 @@ impl Case<'_> {
     }
 
     /// Step 5: the sender signed the compact JSON (`JSON.stringify`), and other bytes arrived.
-    fn body_reserialized(&self, signed: &Signed) -> Option<Verification> {
+    fn body_reserialized(&self) -> Option<Verification> {
         let value: serde_json::Value = serde_json::from_slice(self.input.body).ok()?;
         let compact = super::js_json::stringify(&value).into_bytes();
-        if compact == self.input.body || !signed.signed_by(self.c, self.key(), &compact) {
+        if compact == self.input.body || !self.signed_by(&self.key, &compact) {
             return None;
         }
         Some(self.failed(
@@ -356,15 +427,18 @@ impl Case<'_> {
 
     /// Step 6: a value in another header verifies.
     fn found_elsewhere(&self) -> Option<Verification> {
-        // Without a timestamp every header signs the same message: one HMAC serves them all.
-        let body_mac = hmac_sha256(self.key(), self.input.body);
+        // Unless the header carries its own timestamp, every header signs the same
+        // message: one HMAC serves them all.
+        let common_mac = self
+            .c
+            .mac(&self.key, &self.material.message(self.c, self.input.body));
         let (name, value) = self
             .input
             .headers
             .iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case(self.c.header))
+            .filter(|(n, _)| !n.eq_ignore_ascii_case(&self.c.header))
             .take(MAX_HEADERS_SEARCHED)
-            .find(|(_, v)| self.verifies_anyhow(v, &body_mac))?;
+            .find(|(_, v)| self.verifies_anyhow(v, &common_mac))?;
         let detail = format!(
             "The signature arrived in the {} header, not {}; the sender must use {} (it \
              verifies there).",
@@ -382,18 +456,25 @@ impl Case<'_> {
     }
 
     /// Whether `raw`, read as this scheme's header, carries the right MAC in any encoding.
-    fn verifies_anyhow(&self, raw: &str, body_mac: &[u8; 32]) -> bool {
-        let Ok(signed) = Signed::read(self.c, raw) else {
+    fn verifies_anyhow(&self, raw: &str, common_mac: &[u8]) -> bool {
+        let Ok(presented) = Presented::read(self.c, raw) else {
             return false;
         };
-        let mac = match signed.t_text {
-            Some(_) => hmac_sha256(self.key(), &signed.message(self.input.body)),
-            None => *body_mac,
+        let own;
+        let mac = match (&presented.t_text, self.c.format) {
+            (Some(_), super::HeaderFormat::Stripe) => {
+                let material = Material::new(self.c, self.input, Some(&presented));
+                own = self
+                    .c
+                    .mac(&self.key, &material.message(self.c, self.input.body));
+                &own[..]
+            }
+            _ => common_mac,
         };
-        signed
+        presented
             .values
             .iter()
-            .any(|v| encoding::form_of(v, &mac, self.c.encoding).is_some())
+            .any(|v| encoding::form_of(v, mac, self.c.encoding).is_some())
     }
 
     /// Step 7: the header is absent.
@@ -410,16 +491,8 @@ impl Case<'_> {
 
     /// The header arrived but cannot be read as this scheme's format.
     fn malformed(&self, raw: &str, reason: &str) -> Verification {
-        let format = match self.c.timestamped {
-            Some(_) => format!("t=<unix seconds>,v1=<{}>", self.c.encoding.name()),
-            None => format!("the HMAC-SHA256 as {}", self.c.encoding.name()),
-        };
         // A header that still names a signature is mis-written; one without is no credential.
-        let has_value = raw.split(',').any(|part| {
-            part.split_once('=')
-                .is_some_and(|(k, v)| k.trim() == "v1" && !v.trim().is_empty())
-        });
-        let hint = if has_value {
+        let hint = if Presented::names_a_signature(self.c, raw) {
             Hint::WrongEncoding
         } else {
             Hint::MissingCredential
@@ -427,8 +500,10 @@ impl Case<'_> {
         self.failed(
             hint,
             format!(
-                "The {} header is malformed: {reason}; {} sends {format}.",
-                self.c.header, self.vendor
+                "The {} header is malformed: {reason}; {} sends {}.",
+                self.c.header,
+                self.vendor,
+                self.c.describe()
             ),
         )
         .with_evidence(Evidence {
@@ -438,8 +513,10 @@ impl Case<'_> {
     }
 
     /// Step 8: nothing explains it.
-    fn wrong_secret(&self, signed: &Signed) -> Verification {
-        let lengths: Vec<usize> = signed
+    fn wrong_secret(&self) -> Verification {
+        let algorithm = self.c.algorithm;
+        let lengths: Vec<usize> = self
+            .presented
             .values
             .iter()
             .flat_map(|v| encoding::decode_any(v))
@@ -447,15 +524,18 @@ impl Case<'_> {
             .collect();
         let detail = if lengths.is_empty() {
             format!(
-                "The signature is not readable as hex or base64, so it is not an HMAC-SHA256 as \
-                 {} sends it; the sender computes something else.",
+                "The signature is not readable as hex or base64, so it is not an {} as {} \
+                 sends it; the sender computes something else.",
+                algorithm.label(),
                 self.vendor
             )
-        } else if !lengths.contains(&32) {
+        } else if !lengths.contains(&algorithm.digest_len()) {
             format!(
-                "The signature decodes to {} bytes, not the 32 of an HMAC-SHA256; the sender \
-                 uses another algorithm.",
-                lengths[0]
+                "The signature decodes to {} bytes, not the {} of an {}; the sender uses \
+                 another algorithm.",
+                lengths[0],
+                algorithm.digest_len(),
+                algorithm.label()
             )
         } else {
             format!(

@@ -7,14 +7,21 @@ pub use crate::model::{Evidence, Hint, Status, Verification};
 mod bearer;
 mod diagnose;
 mod encoding;
+mod hmac;
 mod js_json;
+mod presented;
 mod sign;
 mod stripe;
+mod template;
+#[cfg(test)]
+mod vectors;
 
 pub use encoding::Encoding;
+pub use hmac::{Algorithm, HeaderFormat, HmacCheck, SecretEncoding, TimestampRule};
 pub use js_json::stringify as js_stringify;
 pub use sign::{Credential, sign};
 pub use stripe::{StripeHeader, parse_stripe_header};
+pub use template::{PLACEHOLDERS, Part, Template};
 
 /// Where a credential is configured, for "set X" messages.
 #[derive(Debug, Clone)]
@@ -68,6 +75,8 @@ pub struct Input<'a> {
     /// Header names lower-cased, in arrival order.
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
+    /// The HTTP method, e.g. `POST`.
+    pub method: &'a str,
     pub path: &'a str,
     pub query: Option<&'a str>,
     /// Receipt time, Unix seconds.
@@ -87,7 +96,7 @@ impl Input<'_> {
 /// The check a provider asks for.
 #[derive(Debug, Clone)]
 pub enum Check {
-    /// HMAC-SHA256 over the body (optionally Stripe-style `t=…,v1=…` over `"{t}.{body}"`).
+    /// An HMAC over content the scheme describes (body, timestamp, id, URL…).
     Hmac(HmacCheck),
     /// A static value in a header (API key, custom header, legacy key).
     StaticHeader(StaticHeaderCheck),
@@ -100,17 +109,6 @@ pub enum Check {
         scheme: &'static str,
         detail: String,
     },
-}
-
-#[derive(Debug, Clone)]
-pub struct HmacCheck {
-    pub scheme: &'static str,
-    pub header: &'static str,
-    /// How the vendor encodes the MAC in the header.
-    pub encoding: Encoding,
-    /// `Some(tolerance_secs)`: Stripe-style timestamped header.
-    pub timestamped: Option<u64>,
-    pub key: KeyRef,
 }
 
 #[derive(Debug, Clone)]
@@ -187,7 +185,7 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// HMAC-SHA256 of `msg` under `key`.
 pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    use hmac::{Hmac, Mac};
+    use ::hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(msg);
     mac.finalize().into_bytes().into()

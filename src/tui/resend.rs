@@ -52,7 +52,7 @@ pub struct Resend {
 
 /// The signature headers over the body that the delivery carries, each with its
 /// timestamp tolerance when timestamped.
-fn carried_signatures(d: &Delivery, config: &Config) -> Vec<(&'static str, Option<u64>)> {
+fn carried_signatures(d: &Delivery, config: &Config) -> Vec<(String, Option<u64>)> {
     crate::provider::body_signatures(d.findings.provider, config)
         .into_iter()
         .filter(|(h, _)| d.request.header(h).is_some())
@@ -94,14 +94,7 @@ impl Resend {
                 out.body = body.clone();
                 if let Some((header, _)) = carried.first() {
                     let before = out.headers.clone();
-                    crate::provider::resign(
-                        d.findings.provider,
-                        &mut out.headers,
-                        &out.body,
-                        config,
-                        now,
-                        true,
-                    )?;
+                    crate::provider::resign(d.findings.provider, &mut out, config, now, true)?;
                     notes.push(if out.headers == before {
                         format!(
                             "not re-signed: no secret is configured, so its {header} no longer \

@@ -271,13 +271,12 @@ impl Vendor for Classet {
     fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
         let cfg = &config.providers.classet;
         vec![
-            Check::Hmac(HmacCheck {
-                scheme: "classet-hmac-sha256",
-                header: SIGNATURE_HEADER,
-                encoding: Encoding::Base64UrlNoPad,
-                timestamped: None,
-                key: KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.classet.secret"),
-            }),
+            Check::Hmac(HmacCheck::body(
+                "classet-hmac-sha256",
+                SIGNATURE_HEADER,
+                Encoding::Base64UrlNoPad,
+                KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.classet.secret"),
+            )),
             Check::StaticHeader(StaticHeaderCheck {
                 scheme: "classet-api-key",
                 header: KEY_HEADER.into(),

@@ -8,7 +8,7 @@ use super::tolerant::{JsonExt, header};
 use super::{Policy, Route, Summary as Any, Understanding, Vendor};
 use crate::config::Config;
 use crate::model::ProviderId;
-use crate::signature::{Check, Encoding, HmacCheck, KeyRef};
+use crate::signature::{Check, HmacCheck, KeyRef};
 
 mod sections;
 #[cfg(test)]
@@ -119,17 +119,16 @@ impl Vendor for TalentSprout {
 
     fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
         let cfg = &config.providers.talentsprout;
-        vec![Check::Hmac(HmacCheck {
-            scheme: "talentsprout-hmac-sha256",
-            header: SIGNATURE_HEADER,
-            encoding: Encoding::Hex,
-            timestamped: Some(cfg.tolerance_secs),
-            key: KeyRef::new(
+        vec![Check::Hmac(HmacCheck::stripe(
+            "talentsprout-hmac-sha256",
+            SIGNATURE_HEADER,
+            cfg.tolerance_secs,
+            KeyRef::new(
                 self.name(),
                 cfg.secret.as_ref(),
                 "providers.talentsprout.secret",
             ),
-        })]
+        ))]
     }
 
     fn unsigned_detail(&self, _config: &Config) -> String {

@@ -94,6 +94,7 @@ fn run(check: &Check, headers: &[(&str, &str)]) -> Verification {
     let input = Input {
         headers: &headers,
         body: b"{}",
+        method: "POST",
         path: "/clearspeed",
         query: None,
         now: NOW,
@@ -206,6 +207,7 @@ fn expiry_uses_the_receipt_time_not_the_clock() {
     let input = Input {
         headers: &headers,
         body: b"",
+        method: "POST",
         path: "/",
         query: None,
         now: 1_000_000_100,

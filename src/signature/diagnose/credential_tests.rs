@@ -54,6 +54,7 @@ fn run_at(
     let input = Input {
         headers: &headers,
         body: b"{}",
+        method: "POST",
         path,
         query,
         now: 0,

@@ -20,27 +20,52 @@ fn key(value: Option<&str>, setting: &'static str) -> KeyRef {
 fn checks(secret: Option<&str>) -> Vec<Check> {
     let jwks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwt/jwks.json");
     vec![
-        Check::Hmac(HmacCheck {
-            scheme: "talentsprout-hmac-sha256",
-            header: "x-talentsprout-signature",
-            encoding: Encoding::Hex,
-            timestamped: Some(300),
-            key: key(secret, "providers.talentsprout.secret"),
-        }),
-        Check::Hmac(HmacCheck {
-            scheme: "classet-hmac-sha256",
-            header: "x-classet-webhook-signature",
-            encoding: Encoding::Base64UrlNoPad,
-            timestamped: None,
-            key: key(secret, "providers.classet.secret"),
-        }),
-        Check::Hmac(HmacCheck {
-            scheme: "base64-hmac",
-            header: "x-signature",
-            encoding: Encoding::Base64,
-            timestamped: None,
-            key: key(secret, "providers.classet.secret"),
-        }),
+        Check::Hmac(HmacCheck::stripe(
+            "talentsprout-hmac-sha256",
+            "x-talentsprout-signature",
+            300,
+            key(secret, "providers.talentsprout.secret"),
+        )),
+        Check::Hmac(HmacCheck::body(
+            "classet-hmac-sha256",
+            "x-classet-webhook-signature",
+            Encoding::Base64UrlNoPad,
+            key(secret, "providers.classet.secret"),
+        )),
+        Check::Hmac(HmacCheck::body(
+            "base64-hmac",
+            "x-signature",
+            Encoding::Base64,
+            key(secret, "providers.classet.secret"),
+        )),
+        Check::Hmac(
+            HmacCheck::body(
+                "standard-webhooks",
+                "webhook-signature",
+                Encoding::Base64,
+                key(secret, "providers.classet.secret"),
+            )
+            .format(crate::signature::HeaderFormat::StandardWebhooks)
+            .signed(crate::signature::Template::parse("{id}.{timestamp}.{url}{body}").unwrap())
+            .timestamp(Some("webhook-timestamp"), 300)
+            .id_header("webhook-id")
+            .secret_encoding(crate::signature::SecretEncoding::Base64),
+        ),
+        Check::Hmac(
+            HmacCheck::body(
+                "slack",
+                "x-slack-signature",
+                Encoding::Hex,
+                key(secret, "providers.classet.secret"),
+            )
+            .prefix("v0=")
+            .algorithm(crate::signature::Algorithm::Sha1)
+            .signed(
+                crate::signature::Template::parse("v0:{timestamp}:{form_params_sorted}{body}")
+                    .unwrap(),
+            )
+            .timestamp(Some("x-slack-request-timestamp"), 300),
+        ),
         Check::StaticHeader(StaticHeaderCheck {
             scheme: "clearspeed-api-key",
             header: "x-api-key".into(),
@@ -102,7 +127,7 @@ proptest! {
         now in any::<i64>(),
     ) {
         for body in [body.as_slice(), json_body.as_bytes()] {
-            let input = Input { headers: &headers, body, path: &path, query: query.as_deref(), now };
+            let input = Input { headers: &headers, body, method: "POST", path: &path, query: query.as_deref(), now };
             for check in checks(secret.as_deref()) {
                 let v = verify(&check, &input);
                 prop_assert!(!v.detail.is_empty());

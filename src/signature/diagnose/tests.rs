@@ -33,31 +33,29 @@ const CL_HEX: &str = "5c866735a117a1b25143fb855d16bc6e3973fdcf0118a9d73ad387d08a
 const CL_WHSEC: &str = "lOhBduyfifBKQz9ZzQIs_bdoSxxmg8eAcZHbq4KurZ4";
 
 fn ts_check(secret: Option<&str>) -> Check {
-    Check::Hmac(HmacCheck {
-        scheme: "talentsprout-hmac-sha256",
-        header: "x-talentsprout-signature",
-        encoding: Encoding::Hex,
-        timestamped: Some(300),
-        key: KeyRef::new(
+    Check::Hmac(HmacCheck::stripe(
+        "talentsprout-hmac-sha256",
+        "x-talentsprout-signature",
+        300,
+        KeyRef::new(
             "TalentSprout",
             secret.map(Secret::new).as_ref(),
             "providers.talentsprout.secret",
         ),
-    })
+    ))
 }
 
 fn cl_check(secret: Option<&str>) -> Check {
-    Check::Hmac(HmacCheck {
-        scheme: "classet-hmac-sha256",
-        header: "x-classet-webhook-signature",
-        encoding: Encoding::Base64UrlNoPad,
-        timestamped: None,
-        key: KeyRef::new(
+    Check::Hmac(HmacCheck::body(
+        "classet-hmac-sha256",
+        "x-classet-webhook-signature",
+        Encoding::Base64UrlNoPad,
+        KeyRef::new(
             "Classet",
             secret.map(Secret::new).as_ref(),
             "providers.classet.secret",
         ),
-    })
+    ))
 }
 
 /// Runs `check` and asserts that no secret leaks into what is shown.
@@ -69,6 +67,7 @@ fn run(check: &Check, headers: &[(&str, &str)], body: &str, now: i64) -> Verific
     let input = Input {
         headers: &headers,
         body: body.as_bytes(),
+        method: "POST",
         path: "/",
         query: None,
         now,
@@ -426,6 +425,7 @@ fn header_lookup_ignores_case() {
     let input = Input {
         headers: &headers,
         body: CL_BODY.as_bytes(),
+        method: "POST",
         path: "/classet",
         query: None,
         now: 0,
