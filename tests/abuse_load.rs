@@ -21,11 +21,9 @@ use common::*;
 fn two_thousand_concurrent_connections_are_all_answered() {
     const CONNECTIONS: usize = 2000;
     const THREADS: usize = 8;
+    // A low hard limit means the subject cannot be run: that is a failure, not a pass.
     if let Err(reason) = raise_fd_limit(CONNECTIONS as u64 + 1024) {
-        // Under CI the limit must be raisable; elsewhere a low hard limit is the machine's.
-        assert!(std::env::var_os("CI").is_none(), "cannot run: {reason}");
-        eprintln!("skipped: {reason}");
-        return;
+        panic!("cannot open {CONNECTIONS} connections: {reason}");
     }
     let s = Server::start(&classet_config());
     let body = compact("classet/candidate_interview_updated.json");
