@@ -168,6 +168,7 @@ fn the_ui_refuses_a_re_send_with_a_credential_no_longer_configured() {
         &Pending::stored(d),
         "http://127.0.0.1:1",
         &Config::default(),
+        None,
         now(),
     )
     .unwrap_err();
@@ -211,7 +212,7 @@ fn a_clearspeed_re_send_from_the_ui_fetches_a_fresh_token() {
     let store = hookscope::store::Store::open(&s.db).unwrap();
     let d = store.reader().unwrap().get(&id).unwrap().unwrap();
     let config = hookscope::config::Config::from_parts(&token_flow(&target), None, &[]).unwrap();
-    let r = Resend::prepare(&Pending::stored(d), &target, &config, now()).unwrap();
+    let r = Resend::prepare(&Pending::stored(d), &target, &config, None, now()).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let outcome = rt.block_on(resend::execute(&reqwest::Client::new(), r));
     assert!(outcome.attempt.acknowledged, "{outcome:?}");

@@ -103,7 +103,7 @@ fn replay_all(args: ReplayArgs, config: &Config, r: &Redactor) -> anyhow::Result
         for d in &deliveries {
             let label = label(d);
             let now = chrono::Utc::now().timestamp();
-            let prepared = replay::prepare(d, &args.to, config, args.resign, now);
+            let prepared = replay::prepare(d, &args.to, config, store.link_key(), args.resign, now);
             let mut out = match prepared {
                 Ok(o) => o,
                 Err(e) => {

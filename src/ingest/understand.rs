@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use super::answer::{Answer, Received};
-use super::{FORWARDED_HEADER, REPLAY_OF_HEADER, Receiver, fetch};
+use super::{FORWARDED_HEADER, REPLAY_OF_HEADER, REPLAY_SIG_HEADER, Receiver, fetch};
 use crate::forward::{self, ForwardTarget};
 use crate::model::ProviderId;
 use crate::model::{self, Delivery};
@@ -46,9 +46,16 @@ pub(super) fn understand(
         None if rejected => StatusCode::UNAUTHORIZED,
         None => StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
     };
+    // Otherwise the headers are kept as data and nothing is linked; whether the id is
+    // stored is asked when recording.
     let replay_of = request
         .header(REPLAY_OF_HEADER)
         .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|id| {
+            let sig = request.header(REPLAY_SIG_HEADER);
+            sig.zip(state.store.link_key())
+                .is_some_and(|(sig, key)| key.verifies(id, sig))
+        })
         .map(str::to_string);
     // Forwarding needs the real credentials; the record gets the redacted copy.
     let original = state.forward.as_ref().map(|_| request.clone());
@@ -116,6 +123,11 @@ pub(super) async fn forward_first(state: &Receiver, u: &mut Understood) {
 /// before answering, so an acknowledged delivery survives a kill -9. `true`: stored.
 pub(super) async fn record(state: &Receiver, u: &mut Understood) -> (Answer, bool) {
     let d = &mut u.d;
+    if let Some(of) = &d.replay_of
+        && !state.store.contains(of).await.unwrap_or(false)
+    {
+        d.replay_of = None;
+    }
     let failure = if state.store_gone() {
         Some("the store file was deleted or replaced; the delivery was not stored".to_string())
     } else {

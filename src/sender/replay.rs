@@ -3,9 +3,10 @@
 
 use crate::config::Config;
 use crate::forward;
-use crate::ingest::REPLAY_OF_HEADER;
+use crate::ingest::{REPLAY_OF_HEADER, REPLAY_SIG_HEADER};
 use crate::model::Delivery;
 use crate::redact::{self, Redactor};
+use crate::store::LinkKey;
 
 use super::deliver::is_hop_by_hop;
 use super::token;
@@ -27,11 +28,13 @@ pub fn replay_url(to: &str, path: &str, query: Option<&str>) -> String {
 
 /// The request that re-sends `d` to `to`. `resign` refreshes every timestamped signature
 /// with the configured secret, since an exact replay of an old delivery fails the
-/// tolerance check.
+/// tolerance check. With the key of the store `d` came from, a receiver writing to that
+/// store links the replay to `d`.
 pub fn prepare(
     d: &Delivery,
     to: &str,
     config: &Config,
+    link: Option<&LinkKey>,
     resign: bool,
     now: i64,
 ) -> Result<Outgoing, String> {
@@ -49,7 +52,11 @@ pub fn prepare(
         .request
         .headers
         .iter()
-        .filter(|(n, _)| !is_hop_by_hop(n) && !n.eq_ignore_ascii_case(REPLAY_OF_HEADER))
+        .filter(|(n, _)| {
+            !is_hop_by_hop(n)
+                && !n.eq_ignore_ascii_case(REPLAY_OF_HEADER)
+                && !n.eq_ignore_ascii_case(REPLAY_SIG_HEADER)
+        })
         .map(|(n, v)| (n.clone(), redactor.restore_text(v)))
         .collect();
     refuse_missing(&path, query.as_deref(), &headers)?;
@@ -64,6 +71,10 @@ pub fn prepare(
     }
     out.headers
         .push((REPLAY_OF_HEADER.to_string(), d.id.clone()));
+    if let Some(key) = link {
+        out.headers
+            .push((REPLAY_SIG_HEADER.to_string(), key.sign(&d.id)));
+    }
     Ok(out)
 }
 

@@ -8,9 +8,9 @@ use std::fs::OpenOptions;
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
@@ -20,6 +20,7 @@ use crate::model::{Delivery, Forward};
 mod duration;
 mod export;
 mod import;
+mod link;
 mod pg;
 mod query;
 mod read;
@@ -34,6 +35,7 @@ mod writer;
 pub use duration::{parse_duration, since};
 pub use export::{export_har, export_ndjson};
 pub use import::{ImportReport, import_ndjson};
+pub use link::LinkKey;
 pub use query::{Answer, Exclusions, Filter, SeqRange, Tally};
 pub use read::{Row, Stored};
 pub use reader::{Interrupt, Reader};
@@ -152,6 +154,7 @@ pub(crate) enum Location {
     Memory {
         uri: String,
         label: PathBuf,
+        link: LinkKey,
     },
 }
 
@@ -161,6 +164,15 @@ impl Location {
             Location::File(p) => p,
             Location::Memory { label, .. } => label,
             Location::Postgres(t) => t.label(),
+        }
+    }
+
+    /// The key this store's replays are signed with, when it can be found.
+    pub(crate) fn link_key(&self) -> Option<LinkKey> {
+        match self {
+            Location::File(p) => LinkKey::read_file(p),
+            Location::Memory { link, .. } => Some(link.clone()),
+            Location::Postgres(_) => None,
         }
     }
 
@@ -236,6 +248,7 @@ struct Inner {
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
     commits: Arc<AtomicU64>,
+    link: OnceLock<LinkKey>,
 }
 
 impl Drop for Inner {
@@ -270,7 +283,11 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::from_sqlite(path, e))?;
         schema::prepare(&conn, path, true)?;
-        Self::start(conn, Location::File(path.to_path_buf()))
+        let link = LinkKey::open_file(path).map_err(|e| StoreError::Io {
+            path: LinkKey::file_for(path),
+            source: Arc::new(e),
+        })?;
+        Self::start(conn, Location::File(path.to_path_buf()), link)
     }
 
     /// A private in-memory database, for running without history. Readers still work.
@@ -284,7 +301,16 @@ impl Store {
             Connection::open_with_flags(&uri, memory_flags() | OpenFlags::SQLITE_OPEN_CREATE)
                 .map_err(|e| StoreError::from_sqlite(&label, e))?;
         schema::prepare(&conn, &label, false)?;
-        Self::start(conn, Location::Memory { uri, label })
+        let link = LinkKey::random().map_err(|e| StoreError::Io {
+            path: label.clone(),
+            source: Arc::new(e),
+        })?;
+        let location = Location::Memory {
+            uri,
+            label,
+            link: link.clone(),
+        };
+        Self::start(conn, location, link)
     }
 
     /// Connects once at open, so that a wrong address, password or schema is reported
@@ -296,15 +322,18 @@ impl Store {
         let store = Self::spawn(location, move |queue, counter| {
             pg::writer::run(target, queue, counter, ready_tx)
         })?;
-        ready.recv().map_err(|_| store.stopped())??;
+        let link = ready.recv().map_err(|_| store.stopped())??;
+        let _ = store.inner.link.set(link);
         Ok(store)
     }
 
-    fn start(conn: Connection, location: Location) -> Result<Store, StoreError> {
+    fn start(conn: Connection, location: Location, link: LinkKey) -> Result<Store, StoreError> {
         let label = location.label().to_path_buf();
-        Self::spawn(location, move |queue, counter| {
+        let store = Self::spawn(location, move |queue, counter| {
             writer::run(conn, queue, counter, label)
-        })
+        })?;
+        let _ = store.inner.link.set(link);
+        Ok(store)
     }
 
     fn spawn(
@@ -327,6 +356,7 @@ impl Store {
                 jobs: Some(jobs),
                 writer: Some(writer),
                 commits,
+                link: OnceLock::new(),
             }),
         })
     }
@@ -348,6 +378,24 @@ impl Store {
     /// share one).
     pub fn commit_count(&self) -> u64 {
         self.inner.commits.load(Ordering::Relaxed)
+    }
+
+    /// The key replays of this store's deliveries are signed with, so that a receiver
+    /// writing here links them to their originals.
+    pub fn link_key(&self) -> Option<&LinkKey> {
+        self.inner.link.get()
+    }
+
+    /// Whether delivery `id` is stored (asked of the writer, so it sees every commit).
+    pub async fn contains(&self, id: &str) -> Result<bool, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Job::Contains {
+            id: id.to_string(),
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        })?;
+        rx.await.map_err(|_| self.stopped())?
     }
 
     /// Stores `d`; resolves once the transaction holding it has committed. Returns its seq.

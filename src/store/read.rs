@@ -80,6 +80,10 @@ impl SqliteReader {
         Self { conn, location }
     }
 
+    pub(crate) fn location(&self) -> &Location {
+        &self.location
+    }
+
     /// Another reader of the same database, for another thread.
     pub fn another(&self) -> Result<SqliteReader, StoreError> {
         self.location.open_reader()

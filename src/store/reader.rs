@@ -93,6 +93,15 @@ impl Reader {
         }
     }
 
+    /// The key replays of this store's deliveries are signed with, when there is one
+    /// (a read-only SQLite file may have none beside it).
+    pub fn link_key(&self) -> Option<super::LinkKey> {
+        match &self.0 {
+            Backend::Sqlite(r) => r.location().link_key(),
+            Backend::Postgres(r) => r.link_key(),
+        }
+    }
+
     /// Number of deliveries stored.
     pub fn count(&self) -> Result<u64, StoreError> {
         either!(self, r => r.count())

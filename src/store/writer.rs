@@ -49,6 +49,10 @@ pub(crate) enum Job {
         status: u16,
         reply: Reply<bool>,
     },
+    Contains {
+        id: String,
+        reply: Reply<bool>,
+    },
 }
 
 /// A delivery as bound to the INSERT, converted on the caller's side of the channel.
@@ -212,6 +216,12 @@ impl Job {
                     .map(|n| n > 0);
                 finish(reply, r.map_err(err))
             }
+            Job::Contains { id, reply } => {
+                let r = conn
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = ?1)")
+                    .and_then(|mut s| s.query_row(params![id], |row| row.get(0)));
+                finish(reply, r.map_err(err))
+            }
         }
     }
 
@@ -222,6 +232,7 @@ impl Job {
             Job::SetFetched { reply, .. } => reply(Err(e)),
             Job::SetForward { reply, .. } => reply(Err(e)),
             Job::SetStatus { reply, .. } => reply(Err(e)),
+            Job::Contains { reply, .. } => reply(Err(e)),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::model::Delivery;
 use crate::model::ProviderId;
 use crate::sender::replay::{self, TokenRefresh};
 use crate::sender::{Attempt, Outgoing, Policy, send_once};
+use crate::store::LinkKey;
 
 mod editor;
 mod prompt;
@@ -65,12 +66,14 @@ pub fn resigns(d: &Delivery) -> bool {
 }
 
 impl Resend {
-    /// The request re-sending `pending` to `to` at `now` (Unix seconds). A URL without a
-    /// path gets the delivery's own path.
+    /// The request re-sending `pending` to `to` at `now` (Unix seconds), signed with the
+    /// key of the store it came from (`link`). A URL without a path gets the delivery's
+    /// own path.
     pub fn prepare(
         pending: &Pending,
         to: &str,
         config: &Config,
+        link: Option<&LinkKey>,
         now: i64,
     ) -> Result<Resend, String> {
         let d = &pending.delivery;
@@ -80,7 +83,7 @@ impl Resend {
         let outgoing = match &pending.edited {
             None => {
                 // An exact copy of an old `t=` fails the receiver's tolerance check.
-                let out = replay::prepare(d, to, config, tolerance.is_some(), now)?;
+                let out = replay::prepare(d, to, config, link, tolerance.is_some(), now)?;
                 if let Some(tolerance) = tolerance {
                     notes.push(format!(
                         "t= refreshed, as the original's would fail the {tolerance} s tolerance \
@@ -90,7 +93,7 @@ impl Resend {
                 out
             }
             Some(body) => {
-                let mut out = replay::prepare(d, to, config, false, now)?;
+                let mut out = replay::prepare(d, to, config, link, false, now)?;
                 out.body = body.clone();
                 if let Some((header, _)) = carried.first() {
                     let before = out.headers.clone();

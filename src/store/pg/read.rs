@@ -15,7 +15,7 @@ use super::Target;
 use crate::model::{Delivery, ProviderId};
 use crate::signature::Status;
 use crate::store::read::{Row, Stored, stored_findings, stored_from};
-use crate::store::{StoreError, Tally};
+use crate::store::{LinkKey, StoreError, Tally};
 
 pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, \
     provider, detected_by, event, event_inferred, subject, verification_status, \
@@ -153,6 +153,13 @@ impl PgReader {
         StoreError::WriterStopped {
             path: self.target.label().to_path_buf(),
         }
+    }
+
+    /// The store's link key; `None` when it cannot be read (an older schema, no server).
+    pub(crate) fn link_key(&self) -> Option<LinkKey> {
+        self.with(|c| super::schema::read_link_key(c))
+            .ok()
+            .flatten()
     }
 
     pub(crate) fn count(&self) -> Result<u64, StoreError> {

@@ -6,11 +6,11 @@
 use postgres::Client;
 
 use super::{Target, WRITE_LOCK};
-use crate::store::StoreError;
+use crate::store::{LinkKey, StoreError};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Entries are never edited
 /// once released.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 const V1: &str = "
 CREATE TABLE deliveries (
@@ -108,6 +108,45 @@ END $$;
 CREATE TRIGGER deliveries_event_names AFTER INSERT ON deliveries
     FOR EACH ROW WHEN (NEW.event IS NOT NULL) EXECUTE FUNCTION hookscope_event_name();
 ";
+
+const V2: &str = "
+-- Settings of the store itself: `link_key`, the key hookscope signs its replays with.
+CREATE TABLE hookscope_settings (
+    name  text PRIMARY KEY,
+    value text NOT NULL
+);
+";
+
+/// The key replays of this database are signed with, created by the first writer.
+pub(crate) fn link_key(client: &mut Client, target: &Target) -> Result<LinkKey, StoreError> {
+    let err = |e| target.err(e);
+    let fresh = LinkKey::random().map_err(|e| StoreError::Io {
+        path: target.label().to_path_buf(),
+        source: std::sync::Arc::new(e),
+    })?;
+    client
+        .execute(
+            "INSERT INTO hookscope_settings (name, value) VALUES ('link_key', $1) \
+             ON CONFLICT (name) DO NOTHING",
+            &[&fresh.to_hex()],
+        )
+        .map_err(err)?;
+    read_link_key(client)
+        .map_err(err)?
+        .ok_or_else(|| StoreError::BadUrl {
+            path: target.label().to_path_buf(),
+            message: "hookscope_settings holds no valid link_key".into(),
+        })
+}
+
+/// The stored link key, `None` when there is none.
+pub(crate) fn read_link_key(client: &mut Client) -> Result<Option<LinkKey>, postgres::Error> {
+    let row = client.query_opt(
+        "SELECT value FROM hookscope_settings WHERE name = 'link_key'",
+        &[],
+    )?;
+    Ok(row.and_then(|r| LinkKey::from_hex(r.get(0))))
+}
 
 /// Creates or migrates the schema. Several receivers may start at once: the migration
 /// runs under the writers' lock, so one migrates and the others find it done.

@@ -13,8 +13,8 @@ use postgres::types::ToSql;
 use postgres::{Client, Statement, Transaction};
 
 use super::{CHANNEL, Target, WRITE_LOCK, pg_text, schema, words};
-use crate::store::StoreError;
 use crate::store::writer::{Job, MAX_BATCH, NewRow};
+use crate::store::{LinkKey, StoreError};
 
 /// A failed connection is not tried again sooner than this: meanwhile deliveries are
 /// refused at once instead of each waiting for a connect to fail.
@@ -61,16 +61,20 @@ pub(crate) fn run(
     target: Target,
     jobs: Receiver<Job>,
     commits: Arc<AtomicU64>,
-    ready: SyncSender<Result<(), StoreError>>,
+    ready: SyncSender<Result<LinkKey, StoreError>>,
 ) {
-    let mut conn = match Conn::open(&target) {
-        Ok(c) => Some(c),
+    let opened = Conn::open(&target)
+        .and_then(|mut c| schema::link_key(&mut c.client, &target).map(|key| (c, key)));
+    let mut conn = match opened {
+        Ok((c, key)) => {
+            let _ = ready.send(Ok(key));
+            Some(c)
+        }
         Err(e) => {
             let _ = ready.send(Err(e));
             return;
         }
     };
-    let _ = ready.send(Ok(()));
     let mut failed_at: Option<(Instant, StoreError)> = None;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
@@ -146,7 +150,8 @@ fn answer(job: Job, out: Result<Out, StoreError>) {
         })),
         Job::SetFetched { reply, .. }
         | Job::SetForward { reply, .. }
-        | Job::SetStatus { reply, .. } => reply(out.map(|o| matches!(o, Out::Found(true)))),
+        | Job::SetStatus { reply, .. }
+        | Job::Contains { reply, .. } => reply(out.map(|o| matches!(o, Out::Found(true)))),
     }
 }
 
@@ -272,6 +277,12 @@ fn apply(
                 &[&pg_text(id).as_ref(), &i32::from(*status)],
             )
             .map(|n| Out::Found(n > 0)),
+        Job::Contains { id, .. } => tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)",
+                &[&pg_text(id).as_ref()],
+            )
+            .map(|row| Out::Found(row.get(0))),
         Job::SetForward { id, json, .. } => tx
             .execute(
                 "UPDATE deliveries SET forward = $2 WHERE id = $1",

@@ -53,7 +53,8 @@ impl App {
     fn send(&mut self, pending: &Pending, to: &str) -> Vec<Command> {
         self.prompt = None;
         let now = chrono::Utc::now().timestamp();
-        match Resend::prepare(pending, to, &self.context.config, now) {
+        let link = self.reader.link_key();
+        match Resend::prepare(pending, to, &self.context.config, link.as_ref(), now) {
             Ok(resend) => {
                 self.editor = None;
                 self.message = Some(resend.message());
