@@ -155,7 +155,17 @@ pub struct Understanding {
 
 /// Reads what a delivery is about. Works on any bytes: a non-JSON body is understood as
 /// "nothing known" (but the route's event), never an error.
+/// A body holding an integer beyond 64 bits is read again as analysis reads it, so
+/// that such an id shows as written whoever parsed `json`.
 pub fn understand(provider: ProviderId, req: &Request, json: Option<&Value>) -> Understanding {
+    let exact = json
+        .filter(|_| json_body::may_hold_long_integers(&req.body))
+        .and_then(|_| json_body::for_analysis(&req.body));
+    understand_parsed(provider, req, exact.as_ref().or(json))
+}
+
+/// [`understand`] of a body [`json_body::for_analysis`] parsed.
+fn understand_parsed(provider: ProviderId, req: &Request, json: Option<&Value>) -> Understanding {
     let r = route(&req.path, req.query.as_deref());
     match (vendor(provider), json) {
         (Some(v), Some(json)) => v.understand(json, &r),
@@ -196,7 +206,7 @@ fn analyze_parsed(
     now: i64,
 ) -> Analysis {
     let verification = verify(provider, req, config, now);
-    let u = understand(provider, req, json);
+    let u = understand_parsed(provider, req, json);
     Analysis {
         findings: Findings {
             provider,
