@@ -319,3 +319,49 @@ fn the_password_of_a_store_url_is_never_printed() {
     assert!(!said.contains("pw_never_shown_42"), "{said}");
     assert!(said.contains("***"), "{said}");
 }
+
+#[test]
+fn a_replay_from_one_receivers_history_is_linked_by_another_on_the_same_database() {
+    use hookscope::store::Reader;
+    let url = pg::fresh_database();
+    let (a, b) = (start(&url), start(&url));
+    let (status, answer) = post(&a);
+    assert_eq!(status, 200, "{answer}");
+    let original = id_of(&answer);
+    let key = Reader::open_read_only(std::path::Path::new(&url))
+        .unwrap()
+        .link_key()
+        .expect("the database's link key");
+    let (body, sig) = body();
+    let (status, forged) = b.post(
+        "/classet",
+        &[
+            ("x-classet-webhook-signature", &sig),
+            ("x-hookscope-replay-of", &original),
+        ],
+        &body,
+    );
+    assert_eq!(status, 200, "{forged}");
+    let (status, genuine) = b.post(
+        "/classet",
+        &[
+            ("x-classet-webhook-signature", &sig),
+            ("x-hookscope-replay-of", &original),
+            ("x-hookscope-replay-sig", &key.sign(&original)),
+        ],
+        &body,
+    );
+    assert_eq!(status, 200, "{genuine}");
+    let links = pg::query(
+        &url,
+        "SELECT id || ' ' || coalesce(replay_of, '-') FROM deliveries ORDER BY seq",
+    );
+    assert_eq!(
+        links,
+        vec![
+            format!("{original} -"),
+            format!("{} -", id_of(&forged)),
+            format!("{} {original}", id_of(&genuine)),
+        ]
+    );
+}

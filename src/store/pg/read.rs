@@ -157,9 +157,7 @@ impl PgReader {
 
     /// The store's link key; `None` when it cannot be read (an older schema, no server).
     pub(crate) fn link_key(&self) -> Option<LinkKey> {
-        self.with(|c| super::schema::read_link_key(c))
-            .ok()
-            .flatten()
+        self.with(super::schema::read_link_key).ok().flatten()
     }
 
     pub(crate) fn count(&self) -> Result<u64, StoreError> {
