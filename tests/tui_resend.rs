@@ -265,7 +265,9 @@ async fn the_loop_re_sends_into_its_own_receiver_and_shows_the_linked_row() {
     keys.send(typed(KeyCode::Enter)).unwrap();
     let driver = async {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !backend.text().contains("Re-sent") {
+        // The answer and the announced row arrive separately; wait for both.
+        let done = |t: String| t.contains("Re-sent") && t.contains('↻');
+        while !done(backend.text()) {
             assert!(Instant::now() < deadline, "{}", backend.text());
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
