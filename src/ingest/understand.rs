@@ -46,8 +46,8 @@ pub(super) fn understand(
         None if rejected => StatusCode::UNAUTHORIZED,
         None => StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
     };
-    // Otherwise the headers are kept as data and nothing is linked; whether the id is
-    // stored is asked when recording.
+    // A link only when signed with this store's key (otherwise the headers are just
+    // data); whether the id is stored is asked when recording.
     let replay_of = request
         .header(REPLAY_OF_HEADER)
         .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
