@@ -2,7 +2,6 @@
 //! command-line flags. Secrets are wrapped in [`Secret`] so they never reach a log or a
 //! `Debug` dump.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -32,53 +31,7 @@ pub enum ConfigError {
     Env { var: String, message: String },
 }
 
-/// A credential from the settings. `Debug` and `Display` show it masked.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The real value, for computing and comparing only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// `whsec_…3f` style: enough to tell two secrets apart, not enough to use one.
-    pub fn masked(&self) -> String {
-        mask(&self.0)
-    }
-}
-
-/// Masks any credential-like value for display.
-pub fn mask(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() <= 8 {
-        return "•".repeat(chars.len().max(4));
-    }
-    let prefix: String = if value.starts_with("whsec_") {
-        "whsec_".into()
-    } else {
-        chars[..2].iter().collect()
-    };
-    let suffix: String = chars[chars.len() - 2..].iter().collect();
-    format!("{prefix}••••{suffix}")
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secret({})", self.masked())
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+pub use crate::model::{Secret, env_var_name, mask};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -523,15 +476,6 @@ pub fn credential_setting(index: usize, key: &str) -> &'static str {
     leaked
 }
 
-/// The environment variable that can hold `providers.<provider>.<key>`.
-pub fn env_var_name(provider: &str, key: &str) -> String {
-    format!(
-        "HOOKSCOPE_{}_{}",
-        provider.to_ascii_uppercase(),
-        key.to_ascii_uppercase()
-    )
-}
-
 fn default_config_paths() -> Vec<PathBuf> {
     let mut paths = vec![PathBuf::from("hookscope.toml")];
     if let Some(dirs) = directories::ProjectDirs::from("", "", "hookscope") {
@@ -805,5 +749,17 @@ mod example_tests {
         let text = include_str!("../assets/hookscope.example.toml");
         let c = super::Config::from_parts(text, None, &[]).unwrap();
         assert_eq!(c.server.addr, super::DEFAULT_ADDR);
+    }
+}
+
+impl crate::redact::Redactor {
+    /// Masks every secret `config` holds.
+    pub fn from_config(config: &Config) -> Self {
+        Self::from_settings(
+            config
+                .secrets()
+                .into_iter()
+                .map(|(setting, s)| (setting.to_string(), s.expose().to_string())),
+        )
     }
 }

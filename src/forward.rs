@@ -3,10 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use crate::ingest::FORWARDED_HEADER;
 use crate::model::{Forward, ProviderId, Request};
 use crate::sender::Policy;
 use crate::sender::deliver::{error_chain, is_hop_by_hop};
+
+/// Requests forwarded to the user's app carry this header, listing the receivers they
+/// came through, so a forward that comes back is not forwarded again.
+pub const FORWARDED_HEADER: &str = "x-hookscope-forwarded";
 
 /// How long we wait for the app; longer than any vendor's timeout so that "too slow for
 /// the vendor" can still be measured and reported.

@@ -78,7 +78,7 @@ pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
         let lines = LineQueue::new(DEFAULT_QUEUE_BYTES);
         printer = Some(crate::headless::spawn_printer(lines.clone()));
         let state = Receiver::with_forward(config, store, Announce::Lines(lines), forward);
-        ingest::serve(listener, state, shutdown_signal()).await?;
+        ingest::serve(listener, state, super::shutdown::signal()).await?;
         Ok(ExitCode::SUCCESS)
     });
     // Stopping the runtime drops the receiver, which closes the line queue, so the printer
@@ -123,27 +123,3 @@ async fn refuse_own_address(base: &str, local: std::net::SocketAddr) -> anyhow::
 
 /// How long the printer gets at exit to write the lines still queued.
 const PRINTER_DRAIN: Duration = Duration::from_secs(1);
-
-/// Ctrl-C or SIGTERM.
-pub(super) async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
-}

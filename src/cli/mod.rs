@@ -10,6 +10,7 @@ mod history;
 mod listen;
 mod replay;
 mod send;
+mod shutdown;
 mod ui_session;
 mod verify;
 mod view;

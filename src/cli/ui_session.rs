@@ -8,7 +8,6 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::listen::shutdown_signal;
 use crate::config::Config;
 use crate::forward::ForwardTarget;
 use crate::ingest::{self, Receiver};
@@ -67,7 +66,7 @@ impl UiSession {
         };
         let result = tokio::select! {
             r = tui::run(app, feeds) => r.context("the terminal UI failed"),
-            _ = shutdown_signal() => Ok(()),
+            _ = super::shutdown::signal() => Ok(()),
         };
         if let Some(c) = companion {
             c.abort();

@@ -52,7 +52,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
         };
         tokio::select! {
             r = tui::run(app, feeds) => r.context("the terminal UI failed"),
-            _ = super::listen::shutdown_signal() => Ok(()),
+            _ = super::shutdown::signal() => Ok(()),
         }
     })?;
     Ok(ExitCode::SUCCESS)

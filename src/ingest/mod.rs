@@ -41,9 +41,7 @@ pub const REPLAY_OF_HEADER: &str = "x-hookscope-replay-of";
 /// The link is made only when this header holds the store's HMAC of that id (see
 /// [`crate::store::LinkKey`]): any sender can name an id, only hookscope's can sign it.
 pub const REPLAY_SIG_HEADER: &str = "x-hookscope-replay-sig";
-/// Requests forwarded to the user's app carry this header, listing the receivers they
-/// came through, so a forward that comes back is not forwarded again.
-pub const FORWARDED_HEADER: &str = "x-hookscope-forwarded";
+pub use crate::forward::FORWARDED_HEADER;
 
 /// Where recorded deliveries are announced.
 #[derive(Debug)]

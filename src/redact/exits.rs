@@ -1,8 +1,7 @@
 //! What can leave hookscope, and which of its parts can hold a secret. The body of a
 //! request is the vendor's data: it is kept exactly and never rewritten.
 
-use crate::model::{Delivery, Forward, Request};
-use crate::signature::Verification;
+use crate::model::{Delivery, Forward, Request, Verification};
 
 use super::Redactor;
 

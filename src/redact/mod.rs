@@ -4,9 +4,7 @@
 //! URL or JSON would carry it, becomes a reference to its setting
 //! (`[redacted:providers.clearspeed.api_key]`), which replay can restore.
 
-use crate::config::Config;
 use crate::model::Request;
-use crate::provider::percent_decode;
 
 mod exits;
 mod store_url;
@@ -37,11 +35,14 @@ impl std::fmt::Debug for Redactor {
 
 /// A path part or a query, decoded: in a query `+` is a space.
 fn decode(text: &str, plus_is_space: bool) -> String {
-    if plus_is_space {
-        percent_decode(&text.replace('+', " "))
+    let text = if plus_is_space {
+        text.replace('+', " ")
     } else {
-        percent_decode(text)
-    }
+        text.to_string()
+    };
+    percent_encoding::percent_decode_str(&text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 pub fn marker(setting: &str) -> String {
@@ -65,15 +66,6 @@ pub fn markers_in(text: &str) -> Vec<String> {
 }
 
 impl Redactor {
-    pub fn from_config(config: &Config) -> Self {
-        Self::from_settings(
-            config
-                .secrets()
-                .into_iter()
-                .map(|(setting, s)| (setting.to_string(), s.expose().to_string())),
-        )
-    }
-
     /// Masks each `(setting, value)` pair's value.
     pub fn from_settings(settings: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut secrets: Vec<(String, String)> = settings

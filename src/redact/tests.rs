@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::Config;
 
 #[test]
 fn secrets_in_headers_path_and_query_become_markers_and_back() {

@@ -5,7 +5,7 @@ use jsonwebtoken::AlgorithmFamily;
 
 use super::diagnose::{MAX_HEADERS_SEARCHED, find_key_in_headers, shown, split_auth_scheme};
 use super::{BearerCheck, Evidence, Hint, Input, Status, Verification, ct_eq, human_duration};
-use crate::config::mask;
+use crate::model::mask;
 
 mod jwt;
 #[cfg(test)]

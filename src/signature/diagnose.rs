@@ -541,7 +541,7 @@ impl Case<'_> {
             format!(
                 "The signature does not match the configured secret ({}) over the body as \
                  received: most likely a different secret, or the body was changed.",
-                crate::config::mask(self.secret)
+                crate::model::mask(self.secret)
             )
         };
         self.failed(Hint::WrongSecret, detail)

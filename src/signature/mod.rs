@@ -1,7 +1,7 @@
 //! Verification, shared by every provider. A provider only says which [`Check`] applies
 //! (scheme, header, key); this module runs it and, when it fails, diagnoses why.
 
-use crate::config::Secret;
+use crate::model::Secret;
 pub use crate::model::{Evidence, Hint, Status, Verification};
 
 mod bearer;
@@ -54,7 +54,7 @@ impl KeyRef {
         format!(
             "{} in the config (or {})",
             self.setting,
-            crate::config::env_var_name(provider, key)
+            crate::model::env_var_name(provider, key)
         )
     }
 }

@@ -166,7 +166,7 @@ fn bearer(token: String) -> Credential {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Secret;
+    use crate::model::Secret;
     use crate::model::Status;
     use crate::signature::{
         Algorithm, BearerCheck, Encoding, KeyRef, SecretEncoding, StaticHeaderCheck, Template,

@@ -1,7 +1,7 @@
 //! The vendors' published signing examples, verified by the general HMAC check and
 //! reproduced by signing. The expected values are the vendors' own, not computed here.
 
-use crate::config::Secret;
+use crate::model::Secret;
 use crate::model::{Outgoing, Status};
 use crate::signature::{
     Algorithm, Check, Credential, Encoding, HeaderFormat, HmacCheck, Input, KeyRef, SecretEncoding,

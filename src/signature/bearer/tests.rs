@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
-use crate::config::Secret;
+use crate::model::Secret;
 use crate::signature::{BearerCheck, Check, Hint, Input, KeyRef, Status, Verification, verify};
 
 const NOW: i64 = 1_763_650_000;

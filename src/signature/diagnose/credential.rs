@@ -2,7 +2,7 @@
 //! time and never echoed unmasked.
 
 use super::{MAX_HEADERS_SEARCHED, shown, unchecked};
-use crate::config::mask;
+use crate::model::mask;
 use crate::signature::{
     Evidence, Hint, Input, StaticHeaderCheck, Status, UrlKeyCheck, Verification, ct_eq,
 };

@@ -1,6 +1,6 @@
 //! Static header keys and URL keys.
 
-use crate::config::Secret;
+use crate::model::Secret;
 use crate::signature::{
     Check, Hint, Input, KeyRef, StaticHeaderCheck, Status, UrlKeyCheck, Verification, verify,
 };

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use crate::config::Secret;
+use crate::model::Secret;
 use crate::signature::{
     BearerCheck, Check, Encoding, HmacCheck, Input, KeyRef, StaticHeaderCheck, Status, UrlKeyCheck,
     verify,

@@ -1,7 +1,7 @@
 //! HMAC verification and diagnosis. Expected signatures are hard-coded, computed outside
 //! this crate (Python's hmac module), so a bug shared by signer and verifier cannot hide.
 
-use crate::config::Secret;
+use crate::model::Secret;
 use crate::signature::{
     Check, Encoding, Hint, HmacCheck, Input, KeyRef, Status, Verification, verify,
 };
