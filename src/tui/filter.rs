@@ -1,13 +1,14 @@
 //! The `/` filter: a one-line text field whose words become a [`Filter`] the store runs
 //! in SQL.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use crate::model::ProviderId;
 use crate::signature::{Hint, Status};
 use crate::store::{Answer, Filter, parse_duration};
+use crate::tui::keymap::Action;
 
 /// One word of filter text: `-` negates it, `key:` qualifies it, quotes make a phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,25 +351,30 @@ impl FilterState {
         self.applied = parse(text, known_events);
     }
 
-    /// A key for the focused field.
-    pub fn key(&mut self, key: KeyEvent, known_events: &[String]) -> FilterKey {
+    /// A key for the focused field: `action` is what the keymap made of it in a
+    /// one-line field, and a key that is no action is text.
+    pub fn key(
+        &mut self,
+        action: Option<Action>,
+        key: KeyEvent,
+        known_events: &[String],
+    ) -> FilterKey {
         let Some(input) = self.input.as_mut() else {
             return FilterKey::Unchanged;
         };
-        match key.code {
-            KeyCode::Esc => {
+        match action {
+            Some(Action::Back) => {
                 self.clear();
                 FilterKey::Cleared
             }
-            KeyCode::Enter => {
+            Some(Action::Submit) => {
                 self.input = None;
                 FilterKey::Kept
             }
             // One line only: no tabs, no newlines.
-            KeyCode::Tab | KeyCode::BackTab => FilterKey::Unchanged,
+            Some(a) if a != Action::ClearLine => FilterKey::Unchanged,
             _ => {
-                let changed = if is_clear_line(&key) {
-                    // Readline's Ctrl-U: the whole line goes.
+                let changed = if action == Some(Action::ClearLine) {
                     input.select_all();
                     input.cut()
                 } else {
@@ -390,16 +396,9 @@ impl FilterState {
     }
 }
 
-/// Ctrl-U, which clears a one-line field as in a shell.
-pub fn is_clear_line(key: &KeyEvent) -> bool {
-    key.modifiers
-        .contains(crossterm::event::KeyModifiers::CONTROL)
-        && matches!(key.code, KeyCode::Char('u' | 'U'))
-}
-
 #[cfg(test)]
 mod tests {
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     use super::*;
 
@@ -538,13 +537,18 @@ mod tests {
     fn typing_changes_the_filter_enter_keeps_it_esc_clears_it() {
         let mut s = FilterState::new();
         s.open();
+        let keymap = crate::tui::keymap::Keymap::default();
+        let press = |s: &mut FilterState, key: KeyEvent| {
+            let action = keymap.action_in(crate::tui::keymap::Scope::Line, &key);
+            s.key(action, key, &events())
+        };
         let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
         for c in "classet".chars() {
-            s.key(k(c), &events());
+            press(&mut s, k(c));
         }
         assert_eq!(s.filter().providers, vec![ProviderId::CLASSET]);
         assert_eq!(
-            s.key(KeyEvent::from(KeyCode::Enter), &events()),
+            press(&mut s, KeyEvent::from(KeyCode::Enter)),
             FilterKey::Kept
         );
         assert!(!s.is_editing());
@@ -556,20 +560,20 @@ mod tests {
             "ready for another word"
         );
         for c in "failed".chars() {
-            s.key(k(c), &events());
+            press(&mut s, k(c));
         }
         assert_eq!(s.text(), "classet failed");
         assert_eq!(
-            s.key(
-                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
-                &events()
+            press(
+                &mut s,
+                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)
             ),
             FilterKey::Changed
         );
         assert_eq!(s.text(), "");
-        s.key(k('x'), &events());
+        press(&mut s, k('x'));
         assert_eq!(
-            s.key(KeyEvent::from(KeyCode::Esc), &events()),
+            press(&mut s, KeyEvent::from(KeyCode::Esc)),
             FilterKey::Cleared
         );
         assert!(!s.is_active() && !s.is_editing() && s.text().is_empty());

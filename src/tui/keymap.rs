@@ -59,6 +59,8 @@ pub enum Action {
     Search,
     NextMatch,
     PrevMatch,
+    /// Empty a one-line field, as Ctrl-U does in a shell.
+    ClearLine,
 }
 
 /// Where a binding applies. The focused scope's bindings are looked at before the global
@@ -125,9 +127,8 @@ impl Action {
             Filter => Group::Filter,
             Help | Quit | ForceQuit | Confirm | Cancel => Group::General,
             Submit | Reveal | EditSecret | EditBody | ResetEdits | WriteSecret | Pretty | Hex
-            | Fold | FoldAll | UnfoldAll | Left | Right | Search | NextMatch | PrevMatch => {
-                Group::Detail
-            }
+            | Fold | FoldAll | UnfoldAll | Left | Right | Search | NextMatch | PrevMatch
+            | ClearLine => Group::Detail,
         }
     }
 
@@ -175,6 +176,7 @@ impl Action {
             Search => "Search the transcript".into(),
             NextMatch => "Next match".into(),
             PrevMatch => "Previous match".into(),
+            ClearLine => "Clear the line".into(),
         }
     }
 }
@@ -323,6 +325,11 @@ impl Default for Keymap {
             (Scope::Line, p(K::Tab), NextTab),
             (Scope::Line, p(K::BackTab), PrevTab),
             (Scope::Line, KeyBinding::ctrl('r'), Reveal),
+            (Scope::Line, KeyBinding::ctrl('u'), ClearLine),
+            // The re-send prompt's recent targets.
+            (Scope::Line, p(K::Up), Up),
+            (Scope::Line, p(K::Down), Down),
+            (Scope::Text, KeyBinding::ctrl('s'), Submit),
             (Scope::Text, p(K::Esc), Back),
             (Scope::Text, p(K::Tab), NextTab),
             (Scope::Text, p(K::BackTab), PrevTab),

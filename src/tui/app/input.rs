@@ -30,17 +30,17 @@ impl App {
         }
         // The prompt opens over the editor, so it goes first.
         if self.prompt.is_some() {
-            return self.prompt_key(key);
+            return self.prompt_key(action, key);
         }
         if self.editor.is_some() {
-            return self.editor_key(key);
+            return self.editor_key(action, key);
         }
         if self.help.is_some() {
             return self.help_key(action);
         }
         if self.filter.is_editing() {
             if matches!(
-                self.filter.key(key, &self.known_events),
+                self.filter.key(action, key, &self.known_events),
                 FilterKey::Changed | FilterKey::Cleared
             ) {
                 self.refilter = true;
@@ -108,9 +108,12 @@ impl App {
     fn scope(&self) -> Scope {
         if self.confirm.is_some() {
             Scope::Confirm
-        } else if self.prompt.is_some() || self.editor.is_some() || self.filter.is_editing() {
-            // Their keys are read by the fields themselves; only Ctrl-C is an action.
+        } else if self.prompt.is_some() {
+            Scope::Line
+        } else if self.editor.is_some() {
             Scope::Text
+        } else if self.filter.is_editing() {
+            Scope::Line
         } else if self.help.is_some() {
             Scope::Global
         } else {

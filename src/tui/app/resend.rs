@@ -3,6 +3,8 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::tui::keymap::Action;
+
 use super::{App, Command, Message};
 use crate::tui::resend::{
     BodyEditor, EditorKey, Pending, PromptKey, Resend, UrlPrompt, check_url, short_id,
@@ -72,11 +74,11 @@ impl App {
     }
 
     /// A key for the URL prompt, which has focus while it is open.
-    pub(super) fn prompt_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    pub(super) fn prompt_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Command> {
         let Some(prompt) = self.prompt.as_mut() else {
             return Vec::new();
         };
-        match prompt.key(key) {
+        match prompt.key(action, key) {
             PromptKey::Consumed => Vec::new(),
             PromptKey::Cancel => {
                 self.prompt = None;
@@ -97,11 +99,11 @@ impl App {
     }
 
     /// A key for the body editor, which has focus while it is open.
-    pub(super) fn editor_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    pub(super) fn editor_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Command> {
         let Some(editor) = self.editor.as_mut() else {
             return Vec::new();
         };
-        match editor.key(key) {
+        match editor.key(action, key) {
             EditorKey::Consumed => Vec::new(),
             EditorKey::Cancel => {
                 self.editor = None;

@@ -1,12 +1,13 @@
 //! `e`: a delivery's body in a multi-line text field, JSON pretty-printed for editing and
 //! compacted again for sending.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use super::Pending;
 use crate::model::Delivery;
+use crate::tui::keymap::Action;
 
 /// The body being edited, and the delivery it belongs to.
 pub struct BodyEditor {
@@ -80,11 +81,12 @@ impl BodyEditor {
         self.input.lines().join("\n")
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> EditorKey {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('s' | 'S') if ctrl => EditorKey::Send,
-            KeyCode::Esc => EditorKey::Cancel,
+    /// A key: `action` is what the keymap made of it in a multi-line field; every key
+    /// but sending and cancelling is text (Tab indents).
+    pub fn key(&mut self, action: Option<Action>, key: KeyEvent) -> EditorKey {
+        match action {
+            Some(Action::Submit) => EditorKey::Send,
+            Some(Action::Back) => EditorKey::Cancel,
             _ => {
                 self.input.input(key);
                 EditorKey::Consumed

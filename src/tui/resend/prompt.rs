@@ -1,10 +1,11 @@
 //! The one-line URL prompt a re-send opens when no forward target is configured.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::Pending;
+use crate::tui::keymap::Action;
 
 /// The URL being typed, and what will be sent there.
 pub struct UrlPrompt {
@@ -70,29 +71,28 @@ impl UrlPrompt {
         self.input.lines().join("")
     }
 
-    pub fn key(&mut self, key: KeyEvent) -> PromptKey {
-        match key.code {
-            KeyCode::Enter => PromptKey::Submit(self.text().trim().to_string()),
-            KeyCode::Esc => PromptKey::Cancel,
-            // One line only: no tabs, no newlines.
-            KeyCode::Tab | KeyCode::BackTab => PromptKey::Consumed,
-            KeyCode::Up => {
+    /// A key: `action` is what the keymap made of it in a one-line field (Enter, and
+    /// the Ctrl-M or Ctrl-J some terminals send for it, submit); a key that is no action
+    /// is text.
+    pub fn key(&mut self, action: Option<Action>, key: KeyEvent) -> PromptKey {
+        match action {
+            Some(Action::Submit) => PromptKey::Submit(self.text().trim().to_string()),
+            Some(Action::Back) => PromptKey::Cancel,
+            Some(Action::Up) => {
                 self.choose(self.chosen + 1);
                 PromptKey::Consumed
             }
-            KeyCode::Down => {
+            Some(Action::Down) => {
                 self.choose(self.chosen.saturating_sub(1));
                 PromptKey::Consumed
             }
-            KeyCode::Char('u' | 'U') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::ClearLine) => {
                 self.input = field("");
                 PromptKey::Consumed
             }
-            // Some terminals send Enter as Ctrl-M or Ctrl-J, which would insert a newline.
-            KeyCode::Char('m' | 'j') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                PromptKey::Submit(self.text().trim().to_string())
-            }
-            _ => {
+            // One line only: no tabs, no newlines.
+            Some(_) => PromptKey::Consumed,
+            None => {
                 self.input.input(key);
                 PromptKey::Consumed
             }
