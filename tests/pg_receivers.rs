@@ -162,52 +162,15 @@ fn kill_9_mid_burst_loses_no_acknowledged_delivery() {
     );
 }
 
-/// A cluster of this test's own, to stop and start under a receiver.
-struct Cluster {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Cluster {
-    fn start() -> Cluster {
-        let dir = tempfile::Builder::new()
-            .prefix("hookscope-pg-")
-            .tempdir_in("/tmp")
-            .unwrap();
-        let url = Self::run(&dir, "start");
-        Cluster { dir, url }
-    }
-
-    fn run(dir: &tempfile::TempDir, what: &str) -> String {
-        let out = Command::new(pg::script())
-            .arg(what)
-            .arg(dir.path())
-            .stderr(Stdio::inherit())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "pg-test-cluster {what} failed");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new(pg::script())
-            .arg("remove")
-            .arg(self.dir.path())
-            .status();
-    }
-}
-
 #[test]
 fn a_stopped_database_gets_503s_then_the_receiver_recovers_by_itself() {
-    let cluster = Cluster::start();
+    let cluster = pg::Cluster::start();
     let s = start(&cluster.url);
     let (status, answer) = post(&s);
     assert_eq!(status, 200, "{answer}");
     let mut acked = vec![id_of(&answer)];
 
-    Cluster::run(&cluster.dir, "stop");
+    pg::Cluster::run(&cluster.dir, "stop");
     for _ in 0..3 {
         let (status, answer) = post(&s);
         assert_eq!(
@@ -220,7 +183,7 @@ fn a_stopped_database_gets_503s_then_the_receiver_recovers_by_itself() {
     assert!(said.contains("could not store delivery"), "{said}");
     assert!(!said.contains("postgres://hookscope:"), "{said}");
 
-    Cluster::run(&cluster.dir, "start");
+    pg::Cluster::run(&cluster.dir, "start");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (status, answer) = post(&s);

@@ -40,7 +40,8 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
         let app = tui::App::new(
             tui::Context {
                 config,
-                listen: "(view only)".into(),
+                // No receiver: the header shows the store instead of an address.
+                listen: String::new(),
                 store: Some(store.label()),
                 forward_to: None,
             },

@@ -93,6 +93,15 @@ impl Reader {
         }
     }
 
+    /// Whether the store could be reached when last tried; a file always can (its
+    /// problems are told as errors).
+    pub fn connected(&self) -> bool {
+        match &self.0 {
+            Backend::Sqlite(_) => true,
+            Backend::Postgres(r) => r.target().reachable(),
+        }
+    }
+
     /// The key replays of this store's deliveries are signed with, when there is one
     /// (a read-only SQLite file may have none beside it).
     pub fn link_key(&self) -> Option<super::LinkKey> {

@@ -124,7 +124,7 @@ impl Message {
 #[derive(Debug, Clone)]
 pub struct Context {
     pub config: Arc<Config>,
-    /// `host:port` the receiver listens on.
+    /// `host:port` the receiver listens on; empty when there is none (`view`).
     pub listen: String,
     /// The store file as shown; `None` for an in-memory store.
     pub store: Option<String>,
@@ -260,6 +260,10 @@ impl App {
     }
     pub fn list(&self) -> &List {
         &self.list
+    }
+    /// Whether the store could be reached when last tried (always, for a file).
+    pub fn store_connected(&self) -> bool {
+        self.reader.connected()
     }
     pub fn filter(&self) -> &FilterState {
         &self.filter

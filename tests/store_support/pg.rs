@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 /// The server's URL (its `postgres` database).
@@ -88,4 +88,41 @@ pub fn fresh_database() -> String {
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     execute(server(), &format!("CREATE DATABASE {name}"));
     with_database(server(), &name)
+}
+
+/// A cluster of this test's own, to stop and start under a receiver.
+pub struct Cluster {
+    pub dir: tempfile::TempDir,
+    pub url: String,
+}
+
+impl Cluster {
+    pub fn start() -> Cluster {
+        let dir = tempfile::Builder::new()
+            .prefix("hookscope-pg-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let url = Self::run(&dir, "start");
+        Cluster { dir, url }
+    }
+
+    pub fn run(dir: &tempfile::TempDir, what: &str) -> String {
+        let out = Command::new(script())
+            .arg(what)
+            .arg(dir.path())
+            .stderr(Stdio::inherit())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg-test-cluster {what} failed");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new(script())
+            .arg("remove")
+            .arg(self.dir.path())
+            .status();
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use postgres::config::SslMode;
@@ -45,6 +46,9 @@ pub(crate) struct Target {
     config: Arc<postgres::Config>,
     tls: tls::Mode,
     label: PathBuf,
+    /// Whether the last attempt of any connection to this database (the writer's, the
+    /// readers') reached it: shared by every clone, shown as "disconnected" in the UI.
+    reachable: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Target {
@@ -88,6 +92,7 @@ impl Target {
             config: Arc::new(config),
             tls: mode,
             label,
+            reachable: Arc::new(AtomicBool::new(true)),
         })
     }
 
@@ -101,7 +106,18 @@ impl Target {
             tls::Mode::Off => self.config.connect(NoTls),
             mode => self.config.connect(tls::connector(mode)),
         };
+        self.reachable.store(result.is_ok(), Ordering::Relaxed);
         result.map_err(|e| self.err(e))
+    }
+
+    /// Whether the database could be reached when last tried.
+    pub(crate) fn reachable(&self) -> bool {
+        self.reachable.load(Ordering::Relaxed)
+    }
+
+    /// A connection found closed: the database is gone until a connect succeeds.
+    pub(crate) fn lost(&self) {
+        self.reachable.store(false, Ordering::Relaxed);
     }
 
     /// Asks the server to stop the query running on the connection `token` belongs to,
@@ -119,6 +135,10 @@ impl Target {
     }
 
     pub(crate) fn err(&self, e: postgres::Error) -> StoreError {
+        // Not a server's answer (a constraint, a cancel): the connection itself failed.
+        if e.is_closed() || e.as_db_error().is_none() {
+            self.lost();
+        }
         StoreError::Postgres {
             path: self.label.clone(),
             source: Arc::new(e),

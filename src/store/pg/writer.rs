@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use postgres::types::ToSql;
@@ -76,7 +76,31 @@ pub(crate) fn run(
         }
     };
     let mut failed_at: Option<(Instant, StoreError)> = None;
-    while let Ok(first) = jobs.recv() {
+    loop {
+        // Idle, it still looks after the connection now and then, so that a database
+        // that went away (or came back) shows without waiting for a delivery.
+        let first = match jobs.recv_timeout(RETRY_AFTER) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                if conn.as_ref().is_some_and(|c| c.client.is_closed()) {
+                    target.lost();
+                    conn = None;
+                }
+                if conn.is_none() {
+                    match Conn::open(&target) {
+                        Ok(c) => {
+                            if failed_at.take().is_some() {
+                                tracing::info!(store = %target.label().display(), "store reachable again");
+                            }
+                            conn = Some(c);
+                        }
+                        Err(e) => failed_at = Some((Instant::now(), e)),
+                    }
+                }
+                continue;
+            }
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -85,6 +109,7 @@ pub(crate) fn run(
             }
         }
         if conn.as_ref().is_some_and(|c| c.client.is_closed()) {
+            target.lost();
             conn = None;
         }
         if conn.is_none() {

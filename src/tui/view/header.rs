@@ -50,7 +50,8 @@ fn route_lines(app: &App, area: Rect) -> RouteLines {
         lines: Vec::new(),
         has_store: false,
     };
-    if area.height < 8 || area.width == 0 {
+    // Without a receiver there is nowhere to send deliveries.
+    if area.height < 8 || area.width == 0 || app.context().listen.is_empty() {
         return none;
     }
     // An ordinary 80×24 terminal keeps its rows for the table: one line of routes.
@@ -121,6 +122,8 @@ fn route_lines(app: &App, area: Rect) -> RouteLines {
 
 /// How much the store's part of the status line is worth keeping.
 const STORE: u8 = 3;
+/// "disconnected" is dropped last.
+const DISCONNECTED: u8 = 10;
 
 /// One part of the status line; parts are dropped, least important first, until the
 /// line fits.
@@ -169,6 +172,15 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
                 "http://{}",
                 sanitize::line(&app.context().listen)
             ))],
+            short: None,
+        },
+        // A store that cannot be reached is said before anything else but the name.
+        Part {
+            keep: DISCONNECTED,
+            spans: vec![Span::styled(
+                "disconnected",
+                theme.fg(ratatui::style::Color::Red),
+            )],
             short: None,
         },
         Part {
@@ -230,7 +242,19 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
             },
         );
     }
-    if !with_store {
+    if app.store_connected() {
+        parts.retain(|p| p.keep != DISCONNECTED);
+    }
+    if app.context().listen.is_empty() {
+        // `view`: no receiver, so the store it views takes the address's place.
+        // Kept before the tally: a viewer is about what it views.
+        parts[1] = Part {
+            keep: 9,
+            spans: vec![Span::raw(format!("viewing {}", store_label(app)))],
+            short: None,
+        };
+        parts.retain(|p| p.keep != STORE);
+    } else if !with_store {
         parts.retain(|p| p.keep != STORE);
     }
     fit(parts, width as usize, theme.dim())

@@ -478,6 +478,10 @@ fn render_empty(app: &App, area: Rect, buf: &mut Buffer) {
             "No delivery matches {}. Esc clears the filter.",
             sanitize::line(&filter::describe(shown))
         )
+    } else if app.context().listen.is_empty() {
+        "No deliveries yet. They appear here as the receivers writing to this store record \
+         them."
+            .to_string()
     } else {
         let listen = sanitize::line(&app.context().listen);
         format!(
