@@ -8,6 +8,7 @@ pub mod forward;
 pub mod headless;
 pub mod ingest;
 pub mod model;
+pub mod oauth;
 pub mod provider;
 pub mod redact;
 pub mod sanitize;

@@ -245,7 +245,7 @@ fn verification_in_each_state() {
 
 #[test]
 fn verification_jwt_claims() {
-    use hookscope::sender::token::{TokenRequest, issue};
+    use hookscope::oauth::{TokenRequest, issue};
     let cfg = config(
         "[providers.clearspeed]\njwt_secret = \"jwt-signing-key-0001\"\nclient_id = \"cs-client\"\n\
          client_secret = \"cs-client-secret\"\naudience = \"https://hooks.example.test\"\n",

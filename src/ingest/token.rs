@@ -34,30 +34,18 @@ pub(super) async fn token_endpoint(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    use crate::sender::token;
+    use crate::oauth as token;
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let req = token::TokenRequest::parse(&body, auth);
     let now = Utc::now().timestamp();
     let (status, json) = match token::issue(&state.config.providers.clearspeed, &req, now) {
-        Ok(t) => (
-            StatusCode::OK,
-            serde_json::json!({
-                "access_token": t,
-                "token_type": "Bearer",
-                "expires_in": token::TOKEN_TTL_SECS,
-            }),
-        ),
+        Ok(t) => (StatusCode::OK, token::TokenResponse::bearer(t).to_json()),
         Err(e) => (
             StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
-            serde_json::json!({"error": e.error, "error_description": e.description}),
+            e.to_json(),
         ),
     };
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        json.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], json).into_response()
 }

@@ -117,7 +117,7 @@ pub async fn prepare(
         body = rescore(&body)?;
     }
     let bearer = if crate::provider::vendor(step.provider).is_some_and(|v| v.uses_token_flow()) {
-        super::token::fetch_token(client, &config.providers.clearspeed).await?
+        crate::oauth::fetch_token(client, &config.providers.clearspeed).await?
     } else {
         Option::None
     };

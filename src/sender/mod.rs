@@ -6,7 +6,6 @@ pub mod demo;
 pub mod failed;
 pub mod replay;
 pub mod samples;
-pub mod token;
 
 pub use crate::model::Outgoing;
 pub use crate::provider::{Policy, sign};

@@ -9,8 +9,8 @@ use crate::redact::{self, Redactor};
 use crate::store::LinkKey;
 
 use super::deliver::is_hop_by_hop;
-use super::token;
 use crate::model::Outgoing;
+use crate::oauth as token;
 
 /// `to` as given when it names a path; with only a host (`http://localhost:3000` or a
 /// trailing `/`), the delivery's own path and query are appended.

@@ -1,5 +1,6 @@
-//! OAuth2 client credentials, both sides: the flow Clearspeed runs before each delivery,
-//! and a token endpoint that issues JWTs the bearer check verifies, for rehearsals.
+//! OAuth2 client credentials, both sides in one place: the flow Clearspeed runs before
+//! each delivery (send, replay, demo), and the receiver's token endpoint that issues JWTs
+//! the bearer check verifies, for rehearsals.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,9 +9,30 @@ use crate::config::ClearspeedConfig;
 /// Lifetime of tokens issued by the rehearsal endpoint.
 pub const TOKEN_TTL_SECS: i64 = 3600;
 
-#[derive(Debug, Deserialize)]
-struct TokenResponse {
-    access_token: String,
+/// A token endpoint's answer (RFC 6749 §5.1), as issued and as read.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+}
+
+impl TokenResponse {
+    /// A bearer token that lives [`TOKEN_TTL_SECS`].
+    pub fn bearer(access_token: String) -> Self {
+        Self {
+            access_token,
+            token_type: Some("Bearer".into()),
+            expires_in: Some(TOKEN_TTL_SECS),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Strings and integers always serialize.
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 /// The claims of a token the rehearsal endpoint issues.
@@ -105,12 +127,21 @@ fn basic_credentials(header: &str) -> Option<(String, String)> {
     Some((id.to_string(), secret.to_string()))
 }
 
-/// Why the rehearsal endpoint refused a token request (an OAuth2 error code and text).
-#[derive(Debug, PartialEq, Eq)]
+/// Why the rehearsal endpoint refused a token request (an OAuth2 error code and text,
+/// RFC 6749 §5.2).
+#[derive(Debug, PartialEq, Eq, Serialize)]
 pub struct TokenError {
+    #[serde(skip)]
     pub status: u16,
     pub error: &'static str,
+    #[serde(rename = "error_description")]
     pub description: String,
+}
+
+impl TokenError {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 /// Issues an HS256 JWT signed with `providers.clearspeed.jwt_secret`, for the configured
