@@ -56,9 +56,19 @@ impl Status {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Hint {
+    /// The timestamp is in milliseconds, or ISO text, where Unix seconds were expected.
+    TimestampUnit,
     TimestampOutsideTolerance,
     SecretPrefix,
+    /// The key was used as text where it should be decoded (base64, hex), or the reverse.
+    SecretEncoding,
+    /// The secret has leading or trailing whitespace; the trimmed one verifies.
+    SecretWhitespace,
     WrongEncoding,
+    /// The digest is another algorithm's (e.g. SHA-1 for SHA-256), and that one verifies.
+    WrongAlgorithm,
+    /// The signature is over other content than the scheme's (e.g. the body alone).
+    SignedContent,
     TrailingNewline,
     BodyReserialized,
     HeaderName,

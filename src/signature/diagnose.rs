@@ -2,18 +2,23 @@
 //! that makes the signature match.
 
 use super::encoding;
-use super::hmac::WHSEC;
 use super::presented::{Material, Presented};
-use super::{Evidence, Hint, HmacCheck, Input, SecretEncoding, Status, Verification, ct_eq};
+use super::{Evidence, Hint, HmacCheck, Input, Status, Verification, ct_eq};
 use super::{KeyRef, human_duration};
 
+mod content;
 mod credential;
 #[cfg(test)]
 mod credential_tests;
+mod elsewhere;
 #[cfg(test)]
 mod fuzz;
+mod key;
+#[cfg(test)]
+mod new_hints_tests;
 #[cfg(test)]
 mod tests;
+mod timestamp;
 
 pub(super) use credential::{find_key_in_headers, split_auth_scheme};
 pub use credential::{verify_static_header, verify_url_key};
@@ -89,9 +94,10 @@ pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
         };
     };
     let secret = secret.expose();
-    let key = match c.secret_encoding.key(secret) {
-        Ok(key) => key,
-        Err(why) => return unreadable_secret(c, &why),
+    let (key, unreadable) = match c.secret_encoding.key(secret) {
+        Ok(key) => (key, None),
+        // Diagnosed below, once what arrived is known.
+        Err(why) => (secret.as_bytes().to_vec(), Some(why)),
     };
     let presented = received.map(|raw| Presented::read(c, raw));
     let case = Case {
@@ -108,6 +114,12 @@ pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
         vendor: c.key.vendor.to_string(),
     };
     match (received, presented) {
+        (Some(_), Some(Ok(presented))) if unreadable.is_some() => {
+            Case { presented, ..case }.unreadable_secret(unreadable.as_deref().unwrap_or_default())
+        }
+        (_, _) if unreadable.is_some() => {
+            case.unreadable_secret(unreadable.as_deref().unwrap_or_default())
+        }
         (Some(raw), Some(Ok(presented))) => Case { presented, ..case }.check(raw),
         (Some(raw), Some(Err(reason))) => case
             .found_elsewhere()
@@ -116,19 +128,6 @@ pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
             .found_elsewhere()
             .unwrap_or_else(|| case.missing_credential()),
     }
-}
-
-/// The configured secret cannot be turned into a key the way the scheme says.
-fn unreadable_secret(c: &HmacCheck, why: &str) -> Verification {
-    Verification::failed(
-        c.scheme,
-        Hint::WrongSecret,
-        format!(
-            "The configured secret ({}) {why}, but this scheme reads it as {}; check the value.",
-            c.key.setting,
-            c.secret_encoding.as_str()
-        ),
-    )
 }
 
 impl Case<'_> {
@@ -165,7 +164,11 @@ impl Case<'_> {
                 String::from_utf8(message)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             ),
-            skew_secs: skew.clone().and_then(Result::ok),
+            // A timestamp in other units than seconds has no skew worth showing.
+            skew_secs: skew
+                .clone()
+                .and_then(Result::ok)
+                .filter(|_| !timestamp::in_millis(self.material.timestamp.as_deref())),
             claims: None,
         };
         let values = &self.presented.values;
@@ -195,8 +198,10 @@ impl Case<'_> {
                 }),
             None => self
                 .missing_material()
-                .or_else(|| self.secret_prefix())
+                .or_else(|| self.key_variant())
                 .or_else(|| self.wrong_encoding(&mac))
+                .or_else(|| self.wrong_algorithm())
+                .or_else(|| self.signed_content())
                 .or_else(|| self.trailing_newline())
                 .or_else(|| self.body_reserialized())
                 .or_else(|| self.found_elsewhere())
@@ -254,86 +259,6 @@ impl Case<'_> {
                 self.vendor
             ),
         )
-    }
-
-    /// Step 1: the signature is right; is the timestamp within tolerance?
-    fn timestamp_verdict(&self, skew: Option<Result<i64, String>>) -> Option<Verification> {
-        let tolerance = self.c.tolerance()?;
-        let skew = match skew? {
-            Ok(s) => s,
-            Err(text) => {
-                return Some(self.failed(
-                    Hint::TimestampOutsideTolerance,
-                    format!(
-                        "The timestamp {} is not a Unix time in seconds; the signature itself \
-                         is right.",
-                        shown(&text)
-                    ),
-                ));
-            }
-        };
-        if skew.unsigned_abs() <= tolerance {
-            return None;
-        }
-        let clock = if skew < 0 { " (clock skew?)" } else { "" };
-        Some(self.failed(
-            Hint::TimestampOutsideTolerance,
-            format!(
-                "Signed {}{clock}; tolerance is {}. The signature itself is right.",
-                relative(skew),
-                human_duration(tolerance)
-            ),
-        ))
-    }
-
-    /// Step 2: the sender used the secret with or without its `whsec_` prefix, or decoded.
-    fn secret_prefix(&self) -> Option<Verification> {
-        if self.c.secret_encoding != SecretEncoding::Raw {
-            return None;
-        }
-        let body = self.input.body;
-        let vendor = &self.vendor;
-        let mut variants: Vec<(Vec<u8>, String)> = Vec::new();
-        if let Some(bare) = self.secret.strip_prefix(WHSEC) {
-            variants.push((
-                bare.as_bytes().to_vec(),
-                format!(
-                    "The signature matches when the key is the secret without its whsec_ prefix; \
-                     {vendor} signs with the whole whsec_… string."
-                ),
-            ));
-            if let Some(decoded) = encoding::decode_base64_lenient(bare) {
-                variants.push((
-                    decoded,
-                    format!(
-                        "The signature matches when the key is the base64-decoded part after \
-                         whsec_; {vendor} signs with the whole whsec_… string as text."
-                    ),
-                ));
-            }
-        } else {
-            variants.push((
-                format!("{WHSEC}{}", self.secret).into_bytes(),
-                format!(
-                    "The signature matches when whsec_ is put in front of the configured secret; \
-                     set {} to the full whsec_… value {vendor} shows.",
-                    self.c.key.setting
-                ),
-            ));
-            if let Some(decoded) = encoding::decode_base64_lenient(self.secret) {
-                variants.push((
-                    decoded,
-                    format!(
-                        "The signature matches when the key is the base64-decoded secret; \
-                         {vendor} signs with the secret's text as configured."
-                    ),
-                ));
-            }
-        }
-        variants
-            .into_iter()
-            .find(|(key, _)| self.signed_by(key, body))
-            .map(|(_, detail)| self.failed(Hint::SecretPrefix, detail))
     }
 
     /// Step 3: the right MAC, written in another encoding.
@@ -425,58 +350,6 @@ impl Case<'_> {
         ))
     }
 
-    /// Step 6: a value in another header verifies.
-    fn found_elsewhere(&self) -> Option<Verification> {
-        // Unless the header carries its own timestamp, every header signs the same
-        // message: one HMAC serves them all.
-        let common_mac = self
-            .c
-            .mac(&self.key, &self.material.message(self.c, self.input.body));
-        let (name, value) = self
-            .input
-            .headers
-            .iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case(&self.c.header))
-            .take(MAX_HEADERS_SEARCHED)
-            .find(|(_, v)| self.verifies_anyhow(v, &common_mac))?;
-        let detail = format!(
-            "The signature arrived in the {} header, not {}; the sender must use {} (it \
-             verifies there).",
-            shown(name),
-            self.c.header,
-            self.c.header
-        );
-        Some(
-            self.failed(Hint::HeaderName, detail)
-                .with_evidence(Evidence {
-                    received: Some(format!("{name}: {value}")),
-                    ..Evidence::default()
-                }),
-        )
-    }
-
-    /// Whether `raw`, read as this scheme's header, carries the right MAC in any encoding.
-    fn verifies_anyhow(&self, raw: &str, common_mac: &[u8]) -> bool {
-        let Ok(presented) = Presented::read(self.c, raw) else {
-            return false;
-        };
-        let own;
-        let mac = match (&presented.t_text, self.c.format) {
-            (Some(_), super::HeaderFormat::Stripe) => {
-                let material = Material::new(self.c, self.input, Some(&presented));
-                own = self
-                    .c
-                    .mac(&self.key, &material.message(self.c, self.input.body));
-                &own[..]
-            }
-            _ => common_mac,
-        };
-        presented
-            .values
-            .iter()
-            .any(|v| encoding::form_of(v, mac, self.c.encoding).is_some())
-    }
-
     /// Step 7: the header is absent.
     fn missing_credential(&self) -> Verification {
         self.failed(
@@ -543,6 +416,15 @@ impl Case<'_> {
                  received: most likely a different secret, or the body was changed.",
                 crate::model::mask(self.secret)
             )
+        };
+        let detail = if self.c.signed.uses(&super::Part::Url) && self.c.public_url.is_none() {
+            format!(
+                "{detail} The signed URL was rebuilt from this request ({}); behind a tunnel \
+                 or proxy the sender signs the public URL it was given: configure that.",
+                shown(&self.material.url)
+            )
+        } else {
+            detail
         };
         self.failed(Hint::WrongSecret, detail)
     }

@@ -20,14 +20,15 @@ impl Presented {
     /// Reads `raw` in this check's header format; `Err` says in plain words what is wrong.
     pub fn read(c: &HmacCheck, raw: &str) -> Result<Self, String> {
         match c.format {
-            HeaderFormat::Stripe => {
-                let h = parse_stripe_header(raw)?;
-                Ok(Self {
+            HeaderFormat::Stripe => match parse_stripe_header(raw) {
+                Ok(h) => Ok(Self {
                     values: h.v1,
                     prefix_missing: false,
                     t_text: h.t_text,
-                })
-            }
+                }),
+                // `t=` as ISO 8601 text is read, so the diagnosis can name the unit.
+                Err(e) => iso_stripe(raw).ok_or(e),
+            },
             HeaderFormat::StandardWebhooks => {
                 if raw.trim().is_empty() {
                     return Err("it is empty".into());
@@ -82,6 +83,25 @@ impl Presented {
             HeaderFormat::Single => !raw.trim().is_empty(),
         }
     }
+}
+
+/// A `t=<ISO 8601>,v1=…` header, as written.
+fn iso_stripe(raw: &str) -> Option<Presented> {
+    let mut t = None;
+    let mut values = Vec::new();
+    for (key, value) in raw.split(',').filter_map(|p| p.split_once('=')) {
+        match key.trim() {
+            "t" if t.is_none() => t = Some(value.trim().to_string()),
+            "v1" if !value.trim().is_empty() => values.push(value.trim().to_string()),
+            _ => {}
+        }
+    }
+    let t = t.filter(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())?;
+    (!values.is_empty()).then_some(Presented {
+        values,
+        prefix_missing: false,
+        t_text: Some(t),
+    })
 }
 
 fn strip_prefix_ignore_case<'a>(value: &'a str, prefix: &str) -> Option<&'a str> {
