@@ -9,12 +9,12 @@ use ratatui::text::{Line, Span};
 
 use super::DetailOutcome;
 use super::component::{Component, ENDS, Hint, SCROLL, hint};
-use super::doc::{self, DIM, WARN};
 use super::json_view::JsonRows;
 use super::raw::{self, TextRows};
-use super::scroll::{self, Scroll};
 use crate::model::{Delivery, Request};
 use crate::tui::keymap::Action;
+use crate::tui::widgets::doc::{self, DIM, WARN};
+use crate::tui::widgets::scroll::{self, Scroll};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

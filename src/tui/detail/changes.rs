@@ -9,15 +9,15 @@ use serde_json::Value;
 
 use super::DetailOutcome;
 use super::component::{Component, ENDS, Hint, SCROLL};
-use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN, safe};
 use super::json_diff::{self, Difference, Kind};
-use super::scroll::{self, Scroll};
 use super::summary::vendor_name;
 use crate::model::Delivery;
 use crate::model::ProviderId;
 use crate::provider;
 use crate::signature::human_duration;
 use crate::tui::keymap::Action;
+use crate::tui::widgets::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN, safe};
+use crate::tui::widgets::scroll::{self, Scroll};
 
 /// More differences than this are counted, not listed.
 const MAX_LISTED: usize = 2000;

@@ -6,14 +6,14 @@ use ratatui::text::{Line, Span};
 
 use super::DetailOutcome;
 use super::component::{Component, Hint, SCROLL, hint};
-use super::doc::{self, DIM, Doc, LABEL, WARN, text_width, truncate, wrap};
-use super::scroll::{self, Scroll};
 use crate::config::{Config, mask};
 use crate::model::ProviderId;
 use crate::model::{Delivery, Request};
 use crate::provider::{classet, route, talentsprout};
 use crate::sanitize;
 use crate::tui::keymap::Action;
+use crate::tui::widgets::doc::{self, DIM, Doc, LABEL, WARN, text_width, truncate, wrap};
+use crate::tui::widgets::scroll::{self, Scroll};
 
 /// Headers whose value is a credential whatever the configuration.
 const CREDENTIAL_HEADERS: [&str; 6] = [

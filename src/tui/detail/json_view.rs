@@ -8,8 +8,8 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-use super::doc::DIM;
 use crate::sanitize;
+use crate::tui::widgets::doc::DIM;
 
 const KEY: Style = Style::new().fg(Color::LightBlue);
 const STRING: Style = Style::new().fg(Color::Green);

@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::doc::{DIM, char_width};
 use crate::sanitize;
+use crate::tui::widgets::doc::{DIM, char_width};
 
 /// Byte ranges of display rows.
 type Rows = Vec<(usize, usize)>;

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::doc::{DIM, text_width, truncate};
+use crate::tui::widgets::doc::{DIM, text_width, truncate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

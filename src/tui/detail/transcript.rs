@@ -10,12 +10,12 @@ use ratatui_textarea::TextArea;
 
 use super::DetailOutcome;
 use super::component::{Component, ENDS, Hint, SCROLL, hint};
-use super::scroll::Scroll;
 use super::summary::vendor_name;
 use crate::model::{Delivery, ProviderId};
 use crate::provider::{Summary, classet};
 use crate::sanitize;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::scroll::Scroll;
 
 const INTERVIEWER: Style = Style::new()
     .fg(Color::LightBlue)

@@ -1,5 +1,10 @@
 //! Drawing pieces shared by the table, the footer and the detail tabs: text measured in
-//! screen cells and cut with a visible `…`, never silently.
+//! screen cells and cut with a visible `…`, never silently; documents of labelled,
+//! wrapped lines; scrolled windows; text fields.
+
+pub mod doc;
+pub mod field;
+pub mod scroll;
 
 use ratatui::buffer::Buffer;
 use ratatui::text::{Line, Span};

@@ -4,9 +4,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-use super::super::doc::{Doc, MISSING};
 use super::super::json_view::JsonRows;
 use crate::provider::brilliant::Summary;
+use crate::tui::widgets::doc::{Doc, MISSING};
 
 pub fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configured: bool) {
     d.heading("Brilliant response event");

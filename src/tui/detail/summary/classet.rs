@@ -6,11 +6,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-use super::super::doc::{BAD, DIM, Doc, GOOD, LABEL, MISSING, safe};
 use super::super::json_view::JsonRows;
 use super::number;
 use crate::provider::classet::{CallCompleted, InterviewUpdate, Kind, Summary};
 use crate::signature::human_duration;
+use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, LABEL, MISSING, safe};
 
 pub fn render(d: &mut Doc, s: &Summary) {
     match &s.kind {

@@ -3,10 +3,10 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::super::doc::{BAD, DIM, Doc, GOOD, MISSING, safe, text_width};
 use super::flag;
 use crate::provider::clearspeed::{RiskLevel, Summary};
 use crate::sanitize;
+use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, safe, text_width};
 
 /// Black or white, whichever reads better on `(r, g, b)`: YIQ luma against Bootstrap's
 /// threshold, since the vendor's colours are Bootstrap's (`#dc3545`, `#ffc107`…).

@@ -4,9 +4,9 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::super::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN};
 use super::{flag, number};
 use crate::provider::jobmojito::Summary;
+use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN};
 
 pub fn render(d: &mut Doc, s: &Summary, inferred: bool) {
     d.heading("JobMojito interview");

@@ -9,13 +9,13 @@ use serde_json::Value;
 use super::DetailOutcome;
 use super::changes::{short_id, time};
 use super::component::{Component, ENDS, Hint, SCROLL};
-use super::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
-use super::scroll::{self, Scroll};
 use super::verification::verdict_spans;
 use crate::config::Config;
 use crate::model::{Delivery, Forward, ProviderId};
 use crate::provider::{self, Policy, Summary, Understanding};
 use crate::tui::keymap::Action;
+use crate::tui::widgets::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
+use crate::tui::widgets::scroll::{self, Scroll};
 
 mod brilliant;
 mod classet;

@@ -4,11 +4,11 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::super::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, safe, text_width, truncate};
 use super::{bar, bar_width, flag};
 use crate::provider::talentsprout::{NamedScore, Summary};
 use crate::sanitize;
 use crate::signature::human_duration;
+use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, safe, text_width, truncate};
 
 /// Scores are out of 100.
 const MAX_SCORE: f64 = 100.0;
@@ -208,7 +208,7 @@ fn list(d: &mut Doc, title: &str, items: &[String], marker: Span<'static>) {
         d.field_spans(title, vec![Span::styled("none listed", MISSING)]);
         return;
     }
-    d.push(Line::from(safe(title, super::super::doc::LABEL)));
+    d.push(Line::from(safe(title, crate::tui::widgets::doc::LABEL)));
     for item in items {
         d.item(marker.clone(), item, Style::new());
     }

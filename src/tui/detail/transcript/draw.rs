@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::super::doc::{self, DIM, MISSING, text_width, truncate, wrap_ranges};
-use super::super::field::{self, Look};
-use super::super::scroll;
 use super::{CURRENT, MATCH, SPEAKER_WIDTH, TranscriptView, clock};
 use crate::sanitize;
+use crate::tui::widgets::doc::{self, DIM, MISSING, text_width, truncate, wrap_ranges};
+use crate::tui::widgets::field::{self, Look};
+use crate::tui::widgets::scroll;
 
 impl TranscriptView {
     /// The style of character `at` of entry `e`.

@@ -12,13 +12,13 @@ use ratatui_textarea::TextArea;
 
 use super::DetailOutcome;
 use super::component::{Component, Hint, SCROLL, hint};
-use super::scroll::Scroll;
 use crate::config::Config;
 use crate::model::ProviderId;
 use crate::model::{Delivery, Request};
 use crate::provider;
 use crate::signature::Verification;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::scroll::Scroll;
 
 mod render;
 mod report;

@@ -7,12 +7,12 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::super::doc::{self, DIM, LABEL, MISSING, WARN};
-use super::super::field::{self, Look};
-use super::super::scroll;
 use super::report::{self, Context};
 use super::{Debugger, Focus};
 use crate::sanitize;
+use crate::tui::widgets::doc::{self, DIM, LABEL, MISSING, WARN};
+use crate::tui::widgets::field::{self, Look};
+use crate::tui::widgets::scroll;
 
 const FOCUSED: Style = Style::new().fg(Color::Yellow);
 const MASK: char = '•';

@@ -6,10 +6,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
-use super::super::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, char_width, text_width};
 use super::super::json_view::JsonRows;
 use crate::sanitize;
 use crate::signature::{Evidence, Hint, Status, Verification, human_duration};
+use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, char_width, text_width};
 
 /// What the report says besides the verdict itself.
 pub struct Context<'a> {

@@ -4,6 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
+pub use super::{char_width, text_width, truncate};
 use crate::sanitize;
 
 /// Widest label column; narrower areas get a third of their width.
@@ -19,41 +20,9 @@ pub const GOOD: Style = Style::new().fg(Color::Green);
 pub const BAD: Style = Style::new().fg(Color::Red);
 pub const WARN: Style = Style::new().fg(Color::Yellow);
 
-/// Cells one character takes on screen.
-pub fn char_width(c: char) -> usize {
-    let mut buf = [0u8; 4];
-    Span::raw(&*c.encode_utf8(&mut buf)).width()
-}
-
-/// Cells a (sanitized) text takes on screen.
-pub fn text_width(s: &str) -> usize {
-    Span::raw(s).width()
-}
-
 /// A payload-derived span: sanitized onto one line first.
 pub fn safe(text: &str, style: Style) -> Span<'static> {
     Span::styled(sanitize::line(text), style)
-}
-
-/// Cuts sanitized `text` to `width` cells, ending in `…` when something was cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text_width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = char_width(c);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 /// Breaks sanitized one-line `text` into rows of at most `width` cells, at spaces when
