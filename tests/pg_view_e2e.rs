@@ -106,18 +106,13 @@ fn a_viewer_shows_the_deliveries_of_two_receivers_as_they_are_stored() {
         &command,
     ]);
     assert!(out.status.success(), "{out:?}");
-    // The footer's note may come a frame after the rows.
-    let screen = tmux.wait_for("the delivery stored before", |s| {
-        s.contains("Deliveries 1") && s.contains("Viewing ")
-    });
+    // The header says what this is; the footer's note of the same expires after a few
+    // seconds, which a loaded machine may take to open the store, so it is not waited for.
+    let screen = tmux.wait_for("the delivery stored before", |s| s.contains("Deliveries 1"));
     assert!(screen.contains("viewing postgres://"), "{screen}");
     assert!(
         !screen.contains("http://"),
         "no address to send to: {screen}"
-    );
-    assert!(
-        screen.contains("Viewing"),
-        "the footer says what this is:\n{screen}"
     );
 
     post(&b);
