@@ -10,12 +10,18 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 pub const DEFAULT_MAX_INFLIGHT_BYTES: u64 = 256 * 1024 * 1024;
-pub const PROVIDER_NAMES: [&str; 5] = [
+pub const PROVIDER_NAMES: [&str; 11] = [
     "talentsprout",
     "classet",
     "clearspeed",
     "brilliant",
     "jobmojito",
+    "standard-webhooks",
+    "stripe",
+    "github",
+    "shopify",
+    "slack",
+    "twilio",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +128,36 @@ pub struct ProvidersConfig {
     pub clearspeed: ClearspeedConfig,
     pub brilliant: BrilliantConfig,
     pub jobmojito: JobMojitoConfig,
+    #[serde(rename = "standard-webhooks")]
+    pub standard_webhooks: TimestampedSecretConfig,
+    pub stripe: TimestampedSecretConfig,
+    pub github: SecretConfig,
+    pub shopify: SecretConfig,
+    pub slack: TimestampedSecretConfig,
+    pub twilio: TwilioConfig,
+}
+
+impl ProvidersConfig {
+    /// Every provider section's answer and sender overrides, by provider id.
+    fn overrides(&self) -> [(&'static str, Option<ResponseOverride>, Option<SenderOverride>); 11] {
+        [
+            ("talentsprout", self.talentsprout.response, self.talentsprout.sender),
+            ("classet", self.classet.response, self.classet.sender),
+            ("clearspeed", self.clearspeed.response, self.clearspeed.sender),
+            ("brilliant", self.brilliant.response, self.brilliant.sender),
+            ("jobmojito", self.jobmojito.response, self.jobmojito.sender),
+            (
+                "standard-webhooks",
+                self.standard_webhooks.response,
+                self.standard_webhooks.sender,
+            ),
+            ("stripe", self.stripe.response, self.stripe.sender),
+            ("github", self.github.response, self.github.sender),
+            ("shopify", self.shopify.response, self.shopify.sender),
+            ("slack", self.slack.response, self.slack.sender),
+            ("twilio", self.twilio.response, self.twilio.sender),
+        ]
+    }
 }
 
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
@@ -144,6 +180,49 @@ impl Default for TalentSproutConfig {
             sender: None,
         }
     }
+}
+
+/// A signing secret and how far a signed timestamp may be from now (Standard Webhooks,
+/// Stripe, Slack).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TimestampedSecretConfig {
+    pub secret: Option<Secret>,
+    pub tolerance_secs: u64,
+    pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
+}
+
+impl Default for TimestampedSecretConfig {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            tolerance_secs: DEFAULT_TOLERANCE_SECS,
+            response: None,
+            sender: None,
+        }
+    }
+}
+
+/// A signing secret over the body alone (GitHub, Shopify).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretConfig {
+    pub secret: Option<Secret>,
+    pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
+}
+
+/// Twilio signs with the account's auth token over the URL it was configured with.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TwilioConfig {
+    pub auth_token: Option<Secret>,
+    /// The URL entered in Twilio's console, e.g. a tunnel's `https://…/twilio`: what
+    /// Twilio signs, which is not the URL hookscope sees behind the tunnel.
+    pub public_url: Option<String>,
+    pub response: Option<ResponseOverride>,
+    pub sender: Option<SenderOverride>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -287,16 +366,9 @@ impl Config {
 
     /// Every answer status must be one HTTP can carry.
     fn check_statuses(&self, shown: &Path) -> Result<(), ConfigError> {
-        let p = &self.providers;
-        let overrides = [
-            ("talentsprout", p.talentsprout.response),
-            ("classet", p.classet.response),
-            ("clearspeed", p.clearspeed.response),
-            ("brilliant", p.brilliant.response),
-            ("jobmojito", p.jobmojito.response),
-        ];
+        let overrides = self.providers.overrides();
         let keys = std::iter::once(("response.status".to_string(), Some(self.response.status)))
-            .chain(overrides.into_iter().map(|(name, o)| {
+            .chain(overrides.into_iter().map(|(name, o, _)| {
                 (
                     format!("providers.{name}.response.status"),
                     o.and_then(|o| o.status),
@@ -358,7 +430,7 @@ impl Config {
                     (credential_setting(i, "jwt_secret"), c.jwt_secret.as_ref()),
                 ]
             });
-        let candidates: [(&'static str, Option<&Secret>); 12] = [
+        let candidates: [(&'static str, Option<&Secret>); 18] = [
             (
                 "providers.talentsprout.secret",
                 p.talentsprout.secret.as_ref(),
@@ -392,6 +464,15 @@ impl Config {
                 p.brilliant.private_key.as_ref(),
             ),
             ("providers.jobmojito.value", p.jobmojito.value.as_ref()),
+            (
+                "providers.standard-webhooks.secret",
+                p.standard_webhooks.secret.as_ref(),
+            ),
+            ("providers.stripe.secret", p.stripe.secret.as_ref()),
+            ("providers.github.secret", p.github.secret.as_ref()),
+            ("providers.shopify.secret", p.shopify.secret.as_ref()),
+            ("providers.slack.secret", p.slack.secret.as_ref()),
+            ("providers.twilio.auth_token", p.twilio.auth_token.as_ref()),
         ];
         candidates
             .into_iter()
@@ -430,34 +511,34 @@ impl Config {
             "providers.brilliant.public_key" => &mut p.brilliant.public_key,
             "providers.brilliant.private_key" => &mut p.brilliant.private_key,
             "providers.jobmojito.value" => &mut p.jobmojito.value,
+            "providers.standard-webhooks.secret" => &mut p.standard_webhooks.secret,
+            "providers.stripe.secret" => &mut p.stripe.secret,
+            "providers.github.secret" => &mut p.github.secret,
+            "providers.shopify.secret" => &mut p.shopify.secret,
+            "providers.slack.secret" => &mut p.slack.secret,
+            "providers.twilio.auth_token" => &mut p.twilio.auth_token,
             _ => return None,
         })
     }
 
     /// `[providers.<id>.sender]` for one provider.
     pub fn sender_for(&self, provider: &str) -> Option<SenderOverride> {
-        let p = &self.providers;
-        match provider {
-            "talentsprout" => p.talentsprout.sender,
-            "classet" => p.classet.sender,
-            "clearspeed" => p.clearspeed.sender,
-            "brilliant" => p.brilliant.sender,
-            "jobmojito" => p.jobmojito.sender,
-            _ => None,
-        }
+        self.providers
+            .overrides()
+            .into_iter()
+            .find(|(name, _, _)| *name == provider)
+            .and_then(|(_, _, sender)| sender)
     }
 
     /// The answer settings for one provider (`None`: unknown provider).
     pub fn response_for(&self, provider: Option<&str>) -> ResponseConfig {
-        let p = &self.providers;
-        let over = match provider {
-            Some("talentsprout") => p.talentsprout.response,
-            Some("classet") => p.classet.response,
-            Some("clearspeed") => p.clearspeed.response,
-            Some("brilliant") => p.brilliant.response,
-            Some("jobmojito") => p.jobmojito.response,
-            _ => None,
-        };
+        let over = provider.and_then(|provider| {
+            self.providers
+                .overrides()
+                .into_iter()
+                .find(|(name, _, _)| *name == provider)
+                .and_then(|(_, response, _)| response)
+        });
         over.map_or(self.response, |o| o.apply(self.response))
     }
 }
@@ -474,6 +555,11 @@ pub fn credential_setting(index: usize, key: &str) -> &'static str {
     let leaked: &'static str = Box::leak(name.into_boxed_str());
     names.push(leaked);
     leaked
+}
+
+/// A provider id as an environment variable spells it.
+fn env_spelling(provider: &str) -> String {
+    provider.replace('-', "_")
 }
 
 fn default_config_paths() -> Vec<PathBuf> {
@@ -494,7 +580,7 @@ fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<(), Co
         let lower = rest.to_ascii_lowercase();
         let Some(provider) = PROVIDER_NAMES
             .iter()
-            .find(|p| lower.starts_with(&format!("{p}_")))
+            .find(|p| lower.starts_with(&format!("{}_", env_spelling(p))))
         else {
             continue;
         };
@@ -643,6 +729,48 @@ mod tests {
             "whsec_env"
         );
         assert_eq!(c.providers.talentsprout.tolerance_secs, 600);
+    }
+
+    #[test]
+    fn scheme_sections_read_from_the_file_and_the_environment() {
+        let text = "[providers.standard-webhooks]\nsecret = \"whsec_from_file_1\"\n\
+                    tolerance_secs = 60\n[providers.twilio]\npublic_url = \"https://t.example/twilio\"\n\
+                    [providers.github.response]\nstatus = 202\n";
+        let env = vec![
+            (
+                "HOOKSCOPE_STANDARD_WEBHOOKS_SECRET".to_string(),
+                "whsec_from_env_1".to_string(),
+            ),
+            (
+                "HOOKSCOPE_TWILIO_AUTH_TOKEN".to_string(),
+                "twilio_token_1".to_string(),
+            ),
+            ("HOOKSCOPE_STRIPE_TOLERANCE_SECS".to_string(), "90".to_string()),
+            ("HOOKSCOPE_SLACK_SECRET".to_string(), "slack_secret_1".to_string()),
+        ];
+        let c = Config::from_parts(text, None, &env).unwrap();
+        let p = &c.providers;
+        assert_eq!(
+            p.standard_webhooks.secret.as_ref().unwrap().expose(),
+            "whsec_from_env_1"
+        );
+        assert_eq!(p.standard_webhooks.tolerance_secs, 60);
+        assert_eq!(p.stripe.tolerance_secs, 90);
+        assert_eq!(p.twilio.auth_token.as_ref().unwrap().expose(), "twilio_token_1");
+        assert_eq!(p.twilio.public_url.as_deref(), Some("https://t.example/twilio"));
+        assert_eq!(c.response_for(Some("github")).status, 202);
+        assert_eq!(c.response_for(Some("shopify")).status, 200);
+        let names: Vec<&str> = c.secrets().iter().map(|(n, _)| *n).collect();
+        assert!(names.contains(&"providers.standard-webhooks.secret"), "{names:?}");
+        assert!(names.contains(&"providers.twilio.auth_token"), "{names:?}");
+        assert_eq!(
+            env_var_name("standard-webhooks", "secret"),
+            "HOOKSCOPE_STANDARD_WEBHOOKS_SECRET"
+        );
+        let mut c = c;
+        assert!(c.secret_slot("providers.slack.secret").is_some());
+        let err = parse("[providers.github]\ntolerance_secs = 5\n").unwrap_err();
+        assert!(err.to_string().contains("tolerance_secs"), "{err}");
     }
 
     #[test]

@@ -21,14 +21,26 @@ impl ProviderId {
     pub const BRILLIANT: Self = Self("brilliant");
     pub const CLASSET: Self = Self("classet");
     pub const JOBMOJITO: Self = Self("jobmojito");
+    pub const STANDARD_WEBHOOKS: Self = Self("standard-webhooks");
+    pub const STRIPE: Self = Self("stripe");
+    pub const GITHUB: Self = Self("github");
+    pub const SHOPIFY: Self = Self("shopify");
+    pub const SLACK: Self = Self("slack");
+    pub const TWILIO: Self = Self("twilio");
     pub const UNKNOWN: Self = Self("unknown");
 
-    const BUILT_IN: [Self; 6] = [
+    const BUILT_IN: [Self; 12] = [
         Self::CLEARSPEED,
         Self::TALENTSPROUT,
         Self::BRILLIANT,
         Self::CLASSET,
         Self::JOBMOJITO,
+        Self::STANDARD_WEBHOOKS,
+        Self::STRIPE,
+        Self::GITHUB,
+        Self::SHOPIFY,
+        Self::SLACK,
+        Self::TWILIO,
         Self::UNKNOWN,
     ];
 

@@ -56,7 +56,7 @@ impl fmt::Display for Secret {
 pub fn env_var_name(provider: &str, key: &str) -> String {
     format!(
         "HOOKSCOPE_{}_{}",
-        provider.to_ascii_uppercase(),
+        provider.replace('-', "_").to_ascii_uppercase(),
         key.to_ascii_uppercase()
     )
 }
