@@ -88,7 +88,8 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SendArgs {
-    /// clearspeed, talentsprout, brilliant, classet or jobmojito.
+    /// clearspeed, talentsprout, brilliant, classet, jobmojito, standard-webhooks, stripe,
+    /// github, shopify, slack or twilio.
     pub provider: String,
     /// Any event the vendor documents (default: its main one).
     #[arg(long, value_name = "NAME")]
@@ -163,7 +164,8 @@ pub struct ListenArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    /// clearspeed, talentsprout, brilliant, classet or jobmojito.
+    /// clearspeed, talentsprout, brilliant, classet, jobmojito, standard-webhooks, stripe,
+    /// github, shopify, slack or twilio.
     #[arg(long, value_name = "PROVIDER")]
     pub provider: String,
     #[arg(long, value_name = "FILE")]

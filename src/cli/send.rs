@@ -11,6 +11,7 @@ use crate::model::ProviderId;
 use crate::model::{self, Delivery, DetectedBy, Findings, Request};
 use crate::oauth as token;
 use crate::redact::Redactor;
+use crate::provider::SigningOptions;
 use crate::sender::{self, Policy, samples};
 use crate::sender::{Attempt, Outgoing};
 use crate::signature::{Status, Verification};
@@ -21,8 +22,13 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
         .filter(|p| *p != ProviderId::UNKNOWN)
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "unknown provider {:?}; use one of clearspeed, talentsprout, brilliant, classet, jobmojito",
-                args.provider
+                "unknown provider {:?}; use one of {}",
+                args.provider,
+                crate::provider::all()
+                    .iter()
+                    .map(|v| v.id().as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
     let config = Config::load(args.config.as_deref())?;
@@ -73,8 +79,11 @@ fn send(
                 body.clone(),
                 config,
                 now,
-                args.bad_signature,
-                bearer.as_deref(),
+                SigningOptions {
+                    event: args.event.as_deref(),
+                    bad_signature: args.bad_signature,
+                    bearer: bearer.as_deref(),
+                },
             );
             if args.count > 1 {
                 say(

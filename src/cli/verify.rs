@@ -45,8 +45,13 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
         .filter(|p| *p != ProviderId::UNKNOWN)
         .ok_or_else(|| {
             format!(
-                "unknown provider {:?}; use one of clearspeed, talentsprout, brilliant, classet, jobmojito",
-                args.provider
+                "unknown provider {:?}; use one of {}",
+                args.provider,
+                provider::all()
+                    .iter()
+                    .map(|v| v.id().as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
     let config = Config::load(args.config.as_deref()).map_err(|e| e.to_string())?;

@@ -14,10 +14,14 @@ pub mod brilliant;
 pub mod classet;
 pub mod clearspeed;
 pub mod follow_up;
+mod form;
 pub mod jobmojito;
 mod json_body;
+pub mod outline;
 mod policy;
+pub mod shopify;
 mod signing;
+pub mod stripe;
 pub mod talentsprout;
 mod tolerant;
 mod vendor;
@@ -32,7 +36,7 @@ pub use policy::{
     Policy, answer_warnings, configured_answer_problems, configured_answer_warnings,
     configured_delay_warning,
 };
-pub use signing::{Signing, body_signatures, resign, sign};
+pub use signing::{Signing, SigningOptions, body_signatures, resign, sign};
 pub use tolerant::JsonExt;
 pub use vendor::{Vendor, all, vendor};
 
@@ -102,6 +106,8 @@ pub enum Summary {
     Brilliant(brilliant::Summary),
     Classet(classet::Summary),
     Jobmojito(jobmojito::Summary),
+    /// Labelled fields in sections, for the signed-scheme vendors.
+    Outline(outline::Outline),
     /// Not a vendor we know, or a body that is not JSON: the raw views apply.
     Unknown,
 }
@@ -167,9 +173,9 @@ pub fn understand(provider: ProviderId, req: &Request, json: Option<&Value>) -> 
 /// [`understand`] of a body [`json_body::for_analysis`] parsed.
 fn understand_parsed(provider: ProviderId, req: &Request, json: Option<&Value>) -> Understanding {
     let r = route(&req.path, req.query.as_deref());
-    match (vendor(provider), json) {
-        (Some(v), Some(json)) => v.understand(json, &r),
-        _ => Understanding {
+    match vendor(provider).and_then(|v| v.understand_request(req, json, &r)) {
+        Some(u) => u,
+        None => Understanding {
             event: r.event.filter(|_| r.provider == Some(provider)),
             event_inferred: false,
             subject: None,

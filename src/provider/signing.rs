@@ -13,22 +13,49 @@ pub struct Signing {
     pub note: String,
 }
 
-/// Signs `body` for `provider` to `url` with the first configured check. `bearer` is a
-/// token already fetched by the vendor's client-credentials flow; it wins over the
-/// configured keys. `now` is the signing time in Unix seconds.
+/// How a delivery is to be signed besides its body.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SigningOptions<'a> {
+    /// The event sent, for the headers that name it (GitHub's, Shopify's); `None`: the
+    /// vendor's first documented event.
+    pub event: Option<&'a str>,
+    /// Sign with a plausible wrong key, to rehearse a failure.
+    pub bad_signature: bool,
+    /// A token already fetched by the vendor's client-credentials flow; it wins over the
+    /// configured keys.
+    pub bearer: Option<&'a str>,
+}
+
+/// Signs `body` for `provider` to `url` with the first configured check, with the
+/// headers the vendor sends beside it. `now` is the signing time in Unix seconds.
 pub fn sign(
     provider: ProviderId,
     url: &str,
     body: Vec<u8>,
     config: &Config,
     now: i64,
-    bad_signature: bool,
-    bearer: Option<&str>,
+    options: SigningOptions<'_>,
 ) -> Signing {
+    let SigningOptions {
+        event,
+        bad_signature,
+        bearer,
+    } = options;
+    let unit = vendor(provider);
+    let mut headers = vec![(
+        "content-type".to_string(),
+        unit.map_or("application/json", |v| v.content_type(&body))
+            .to_string(),
+    )];
+    if let Some(v) = unit
+        && let Some(event) = event.or_else(|| v.events().first().copied())
+    {
+        headers.extend(v.sent_headers(event, now));
+    }
     let mut outgoing = Outgoing {
         method: "POST".into(),
         url: url.to_string(),
-        headers: vec![("content-type".to_string(), "application/json".to_string())],
+        headers,
         body,
     };
     let note = if let Some(token) = bearer {
@@ -208,8 +235,7 @@ mod tests {
             b"{}".to_vec(),
             &c,
             0,
-            false,
-            None,
+            SigningOptions::default(),
         );
         assert_eq!(
             s.outgoing.url,
@@ -221,8 +247,7 @@ mod tests {
             b"{}".to_vec(),
             &c,
             0,
-            false,
-            None,
+            SigningOptions::default(),
         );
         assert_eq!(given.outgoing.url, "http://127.0.0.1:9/brilliant/other");
     }

@@ -3,10 +3,11 @@
 use serde_json::Value;
 
 use super::{
-    Policy, Route, Understanding, brilliant, classet, clearspeed, jobmojito, talentsprout,
+    Policy, Route, Understanding, brilliant, classet, clearspeed, jobmojito, shopify, stripe,
+    talentsprout,
 };
 use crate::config::Config;
-use crate::model::{ProviderId, Verification};
+use crate::model::{ProviderId, Request, Verification};
 use crate::signature::Check;
 
 /// Everything hookscope knows about one vendor. Defaults describe a vendor that has no
@@ -36,6 +37,28 @@ pub trait Vendor: Sync {
 
     /// Event, subject and typed summary of a JSON body.
     fn understand(&self, v: &Value, route: &Route) -> Understanding;
+
+    /// Event, subject and typed summary of the whole request, for vendors whose headers
+    /// name the event or whose body is a form; `None` leaves only the route's event.
+    fn understand_request(
+        &self,
+        _req: &Request,
+        json: Option<&Value>,
+        route: &Route,
+    ) -> Option<Understanding> {
+        json.map(|v| self.understand(v, route))
+    }
+
+    /// Headers the vendor sends beside its credential with a delivery of `event` (GitHub's
+    /// `X-GitHub-Event`, Shopify's topic); `now` is the sending time in Unix seconds.
+    fn sent_headers(&self, _event: &str, _now: i64) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// The content type of a body as this vendor sends it.
+    fn content_type(&self, _body: &[u8]) -> &'static str {
+        "application/json"
+    }
 
     /// Event and subject read from the bytes without building a tree, where the vendor
     /// has such a reader; `None` sends the request down the full path.
@@ -91,12 +114,14 @@ pub trait Vendor: Sync {
     }
 }
 
-static VENDORS: [&dyn Vendor; 5] = [
+static VENDORS: [&dyn Vendor; 7] = [
     &talentsprout::TalentSprout,
     &classet::Classet,
     &clearspeed::Clearspeed,
     &brilliant::Brilliant,
     &jobmojito::JobMojito,
+    &stripe::Stripe,
+    &shopify::Shopify,
 ];
 
 /// Every built-in vendor, in the order they are listed to people.

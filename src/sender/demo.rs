@@ -1,5 +1,5 @@
-//! `hookscope demo`: a receiver of its own, fed over real HTTP by a scripted mix of all
-//! five vendors, including the failures people meet in real integrations.
+//! `hookscope demo`: a receiver of its own, fed over real HTTP by a scripted mix of every
+//! vendor, including the failures people meet in real integrations.
 
 use std::time::Duration;
 
@@ -8,7 +8,7 @@ use crate::model::ProviderId;
 
 use super::samples;
 use crate::model::Outgoing;
-use crate::provider::sign;
+use crate::provider::{SigningOptions, sign};
 
 /// What is deliberately wrong with a scripted delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,8 @@ pub const SCRIPT: &[Step] = &[
     step(ProviderId::CLEARSPEED, "Result Published", None),
     step(ProviderId::BRILLIANT, "response.created", None),
     step(ProviderId::JOBMOJITO, "interview_collected", None),
+    step(ProviderId::STRIPE, "payment_intent.succeeded", None),
+    step(ProviderId::SHOPIFY, "orders/create", None),
     step(ProviderId::BRILLIANT, "response.started", None),
     step(
         ProviderId::CLASSET,
@@ -82,6 +84,8 @@ pub const SCRIPT: &[Step] = &[
         BadSignature,
     ),
     step(ProviderId::CLEARSPEED, "Attempted - Incomplete", None),
+    step(ProviderId::STRIPE, "invoice.payment_failed", StaleTimestamp),
+    step(ProviderId::SHOPIFY, "products/update", BadSignature),
 ];
 
 /// A config with fresh secrets for every vendor, pointing the Clearspeed token flow at
@@ -101,6 +105,8 @@ pub fn config(port: u16) -> Config {
     p.brilliant.url_key = Some(Secret::new(fresh("br")));
     p.jobmojito.header = Some("x-jobmojito-token".into());
     p.jobmojito.value = Some(Secret::new(fresh("jm_")));
+    p.stripe.secret = Some(Secret::new(fresh("whsec_demo")));
+    p.shopify.secret = Some(Secret::new(fresh("shpss_demo_")));
     c
 }
 
@@ -127,16 +133,12 @@ pub async fn prepare(
         now
     };
     let url = format!("{base}/{}", step.provider.as_str());
-    let mut out = sign(
-        step.provider,
-        &url,
-        body,
-        config,
-        signed_at,
-        step.flaw == BadSignature,
-        bearer.as_deref(),
-    )
-    .outgoing;
+    let options = SigningOptions {
+        event: Some(step.event),
+        bad_signature: step.flaw == BadSignature,
+        bearer: bearer.as_deref(),
+    };
+    let mut out = sign(step.provider, &url, body, config, signed_at, options).outgoing;
     if step.flaw == ReformattedByProxy {
         let v: serde_json::Value = serde_json::from_slice(&out.body).map_err(|e| e.to_string())?;
         out.body = serde_json::to_vec_pretty(&v).map_err(|e| e.to_string())?;

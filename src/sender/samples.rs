@@ -4,10 +4,15 @@ use crate::model::ProviderId;
 
 macro_rules! sample {
     ($p:ident, $event:literal, $dir:literal) => {
+        sample!($p, $event, $dir, concat!($event, ".json"))
+    };
+    // A file named otherwise than the event (`orders/create` in `orders-create.json`), or
+    // a form body (`.form`).
+    ($p:ident, $event:literal, $dir:literal, $file:expr) => {
         (
             ProviderId::$p,
             $event,
-            include_str!(concat!("../../assets/samples/", $dir, "/", $event, ".json")),
+            include_str!(concat!("../../assets/samples/", $dir, "/", $file)),
         )
     };
 }
@@ -29,6 +34,12 @@ pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
     sample!(JOBMOJITO, "interview_collected", "jobmojito"),
     sample!(JOBMOJITO, "interview_result", "jobmojito"),
     sample!(JOBMOJITO, "interview_failed", "jobmojito"),
+    sample!(STRIPE, "payment_intent.succeeded", "stripe"),
+    sample!(STRIPE, "checkout.session.completed", "stripe"),
+    sample!(STRIPE, "invoice.payment_failed", "stripe"),
+    sample!(SHOPIFY, "orders/create", "shopify", "orders-create.json"),
+    sample!(SHOPIFY, "products/update", "shopify", "products-update.json"),
+    sample!(SHOPIFY, "app/uninstalled", "shopify", "app-uninstalled.json"),
 ];
 
 /// The events a provider documents, first one being the default for `send`.
@@ -40,7 +51,8 @@ pub fn events(provider: ProviderId) -> Vec<&'static str> {
         .collect()
 }
 
-/// The sample body for `event` (case-insensitive), compact as vendors send it.
+/// The sample body for `event` (case-insensitive): JSON compact as vendors send it, a form
+/// body as written.
 pub fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String> {
     let found = SAMPLES
         .iter()
@@ -52,7 +64,11 @@ pub fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String
             events(provider).join(", ")
         ));
     };
-    compact(text.as_bytes())
+    if text.trim_start().starts_with(['{', '[']) {
+        compact(text.as_bytes())
+    } else {
+        Ok(text.trim().as_bytes().to_vec())
+    }
 }
 
 /// Re-serializes JSON compactly, keeping key order.
@@ -68,7 +84,8 @@ mod tests {
 
     #[test]
     fn every_vendor_has_samples_and_each_parses() {
-        for p in crate::provider::all().iter().map(|v| v.id()) {
+        for v in crate::provider::all() {
+            let p = v.id();
             assert!(!events(p).is_empty(), "{p}");
             for e in events(p) {
                 let b = body(p, Some(e)).unwrap();

@@ -21,6 +21,7 @@ mod brilliant;
 mod classet;
 mod clearspeed;
 mod jobmojito;
+mod outline;
 mod talentsprout;
 
 /// From this width on, the summary is laid out in two columns.
@@ -92,6 +93,7 @@ impl SummaryView {
             Summary::Jobmojito(s) => {
                 jobmojito::render(&mut d, s, self.understanding.event_inferred)
             }
+            Summary::Outline(o) => outline::render(&mut d, o),
             Summary::Unknown => unknown(&mut d, delivery),
         }
         d
