@@ -139,11 +139,25 @@ pub struct ProvidersConfig {
 
 impl ProvidersConfig {
     /// Every provider section's answer and sender overrides, by provider id.
-    fn overrides(&self) -> [(&'static str, Option<ResponseOverride>, Option<SenderOverride>); 11] {
+    fn overrides(
+        &self,
+    ) -> [(
+        &'static str,
+        Option<ResponseOverride>,
+        Option<SenderOverride>,
+    ); 11] {
         [
-            ("talentsprout", self.talentsprout.response, self.talentsprout.sender),
+            (
+                "talentsprout",
+                self.talentsprout.response,
+                self.talentsprout.sender,
+            ),
             ("classet", self.classet.response, self.classet.sender),
-            ("clearspeed", self.clearspeed.response, self.clearspeed.sender),
+            (
+                "clearspeed",
+                self.clearspeed.response,
+                self.clearspeed.sender,
+            ),
             ("brilliant", self.brilliant.response, self.brilliant.sender),
             ("jobmojito", self.jobmojito.response, self.jobmojito.sender),
             (
@@ -745,8 +759,14 @@ mod tests {
                 "HOOKSCOPE_TWILIO_AUTH_TOKEN".to_string(),
                 "twilio_token_1".to_string(),
             ),
-            ("HOOKSCOPE_STRIPE_TOLERANCE_SECS".to_string(), "90".to_string()),
-            ("HOOKSCOPE_SLACK_SECRET".to_string(), "slack_secret_1".to_string()),
+            (
+                "HOOKSCOPE_STRIPE_TOLERANCE_SECS".to_string(),
+                "90".to_string(),
+            ),
+            (
+                "HOOKSCOPE_SLACK_SECRET".to_string(),
+                "slack_secret_1".to_string(),
+            ),
         ];
         let c = Config::from_parts(text, None, &env).unwrap();
         let p = &c.providers;
@@ -756,12 +776,21 @@ mod tests {
         );
         assert_eq!(p.standard_webhooks.tolerance_secs, 60);
         assert_eq!(p.stripe.tolerance_secs, 90);
-        assert_eq!(p.twilio.auth_token.as_ref().unwrap().expose(), "twilio_token_1");
-        assert_eq!(p.twilio.public_url.as_deref(), Some("https://t.example/twilio"));
+        assert_eq!(
+            p.twilio.auth_token.as_ref().unwrap().expose(),
+            "twilio_token_1"
+        );
+        assert_eq!(
+            p.twilio.public_url.as_deref(),
+            Some("https://t.example/twilio")
+        );
         assert_eq!(c.response_for(Some("github")).status, 202);
         assert_eq!(c.response_for(Some("shopify")).status, 200);
         let names: Vec<&str> = c.secrets().iter().map(|(n, _)| *n).collect();
-        assert!(names.contains(&"providers.standard-webhooks.secret"), "{names:?}");
+        assert!(
+            names.contains(&"providers.standard-webhooks.secret"),
+            "{names:?}"
+        );
         assert!(names.contains(&"providers.twilio.auth_token"), "{names:?}");
         assert_eq!(
             env_var_name("standard-webhooks", "secret"),

@@ -266,7 +266,7 @@ fn bad_signature_is_rejected_by_a_strict_receiver() {
 }
 
 #[test]
-fn headless_demo_shows_all_five_vendors_and_the_deliberate_failures() {
+fn headless_demo_shows_every_vendor_and_the_deliberate_failures() {
     let out = Command::new(bin())
         .args(["demo", "--headless", "--pause-ms", "0"])
         .output()
@@ -280,13 +280,15 @@ fn headless_demo_shows_all_five_vendors_and_the_deliberate_failures() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 18, "{lines:#?}");
+    assert_eq!(lines.len(), 22, "{lines:#?}");
     for p in [
         "talentsprout",
         "classet",
         "clearspeed",
         "brilliant",
         "jobmojito",
+        "stripe",
+        "shopify",
     ] {
         assert!(lines.iter().any(|l| l["provider"] == p), "{p} missing");
     }
@@ -300,12 +302,14 @@ fn headless_demo_shows_all_five_vendors_and_the_deliberate_failures() {
     assert!(hint_of("classet", "body_reserialized"));
     assert!(hint_of("classet", "wrong_secret"));
     assert!(hint_of("clearspeed", "wrong_secret"));
+    assert!(hint_of("stripe", "timestamp_outside_tolerance"));
+    assert!(hint_of("shopify", "wrong_secret"));
     let verified = lines
         .iter()
         .filter(|l| l["verification"]["status"] == "verified")
         .count();
     assert_eq!(
-        verified, 13,
+        verified, 15,
         "every delivery without a deliberate flaw verifies"
     );
     // Repeat deliveries about one subject, for the changes view.

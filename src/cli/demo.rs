@@ -35,7 +35,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let local = listener.local_addr()?;
         let config = Arc::new(demo::config(local.port()));
         eprintln!(
-            "hookscope demo: receiving on http://{local}; a built-in sender plays all five vendors"
+            "hookscope demo: receiving on http://{local}; a built-in sender plays every vendor"
         );
         let lines = LineQueue::new(DEFAULT_QUEUE_BYTES);
         let printer = crate::headless::spawn_printer(lines.clone());

@@ -170,9 +170,10 @@ mod tests {
 
     #[test]
     fn topic_and_shop_come_from_headers_and_the_subject_from_the_body() {
-        let v: Value =
-            serde_json::from_str(include_str!("../../assets/samples/shopify/orders-create.json"))
-                .unwrap();
+        let v: Value = serde_json::from_str(include_str!(
+            "../../assets/samples/shopify/orders-create.json"
+        ))
+        .unwrap();
         let headers = Shopify.sent_headers("orders/create", 1_763_655_150);
         let u = understand(&headers, Some(&v));
         assert_eq!(u.event.as_deref(), Some("orders/create"));

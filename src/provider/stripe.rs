@@ -26,10 +26,7 @@ pub fn understand(v: &Value) -> Understanding {
         .field("Type", v.str_at(&["type"]))
         .field("Event id", v.str_at(&["id"]))
         .maybe("Created", v.str_at(&["created"]).map(|t| unix_time(&t)))
-        .maybe(
-            "Live mode",
-            v.value_at(&["livemode"]).and_then(display),
-        )
+        .maybe("Live mode", v.value_at(&["livemode"]).and_then(display))
         .maybe("API version", v.str_at(&["api_version"]))
         .maybe("Request", v.str_at(&["request", "id"]))
         .maybe("Pending hooks", v.str_at(&["pending_webhooks"]));

@@ -38,8 +38,18 @@ pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
     sample!(STRIPE, "checkout.session.completed", "stripe"),
     sample!(STRIPE, "invoice.payment_failed", "stripe"),
     sample!(SHOPIFY, "orders/create", "shopify", "orders-create.json"),
-    sample!(SHOPIFY, "products/update", "shopify", "products-update.json"),
-    sample!(SHOPIFY, "app/uninstalled", "shopify", "app-uninstalled.json"),
+    sample!(
+        SHOPIFY,
+        "products/update",
+        "shopify",
+        "products-update.json"
+    ),
+    sample!(
+        SHOPIFY,
+        "app/uninstalled",
+        "shopify",
+        "app-uninstalled.json"
+    ),
 ];
 
 /// The events a provider documents, first one being the default for `send`.
