@@ -129,13 +129,12 @@ impl Vendor for Shopify {
 
     fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
         let cfg = &config.providers.shopify;
-        vec![Check::Hmac(HmacCheck {
-            scheme: "shopify-hmac-sha256",
-            header: SIGNATURE_HEADER,
-            encoding: Encoding::Base64,
-            timestamped: None,
-            key: KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.shopify.secret"),
-        })]
+        vec![Check::Hmac(HmacCheck::body(
+            "shopify-hmac-sha256",
+            SIGNATURE_HEADER,
+            Encoding::Base64,
+            KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.shopify.secret"),
+        ))]
     }
 
     fn unsigned_detail(&self, _config: &Config) -> String {

@@ -9,7 +9,7 @@ use super::tolerant::{JsonExt, display, header};
 use super::{Policy, Route, Summary, Understanding, Vendor};
 use crate::config::Config;
 use crate::model::ProviderId;
-use crate::signature::{Check, Encoding, HmacCheck, KeyRef};
+use crate::signature::{Check, HmacCheck, KeyRef};
 
 pub const SIGNATURE_HEADER: &str = "stripe-signature";
 pub const EVENTS: [&str; 3] = [
@@ -98,13 +98,12 @@ impl Vendor for Stripe {
 
     fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
         let cfg = &config.providers.stripe;
-        vec![Check::Hmac(HmacCheck {
-            scheme: "stripe-hmac-sha256",
-            header: SIGNATURE_HEADER,
-            encoding: Encoding::Hex,
-            timestamped: Some(cfg.tolerance_secs),
-            key: KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.stripe.secret"),
-        })]
+        vec![Check::Hmac(HmacCheck::stripe(
+            "stripe-hmac-sha256",
+            SIGNATURE_HEADER,
+            cfg.tolerance_secs,
+            KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.stripe.secret"),
+        ))]
     }
 
     fn unsigned_detail(&self, _config: &Config) -> String {
