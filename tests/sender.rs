@@ -280,15 +280,19 @@ fn headless_demo_shows_every_vendor_and_the_deliberate_failures() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 22, "{lines:#?}");
+    assert_eq!(lines.len(), 30, "{lines:#?}");
     for p in [
         "talentsprout",
         "classet",
         "clearspeed",
         "brilliant",
         "jobmojito",
+        "standard-webhooks",
         "stripe",
+        "github",
         "shopify",
+        "slack",
+        "twilio",
     ] {
         assert!(lines.iter().any(|l| l["provider"] == p), "{p} missing");
     }
@@ -304,12 +308,14 @@ fn headless_demo_shows_every_vendor_and_the_deliberate_failures() {
     assert!(hint_of("clearspeed", "wrong_secret"));
     assert!(hint_of("stripe", "timestamp_outside_tolerance"));
     assert!(hint_of("shopify", "wrong_secret"));
+    assert!(hint_of("github", "wrong_secret"));
+    assert!(hint_of("slack", "timestamp_outside_tolerance"));
     let verified = lines
         .iter()
         .filter(|l| l["verification"]["status"] == "verified")
         .count();
     assert_eq!(
-        verified, 15,
+        verified, 21,
         "every delivery without a deliberate flaw verifies"
     );
     // Repeat deliveries about one subject, for the changes view.

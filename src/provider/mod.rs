@@ -15,15 +15,19 @@ pub mod classet;
 pub mod clearspeed;
 pub mod follow_up;
 mod form;
+pub mod github;
 pub mod jobmojito;
 mod json_body;
 pub mod outline;
 mod policy;
 pub mod shopify;
 mod signing;
+pub mod slack;
+pub mod standard_webhooks;
 pub mod stripe;
 pub mod talentsprout;
 mod tolerant;
+pub mod twilio;
 mod vendor;
 
 #[cfg(test)]
@@ -275,7 +279,7 @@ pub fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) ->
         }
         verdict
     };
-    v.annotate(&mut verification, config);
+    v.annotate(&mut verification, req, config);
     if req.body_truncated {
         verification = Verification::new(
             Status::Failed,

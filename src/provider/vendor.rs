@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{
-    Policy, Route, Understanding, brilliant, classet, clearspeed, jobmojito, shopify, stripe,
-    talentsprout,
+    Policy, Route, Understanding, brilliant, classet, clearspeed, github, jobmojito, shopify,
+    slack, standard_webhooks, stripe, talentsprout, twilio,
 };
 use crate::config::Config;
 use crate::model::{ProviderId, Request, Verification};
@@ -80,7 +80,7 @@ pub trait Vendor: Sync {
     }
 
     /// Adds what the vendor's contract says about a verdict (e.g. a legacy scheme).
-    fn annotate(&self, _verification: &mut Verification, _config: &Config) {}
+    fn annotate(&self, _verification: &mut Verification, _req: &Request, _config: &Config) {}
 
     /// What counts as an acknowledgement, how the vendor retries and how long it waits.
     fn policy(&self, config: &Config) -> Policy;
@@ -114,14 +114,18 @@ pub trait Vendor: Sync {
     }
 }
 
-static VENDORS: [&dyn Vendor; 7] = [
+static VENDORS: [&dyn Vendor; 11] = [
     &talentsprout::TalentSprout,
     &classet::Classet,
     &clearspeed::Clearspeed,
     &brilliant::Brilliant,
     &jobmojito::JobMojito,
+    &standard_webhooks::StandardWebhooks,
     &stripe::Stripe,
+    &github::GitHub,
     &shopify::Shopify,
+    &slack::Slack,
+    &twilio::Twilio,
 ];
 
 /// Every built-in vendor, in the order they are listed to people.

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use base64::Engine;
+
 use crate::config::{Config, Secret};
 use crate::model::ProviderId;
 
@@ -52,6 +54,10 @@ pub const SCRIPT: &[Step] = &[
     step(ProviderId::JOBMOJITO, "interview_collected", None),
     step(ProviderId::STRIPE, "payment_intent.succeeded", None),
     step(ProviderId::SHOPIFY, "orders/create", None),
+    step(ProviderId::STANDARD_WEBHOOKS, "contact.created", None),
+    step(ProviderId::GITHUB, "pull_request.opened", None),
+    step(ProviderId::SLACK, "app_mention", None),
+    step(ProviderId::TWILIO, "incoming_message", None),
     step(ProviderId::BRILLIANT, "response.started", None),
     step(
         ProviderId::CLASSET,
@@ -86,6 +92,10 @@ pub const SCRIPT: &[Step] = &[
     step(ProviderId::CLEARSPEED, "Attempted - Incomplete", None),
     step(ProviderId::STRIPE, "invoice.payment_failed", StaleTimestamp),
     step(ProviderId::SHOPIFY, "products/update", BadSignature),
+    step(ProviderId::GITHUB, "push", BadSignature),
+    step(ProviderId::SLACK, "slash_command", StaleTimestamp),
+    step(ProviderId::TWILIO, "message_status", None),
+    step(ProviderId::STANDARD_WEBHOOKS, "invoice.paid", None),
 ];
 
 /// A config with fresh secrets for every vendor, pointing the Clearspeed token flow at
@@ -107,6 +117,21 @@ pub fn config(port: u16) -> Config {
     p.jobmojito.value = Some(Secret::new(fresh("jm_")));
     p.stripe.secret = Some(Secret::new(fresh("whsec_demo")));
     p.shopify.secret = Some(Secret::new(fresh("shpss_demo_")));
+    p.github.secret = Some(Secret::new(fresh("gh_demo_")));
+    p.slack.secret = Some(Secret::new(fresh("slack_demo_")));
+    p.twilio.auth_token = Some(Secret::new(fresh("tw_demo_")));
+    // The URL entered in Twilio's console: here the demo's own route.
+    p.twilio.public_url = Some(format!("http://127.0.0.1:{port}/twilio"));
+    // Standard Webhooks secrets are base64 after `whsec_`.
+    let key = [
+        uuid::Uuid::now_v7().into_bytes(),
+        uuid::Uuid::now_v7().into_bytes(),
+    ]
+    .concat();
+    p.standard_webhooks.secret = Some(Secret::new(format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    )));
     c
 }
 

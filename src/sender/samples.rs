@@ -34,9 +34,14 @@ pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
     sample!(JOBMOJITO, "interview_collected", "jobmojito"),
     sample!(JOBMOJITO, "interview_result", "jobmojito"),
     sample!(JOBMOJITO, "interview_failed", "jobmojito"),
+    sample!(STANDARD_WEBHOOKS, "contact.created", "standard-webhooks"),
+    sample!(STANDARD_WEBHOOKS, "invoice.paid", "standard-webhooks"),
     sample!(STRIPE, "payment_intent.succeeded", "stripe"),
     sample!(STRIPE, "checkout.session.completed", "stripe"),
     sample!(STRIPE, "invoice.payment_failed", "stripe"),
+    sample!(GITHUB, "push", "github"),
+    sample!(GITHUB, "pull_request.opened", "github"),
+    sample!(GITHUB, "ping", "github"),
     sample!(SHOPIFY, "orders/create", "shopify", "orders-create.json"),
     sample!(
         SHOPIFY,
@@ -50,6 +55,18 @@ pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
         "shopify",
         "app-uninstalled.json"
     ),
+    sample!(SLACK, "app_mention", "slack"),
+    sample!(SLACK, "url_verification", "slack"),
+    sample!(SLACK, "slash_command", "slack", "slash_command.form"),
+    sample!(SLACK, "block_actions", "slack", "block_actions.form"),
+    sample!(
+        TWILIO,
+        "incoming_message",
+        "twilio",
+        "incoming_message.form"
+    ),
+    sample!(TWILIO, "message_status", "twilio", "message_status.form"),
+    sample!(TWILIO, "incoming_call", "twilio", "incoming_call.form"),
 ];
 
 /// The events a provider documents, first one being the default for `send`.

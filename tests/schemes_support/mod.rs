@@ -50,6 +50,64 @@ pub fn shopify_header(secret: &str, body: &[u8]) -> String {
     B64.encode(hmac_sha256(secret.as_bytes(), body))
 }
 
+pub fn hmac_sha1(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    let mut m = Hmac::<sha1::Sha1>::new_from_slice(key).unwrap();
+    m.update(msg);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// Standard Webhooks: `v1,<base64>` over `{id}.{timestamp}.{body}`, the key the base64
+/// after an optional `whsec_`.
+pub fn standard_webhooks_signature(secret: &str, id: &str, t: &str, body: &[u8]) -> String {
+    let key = B64
+        .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
+        .unwrap();
+    let msg = [format!("{id}.{t}.").as_bytes(), body].concat();
+    format!("v1,{}", B64.encode(hmac_sha256(&key, &msg)))
+}
+
+/// GitHub: `sha256=<hex>` over the body.
+pub fn github_signature(secret: &str, body: &[u8]) -> String {
+    format!(
+        "sha256={}",
+        hex::encode(hmac_sha256(secret.as_bytes(), body))
+    )
+}
+
+/// Slack: `v0=<hex>` over `v0:{timestamp}:{body}`.
+pub fn slack_signature(secret: &str, t: &str, body: &[u8]) -> String {
+    let msg = [format!("v0:{t}:").as_bytes(), body].concat();
+    format!("v0={}", hex::encode(hmac_sha256(secret.as_bytes(), &msg)))
+}
+
+/// Twilio: base64 HMAC-SHA1 of the URL then each form parameter, sorted by name, as
+/// name and value.
+pub fn twilio_signature(token: &str, url: &str, form_body: &[u8]) -> String {
+    let mut params: Vec<(String, String)> = form_urlencoded::parse(form_body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    params.sort();
+    let mut msg = url.to_string();
+    for (k, v) in params {
+        msg.push_str(&k);
+        msg.push_str(&v);
+    }
+    B64.encode(hmac_sha1(token.as_bytes(), msg.as_bytes()))
+}
+
+/// POSTs `body` with a content type of the caller's choosing; the status.
+pub fn post_as(url: &str, content_type: &str, headers: &[(&str, &str)], body: &[u8]) -> u16 {
+    let client = reqwest::blocking::Client::new();
+    let mut req = client
+        .post(url)
+        .header("content-type", content_type)
+        .body(body.to_vec());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().unwrap().status().as_u16()
+}
+
 /// What an app received: URI, headers, body.
 pub type Hit = (String, HeaderMap, Vec<u8>);
 

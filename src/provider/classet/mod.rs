@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::tolerant::{JsonExt, header};
 use super::{Policy, Route, Summary as Any, Understanding, Vendor};
 use crate::config::Config;
-use crate::model::{ProviderId, Status, Verification};
+use crate::model::{ProviderId, Request, Status, Verification};
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef, StaticHeaderCheck};
 
 pub(crate) mod brief;
@@ -296,7 +296,7 @@ impl Vendor for Classet {
             .into()
     }
 
-    fn annotate(&self, verification: &mut Verification, config: &Config) {
+    fn annotate(&self, verification: &mut Verification, _req: &Request, config: &Config) {
         let secret_set = config
             .providers
             .classet
