@@ -52,7 +52,8 @@ impl fmt::Display for Secret {
     }
 }
 
-/// The environment variable that can hold `providers.<provider>.<key>`.
+/// The environment variable that can hold `providers.<provider>.<key>`; a `-` in the
+/// provider id is written `_` (`HOOKSCOPE_STANDARD_WEBHOOKS_SECRET`).
 pub fn env_var_name(provider: &str, key: &str) -> String {
     format!(
         "HOOKSCOPE_{}_{}",
