@@ -172,6 +172,17 @@ const TWILIO_BODY: &[u8] =
 const TWILIO_SIGNATURE: &str = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
 const FORM: &str = "application/x-www-form-urlencoded";
 
+/// Content type, headers, body and the provider expected.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [u8], &'a str);
+/// A path, then as [`Case`].
+type RoutedCase<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    &'a [u8],
+    &'a str,
+);
+
 #[test]
 fn the_independent_implementations_reproduce_the_published_examples() {
     let sw = standard_webhooks_signature(
@@ -211,7 +222,7 @@ fn the_published_examples_verify_through_the_receiver() {
         ("X-Slack-Request-Timestamp", "1531420618"),
         ("X-Slack-Signature", SLACK_SIGNATURE),
     ];
-    let cases: [(&str, &str, &[(&str, &str)], &[u8], &str); 4] = [
+    let cases: [RoutedCase; 4] = [
         (
             "/standard-webhooks",
             "application/json",
@@ -343,7 +354,7 @@ fn the_other_schemes_are_detected_by_their_headers_on_another_route() {
         ("webhook-timestamp", "1614265330"),
         ("webhook-signature", SW_SIGNATURE),
     ];
-    let cases: [(&str, &[(&str, &str)], &[u8], &str); 4] = [
+    let cases: [Case; 4] = [
         (
             "application/json",
             &sw_headers,
