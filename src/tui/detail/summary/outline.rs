@@ -1,8 +1,8 @@
 //! The signed-scheme vendors' summaries: each section's labelled fields, as the vendor
 //! unit chose them.
 
-use super::super::doc::Doc;
 use crate::provider::outline::Outline;
+use crate::tui::widgets::doc::Doc;
 
 pub fn render(d: &mut Doc, o: &Outline) {
     for s in &o.sections {
