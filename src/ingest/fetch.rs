@@ -65,11 +65,13 @@ async fn drain(mut rx: mpsc::Receiver<Job>, store: Store, redactor: Redactor) {
         let windows = sent.entry(job.provider).or_default();
         let wait = windows.wait(job.follow_up.limits, Instant::now());
         tokio::time::sleep(wait).await;
-        windows.record(job.follow_up.limits, Instant::now());
         let fetched = match job.follow_up.request.await {
             Ok(v) => v,
             Err(e) => json!({ "error": e }),
         };
+        // Counted from when the answer came back: a request slow to leave or to arrive
+        // can then never land closer to the next one than the limits allow.
+        windows.record(job.follow_up.limits, Instant::now());
         record(&store, &redactor, &job.delivery_id, fetched).await;
     }
 }
