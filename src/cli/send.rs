@@ -24,11 +24,7 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
             anyhow::anyhow!(
                 "unknown provider {:?}; use one of {}",
                 args.provider,
-                crate::provider::all()
-                    .iter()
-                    .map(|v| v.id().as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::provider::ids()
             )
         })?;
     let config = Config::load(args.config.as_deref())?;

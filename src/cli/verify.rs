@@ -47,11 +47,7 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
             format!(
                 "unknown provider {:?}; use one of {}",
                 args.provider,
-                provider::all()
-                    .iter()
-                    .map(|v| v.id().as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                provider::ids()
             )
         })?;
     let config = Config::load(args.config.as_deref()).map_err(|e| e.to_string())?;

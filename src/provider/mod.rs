@@ -42,7 +42,7 @@ pub use policy::{
 };
 pub use signing::{Signing, SigningOptions, body_signatures, resign, sign};
 pub use tolerant::JsonExt;
-pub use vendor::{Vendor, all, vendor};
+pub use vendor::{Vendor, all, ids, vendor};
 
 /// What the URL says: a vendor route and what it carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -133,6 +133,15 @@ pub fn all() -> &'static [&'static dyn Vendor] {
     &VENDORS
 }
 
+/// Every built-in id, comma-separated, for "use one of" messages.
+pub fn ids() -> String {
+    all()
+        .iter()
+        .map(|v| v.id().as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The unit for `id`; `None` for an unrecognised sender.
 pub fn vendor(id: ProviderId) -> Option<&'static dyn Vendor> {
     VENDORS.iter().copied().find(|v| v.id() == id)

@@ -21,7 +21,7 @@ fn extra(group: Group) -> Vec<(&'static str, &'static str)> {
         Group::Actions => vec![
             (
                 "Ctrl-S",
-                "In the body editor: send (re-signed for TalentSprout and Classet)",
+                "In the body editor: send (re-signed where the secret is configured)",
             ),
             ("Enter", "In the URL prompt: send there"),
             ("Esc", "In the body editor or the URL prompt: cancel"),
