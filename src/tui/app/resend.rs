@@ -47,7 +47,11 @@ impl App {
             return self.send(&pending, &to);
         }
         // Hookscope's own receiver by default: the re-send then shows up as a new row.
-        let url = format!("http://{}", self.context.listen);
+        // A viewer has none: the last target then, else an empty line to type into.
+        let url = match self.context.listen.as_str() {
+            "" => self.recent_urls.first().cloned().unwrap_or_default(),
+            listen => format!("http://{listen}"),
+        };
         self.prompt = Some(UrlPrompt::open(&url, &self.recent_urls, pending));
         Vec::new()
     }

@@ -94,9 +94,14 @@ impl Fixture {
 
     /// An app with `config`, sending re-sends to `forward_to` when given.
     fn app_with(&self, config: Config, forward_to: Option<&str>) -> App {
+        self.app_listening(config, forward_to, "127.0.0.1:8787")
+    }
+
+    /// As [`Self::app_with`], with the receiver's address (empty: a viewer).
+    fn app_listening(&self, config: Config, forward_to: Option<&str>, listen: &str) -> App {
         let context = Context {
             config: Arc::new(config),
-            listen: "127.0.0.1:8787".into(),
+            listen: listen.into(),
             store: None,
             forward_to: forward_to.map(str::to_string),
         };

@@ -122,6 +122,21 @@ fn r_without_a_target_asks_for_a_url_prefilled_with_the_listen_address() {
 }
 
 #[test]
+fn a_viewer_has_no_address_of_its_own_to_offer() {
+    let mut f = Fixture::new();
+    f.classet(BODY);
+    let mut app = f.app_listening(config(), None, "");
+    apply(&mut app, [ch('r')]);
+    assert_eq!(app.prompt().expect("the prompt opens").text(), "");
+    for c in "http://127.0.0.1:3000".chars() {
+        apply(&mut app, [ch(c)]);
+    }
+    one_resend(apply(&mut app, [key(KeyCode::Enter)]));
+    apply(&mut app, [ch('r')]);
+    assert_eq!(app.prompt().unwrap().text(), "http://127.0.0.1:3000");
+}
+
+#[test]
 fn esc_cancels_the_prompt_and_a_bad_url_keeps_it_open() {
     let mut f = Fixture::new();
     f.classet(BODY);
