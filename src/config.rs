@@ -176,28 +176,11 @@ impl ProvidersConfig {
 
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TalentSproutConfig {
-    pub secret: Option<Secret>,
-    pub tolerance_secs: u64,
-    pub response: Option<ResponseOverride>,
-    pub sender: Option<SenderOverride>,
-}
+/// TalentSprout's section has exactly the keys of the other timestamped schemes.
+pub type TalentSproutConfig = TimestampedSecretConfig;
 
-impl Default for TalentSproutConfig {
-    fn default() -> Self {
-        Self {
-            secret: None,
-            tolerance_secs: DEFAULT_TOLERANCE_SECS,
-            response: None,
-            sender: None,
-        }
-    }
-}
-
-/// A signing secret and how far a signed timestamp may be from now (Standard Webhooks,
-/// Stripe, Slack).
+/// A signing secret and how far a signed timestamp may be from now (TalentSprout,
+/// Standard Webhooks, Stripe, Slack).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TimestampedSecretConfig {
