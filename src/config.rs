@@ -38,6 +38,9 @@ pub enum ConfigError {
 }
 
 pub use crate::model::{Secret, env_var_name, mask};
+pub use scheme::{EventSource, SchemeConfig, all_registered, registered};
+
+mod scheme;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -45,6 +48,9 @@ pub struct Config {
     pub server: ServerConfig,
     pub response: ResponseConfig,
     pub providers: ProvidersConfig,
+    /// `[schemes.NAME]`, validated apart (see [`scheme`]) so that errors name their key.
+    #[serde(skip)]
+    pub schemes: Vec<SchemeConfig>,
     /// Where the config was read from, for messages. Not a TOML key.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -93,7 +99,7 @@ impl Default for ResponseConfig {
 }
 
 /// `[providers.X.response]`: any key left out falls back to `[response]`.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseOverride {
     pub status: Option<u16>,
@@ -347,8 +353,10 @@ impl Config {
             path: shown.clone(),
             message: e.message().to_string(),
         })?;
-        let file_only = table.clone();
+        let mut file_only = table.clone();
+        file_only.remove("schemes");
         apply_env(&mut table, env)?;
+        let schemes = table.remove("schemes");
         // The message names settings, never values: a value may be a secret, in the wrong
         // place or not.
         let values = crate::redact::Redactor::from_settings(string_values(&table));
@@ -356,6 +364,15 @@ impl Config {
             Ok(c) => c,
             Err(e) => return Err(blame(&file_only, env, &shown, &e, &values)),
         };
+        config.schemes = match schemes {
+            None => Ok(Vec::new()),
+            Some(toml::Value::Table(t)) => scheme::parse(&t),
+            Some(_) => Err("schemes: expected [schemes.NAME] sections".to_string()),
+        }
+        .map_err(|message| ConfigError::Invalid {
+            path: shown.clone(),
+            message,
+        })?;
         config.check_statuses(&shown)?;
         config.source = path;
         Ok(config)
@@ -369,6 +386,12 @@ impl Config {
                 (
                     format!("providers.{name}.response.status"),
                     o.and_then(|o| o.status),
+                )
+            }))
+            .chain(self.schemes.iter().map(|s| {
+                (
+                    format!("schemes.{}.response.status", s.name()),
+                    s.response.and_then(|o| o.status),
                 )
             }));
         for (key, status) in keys {
@@ -471,9 +494,14 @@ impl Config {
             ("providers.slack.secret", p.slack.secret.as_ref()),
             ("providers.twilio.auth_token", p.twilio.auth_token.as_ref()),
         ];
+        let schemes = self
+            .schemes
+            .iter()
+            .map(|s| (s.secret_setting(), s.secret.as_ref()));
         candidates
             .into_iter()
             .chain(sets)
+            .chain(schemes)
             .filter_map(|(name, s)| s.filter(|s| !s.expose().is_empty()).map(|s| (name, s)))
             .collect()
     }
@@ -481,6 +509,13 @@ impl Config {
     /// The secret a setting names (`providers.classet.secret`,
     /// `providers.clearspeed.credentials[1].api_key`), to read or replace it.
     pub fn secret_slot(&mut self, setting: &str) -> Option<&mut Option<Secret>> {
+        if let Some(s) = self
+            .schemes
+            .iter_mut()
+            .find(|s| s.secret_setting() == setting)
+        {
+            return Some(&mut s.secret);
+        }
         let p = &mut self.providers;
         if let Some(rest) = setting.strip_prefix("providers.clearspeed.credentials[") {
             let (index, key) = rest.split_once("].")?;
@@ -520,6 +555,9 @@ impl Config {
 
     /// `[providers.<id>.sender]` for one provider.
     pub fn sender_for(&self, provider: &str) -> Option<SenderOverride> {
+        if let Some(s) = self.scheme(provider) {
+            return s.sender;
+        }
         self.providers
             .overrides()
             .into_iter()
@@ -527,9 +565,17 @@ impl Config {
             .and_then(|(_, _, sender)| sender)
     }
 
+    /// The configured scheme named `name`.
+    pub fn scheme(&self, name: &str) -> Option<&SchemeConfig> {
+        self.schemes.iter().find(|s| s.name() == name)
+    }
+
     /// The answer settings for one provider (`None`: unknown provider).
     pub fn response_for(&self, provider: Option<&str>) -> ResponseConfig {
         let over = provider.and_then(|provider| {
+            if let Some(s) = self.scheme(provider) {
+                return s.response;
+            }
             self.providers
                 .overrides()
                 .into_iter()
@@ -554,10 +600,7 @@ pub fn credential_setting(index: usize, key: &str) -> &'static str {
     leaked
 }
 
-/// A provider id as an environment variable spells it.
-fn env_spelling(provider: &str) -> String {
-    provider.replace('-', "_")
-}
+use scheme::env_spelling;
 
 fn default_config_paths() -> Vec<PathBuf> {
     let mut paths = vec![PathBuf::from("hookscope.toml")];
@@ -575,12 +618,23 @@ fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<(), Co
             continue;
         };
         let lower = rest.to_ascii_lowercase();
-        let Some(provider) = PROVIDER_NAMES
+        // A scheme's variables are those of a section the file declares; the longest name
+        // wins, so `acme` and `acme-pay` each get their own.
+        let declared: Vec<String> = table
+            .get("schemes")
+            .and_then(toml::Value::as_table)
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default();
+        let Some((section, provider)) = PROVIDER_NAMES
             .iter()
-            .find(|p| lower.starts_with(&format!("{}_", env_spelling(p))))
+            .map(|p| ("providers", p.to_string()))
+            .chain(declared.into_iter().map(|s| ("schemes", s)))
+            .filter(|(_, p)| lower.starts_with(&format!("{}_", env_spelling(p))))
+            .max_by_key(|(_, p)| p.len())
         else {
             continue;
         };
+        let provider = provider.as_str();
         let key = &lower[provider.len() + 1..];
         if key.is_empty() {
             continue;
@@ -597,12 +651,12 @@ fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<(), Co
             toml::Value::String(value.clone())
         };
         let providers = table
-            .entry("providers")
+            .entry(section)
             .or_insert_with(|| toml::Value::Table(Default::default()));
         let Some(providers) = providers.as_table_mut() else {
             return Err(ConfigError::Env {
                 var: var.clone(),
-                message: "`providers` in the config file is not a table".into(),
+                message: format!("`{section}` in the config file is not a table"),
             });
         };
         let section = providers
@@ -615,7 +669,7 @@ fn apply_env(table: &mut toml::Table, env: &[(String, String)]) -> Result<(), Co
             None => {
                 return Err(ConfigError::Env {
                     var: var.clone(),
-                    message: format!("`providers.{provider}` in the config file is not a table"),
+                    message: format!("`{section}.{provider}` in the config file is not a table"),
                 });
             }
         }
@@ -889,6 +943,14 @@ mod example_tests {
         let text = include_str!("../assets/hookscope.example.toml");
         let c = super::Config::from_parts(text, None, &[]).unwrap();
         assert_eq!(c.server.addr, super::DEFAULT_ADDR);
+        // The commented scheme is the README's example: valid once uncommented.
+        let scheme: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with("# [schemes.acme]"))
+            .map(|l| format!("{}\n", l.trim_start_matches("# ")))
+            .collect();
+        let c = super::Config::from_parts(&scheme, None, &[]).unwrap();
+        assert_eq!(c.schemes[0].route, Some("/acme"));
     }
 }
 

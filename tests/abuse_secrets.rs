@@ -31,6 +31,9 @@ const SECRETS: [(&str, &str); 10] = [
     ("jobmojito.value", "jm_value_SECRET_1618"),
 ];
 
+/// A scheme of the user's own: its secret is masked like a built-in vendor's.
+const SCHEME_SECRET: &str = "acme_scheme_SECRET_8088";
+
 fn secret(name: &str) -> &'static str {
     SECRETS.iter().find(|(n, _)| *n == name).unwrap().1
 }
@@ -78,7 +81,18 @@ fn all_secrets_config() -> String {
             _ => {}
         }
     }
+    cfg.push_str(&format!(
+        "[schemes.acme]\nheader = \"X-Acme-Signature\"\nsecret = \"{SCHEME_SECRET}\"\n"
+    ));
     cfg
+}
+
+/// Hex HMAC-SHA256 of the body, as the `acme` scheme above signs.
+fn acme_signature(body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SCHEME_SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
 }
 
 #[test]
@@ -167,6 +181,16 @@ fn configured_secrets_appear_in_no_output_store_export_or_log() {
             "/jobmojito".into(),
             vec![("x-jobmojito-token", secret("jobmojito.value").to_string())],
             &jm_body,
+            "verified",
+        ),
+        (
+            // The scheme's secret sent by mistake beside its signature.
+            "/hooks/acme".into(),
+            vec![
+                ("x-acme-signature", acme_signature(b"{}")),
+                ("x-debug-echo", SCHEME_SECRET.to_string()),
+            ],
+            b"{}",
             "verified",
         ),
         (
@@ -277,14 +301,15 @@ fn configured_secrets_appear_in_no_output_store_export_or_log() {
         .collect();
     places.push(("the store after exit".into(), db_after));
 
-    for (name, value) in SECRETS {
+    let scheme = [("acme.secret (a scheme)", SCHEME_SECRET)];
+    for (name, value) in SECRETS.into_iter().chain(scheme) {
         let forms = [value.to_string(), percent_encoded(value)];
         for (place, bytes) in &places {
             let text = String::from_utf8_lossy(bytes);
             for form in &forms {
                 assert!(
                     !text.contains(form.as_str()),
-                    "providers.{name} ({form}) appears in {place}"
+                    "the secret of {name} ({form}) appears in {place}"
                 );
             }
         }

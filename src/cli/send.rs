@@ -18,6 +18,8 @@ use crate::signature::{Status, Verification};
 use crate::store::Store;
 
 pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
+    // First the config: it names the schemes of the user's own.
+    let config = Config::load(args.config.as_deref())?;
     let provider = ProviderId::parse(&args.provider)
         .filter(|p| *p != ProviderId::UNKNOWN)
         .ok_or_else(|| {
@@ -27,7 +29,6 @@ pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
                 crate::provider::ids()
             )
         })?;
-    let config = Config::load(args.config.as_deref())?;
     let redactor = Redactor::from_config(&config);
     send(args, provider, &config, &redactor).map_err(|e| redactor.error(e))
 }

@@ -41,6 +41,8 @@ pub fn run(args: VerifyArgs) -> ExitCode {
 }
 
 fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String> {
+    // First the config: it names the schemes of the user's own.
+    let config = Config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     let provider = ProviderId::parse(&args.provider)
         .filter(|p| *p != ProviderId::UNKNOWN)
         .ok_or_else(|| {
@@ -50,7 +52,6 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
                 provider::ids()
             )
         })?;
-    let config = Config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     let headers = args
         .headers
         .iter()
@@ -59,10 +60,7 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
         .map_err(|e| Redactor::from_config(&config).redact_text(&e))?;
     let body = std::fs::read(&args.body_file)
         .map_err(|e| format!("cannot read {}: {e}", args.body_file.display()))?;
-    let route = args
-        .path
-        .clone()
-        .unwrap_or_else(|| format!("/{}", provider.as_str()));
+    let route = args.path.clone().unwrap_or_else(|| default_path(provider));
     let (path, query) = match route.split_once('?') {
         Some((p, q)) => (p.to_string(), Some(q.to_string())),
         None => (route, None),
@@ -79,6 +77,14 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
         peer: None,
     };
     Ok((req, config, now, provider))
+}
+
+/// The vendor's route where it is a plain path (a configured scheme's), else `/<id>`.
+fn default_path(provider: ProviderId) -> String {
+    provider::vendor(provider)
+        .map(|v| v.route())
+        .filter(|r| !r.is_empty() && !r.contains('{'))
+        .map_or_else(|| format!("/{}", provider.as_str()), str::to_string)
 }
 
 /// `Name: value` → (lower-cased name, value).

@@ -18,6 +18,13 @@ pub(super) async fn status_page(State(state): State<Arc<Receiver>>) -> impl Into
     for v in crate::provider::all() {
         text.push_str(&format!("  {:<13} {}\n", v.id().as_str(), v.route()));
     }
+    for s in state.config.schemes.iter().filter(|s| s.route.is_some()) {
+        text.push_str(&format!(
+            "  {:<13} {}\n",
+            s.name(),
+            s.route.unwrap_or_default()
+        ));
+    }
     text.push_str(
         "Any other path is accepted too; the provider is detected from headers or body.\n",
     );

@@ -20,6 +20,7 @@ pub mod jobmojito;
 mod json_body;
 pub mod outline;
 mod policy;
+pub mod scheme;
 pub mod shopify;
 mod signing;
 pub mod slack;
@@ -143,13 +144,24 @@ pub fn detect(req: &Request, json: Option<&Value>, config: &Config) -> (Provider
         })
 }
 
-/// The provider when the path or a header names it.
+/// The provider when the path or a header names it. A configured scheme's route is its
+/// own (it cannot be under a built-in one); its header is looked for before the built-in
+/// vendors', as the user who configured it expects it there.
 fn detect_without_body(req: &Request, config: &Config) -> Option<(ProviderId, DetectedBy)> {
     if let Some(p) = route(&req.path, req.query.as_deref()).provider {
         return Some((p, DetectedBy::Path));
     }
-    all()
+    if let Some(s) = config
+        .schemes
         .iter()
+        .filter(|s| s.owns_path(&req.path))
+        .max_by_key(|s| s.route.map_or(0, str::len))
+    {
+        return Some((s.id, DetectedBy::Path));
+    }
+    let schemes = config.schemes.iter().map(|s| s as &dyn Vendor);
+    schemes
+        .chain(all().iter().copied())
         .find(|v| v.matches_headers(&req.headers, config))
         .map(|v| (v.id(), DetectedBy::Header))
 }

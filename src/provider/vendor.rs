@@ -55,6 +55,12 @@ pub trait Vendor: Sync {
         Vec::new()
     }
 
+    /// A body for `event` where the vendor has no sample of its own on file (a configured
+    /// scheme's generic one).
+    fn sample(&self, _event: Option<&str>) -> Option<Vec<u8>> {
+        None
+    }
+
     /// The content type of a body as this vendor sends it.
     fn content_type(&self, _body: &[u8]) -> &'static str {
         "application/json"
@@ -133,16 +139,23 @@ pub fn all() -> &'static [&'static dyn Vendor] {
     &VENDORS
 }
 
-/// Every built-in id, comma-separated, for "use one of" messages.
+/// Every built-in id then every configured scheme's, comma-separated, for "use one of"
+/// messages.
 pub fn ids() -> String {
     all()
         .iter()
         .map(|v| v.id().as_str())
+        .chain(crate::config::all_registered().iter().map(|s| s.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The unit for `id`; `None` for an unrecognised sender.
+/// The unit for `id`: a built-in vendor, else a configured scheme (`[schemes.NAME]`, whose
+/// shape parsing the config registered); `None` for an unrecognised sender.
 pub fn vendor(id: ProviderId) -> Option<&'static dyn Vendor> {
-    VENDORS.iter().copied().find(|v| v.id() == id)
+    VENDORS
+        .iter()
+        .copied()
+        .find(|v| v.id() == id)
+        .or_else(|| crate::config::registered(id).map(|s| s as &'static dyn Vendor))
 }

@@ -79,12 +79,16 @@ pub fn events(provider: ProviderId) -> Vec<&'static str> {
 }
 
 /// The sample body for `event` (case-insensitive): JSON compact as vendors send it, a form
-/// body as written.
+/// body as written; a configured scheme's generic sample where no file is kept.
 pub fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String> {
     let found = SAMPLES
         .iter()
         .find(|(p, e, _)| *p == provider && event.is_none_or(|want| e.eq_ignore_ascii_case(want)));
+    let generic = || crate::provider::vendor(provider).and_then(|v| v.sample(event));
     let Some((_, _, text)) = found else {
+        if let Some(body) = generic() {
+            return Ok(body);
+        }
         return Err(format!(
             "{provider} has no event {:?}; it documents: {}",
             event.unwrap_or_default(),
