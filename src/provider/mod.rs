@@ -20,7 +20,7 @@ pub mod jobmojito;
 mod json_body;
 pub mod outline;
 mod policy;
-pub mod scheme;
+mod scheme;
 pub mod shopify;
 mod signing;
 pub mod slack;

@@ -13,7 +13,7 @@ use crate::model::{ProviderId, Request};
 use crate::signature::{Check, HmacCheck, KeyRef};
 
 /// The event `send` names when none is given: a scheme documents no events of its own.
-pub const SAMPLE_EVENT: &str = "test";
+pub(crate) const SAMPLE_EVENT: &str = "test";
 const EVENTS: [&str; 1] = [SAMPLE_EVENT];
 /// The subject a generic sample carries.
 const SAMPLE_SUBJECT: &str = "sample_0001";
@@ -21,7 +21,7 @@ const SAMPLE_SUBJECT: &str = "sample_0001";
 const PAYLOAD_FIELDS: usize = 8;
 
 /// Event, subject and an outline of a delivery, as the scheme says where they are.
-pub fn understand(
+pub(crate) fn understand(
     s: &SchemeConfig,
     headers: &[(String, String)],
     v: Option<&Value>,
@@ -74,7 +74,7 @@ pub fn understand(
 }
 
 /// A body with the event and the subject where the scheme reads them.
-pub fn sample(s: &SchemeConfig, event: &str) -> Vec<u8> {
+pub(crate) fn sample(s: &SchemeConfig, event: &str) -> Vec<u8> {
     let mut v = Value::Object(Map::new());
     v["sample"] = Value::Bool(true);
     if let Some(EventSource::Pointer(p)) = &s.event {
@@ -111,7 +111,7 @@ fn set_at(v: &mut Value, pointer: &str, text: &str) {
 
 /// The check the scheme describes, with the secret `config` holds for it (the registered
 /// shape has none).
-pub fn check(s: &SchemeConfig, config: &Config) -> HmacCheck {
+pub(crate) fn check(s: &SchemeConfig, config: &Config) -> HmacCheck {
     let current = config.scheme(s.name()).unwrap_or(s);
     let key = KeyRef::new(
         current.name(),
