@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use super::form;
 use super::outline::Outline;
+use super::signed::{Descriptor, Signed};
 use super::tolerant::{JsonExt, display, header, id_text};
-use super::{Policy, Route, Summary, Understanding, Vendor};
+use super::{Policy, Summary, Understanding};
 use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Algorithm, Check, Encoding, HmacCheck, KeyRef};
@@ -133,43 +134,18 @@ fn payload(req: &Request, json: Option<&Value>) -> Option<Value> {
 
 pub(crate) struct GitHub;
 
-impl Vendor for GitHub {
-    fn id(&self) -> ProviderId {
-        ProviderId::GITHUB
-    }
+impl Signed for GitHub {
+    const UNIT: Descriptor = Descriptor {
+        id: ProviderId::GITHUB,
+        name: "GitHub",
+        route: "/github",
+        events: &EVENTS,
+        headers: &[SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER, EVENT_HEADER],
+        key_noun: "secret",
+        key_setting: "providers.github.secret (the webhook's secret)",
+    };
 
-    fn name(&self) -> &'static str {
-        "GitHub"
-    }
-
-    fn route(&self) -> &'static str {
-        "/github"
-    }
-
-    fn events(&self) -> &'static [&'static str] {
-        &EVENTS
-    }
-
-    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
-        [SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER, EVENT_HEADER]
-            .iter()
-            .any(|h| header(headers, h).is_some())
-    }
-
-    fn matches_body(&self, _v: &Value) -> bool {
-        false
-    }
-
-    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
-        understand(&[], Some(v))
-    }
-
-    fn understand_request(
-        &self,
-        req: &Request,
-        json: Option<&Value>,
-        _route: &Route,
-    ) -> Option<Understanding> {
+    fn read(&self, req: &Request, json: Option<&Value>) -> Option<Understanding> {
         Some(understand(&req.headers, payload(req, json).as_ref()))
     }
 
@@ -190,10 +166,10 @@ impl Vendor for GitHub {
 
     /// SHA-256 first (what GitHub recommends and `send` signs), the legacy SHA-1 header
     /// with the same secret second.
-    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+    fn checks(&self, config: &Config) -> Vec<Check> {
         let key = || {
             KeyRef::new(
-                self.name(),
+                Self::UNIT.name,
                 config.providers.github.secret.as_ref(),
                 "providers.github.secret",
             )
@@ -216,25 +192,19 @@ impl Vendor for GitHub {
         ]
     }
 
-    fn unsigned_detail(&self, _config: &Config) -> String {
-        format!(
-            "No {SIGNATURE_HEADER} header and no secret configured: nothing to verify; set \
-             providers.github.secret (the webhook's secret) to check it."
-        )
-    }
-
     /// GitHub waits 10 s, counts any 2xx, and never redelivers by itself.
-    fn policy(&self, config: &Config) -> Policy {
+    fn policy(&self) -> Policy {
         Policy {
             ack_assumed: false,
             retries: 0,
             retries_assumed: false,
             timeout: std::time::Duration::from_secs(10),
             timeout_assumed: false,
-            after_failure: Some("GitHub does not redeliver by itself: redeliver it from the webhook's Recent Deliveries"),
+            after_failure: Some(
+                "GitHub does not redeliver by itself: redeliver it from the webhook's Recent Deliveries",
+            ),
             ..Policy::default()
         }
-        .with_override(config.sender_for("github"))
     }
 }
 
@@ -300,9 +270,7 @@ mod tests {
             "content-type".into(),
             "application/x-www-form-urlencoded".into(),
         ));
-        let u = GitHub
-            .understand_request(&req, None, &Route::default())
-            .unwrap();
+        let u = GitHub.read(&req, None).unwrap();
         assert_eq!(u.event.as_deref(), Some("issues.opened"));
         assert_eq!(u.subject.as_deref(), Some("a/b#7"));
     }

@@ -22,6 +22,7 @@ pub mod outline;
 mod policy;
 mod scheme;
 pub mod shopify;
+mod signed;
 mod signing;
 pub mod slack;
 pub mod standard_webhooks;

@@ -4,8 +4,9 @@
 use serde_json::Value;
 
 use super::outline::Outline;
+use super::signed::{Descriptor, Signed};
 use super::tolerant::{JsonExt, header, id_text};
-use super::{Policy, Route, Summary, Understanding, Vendor};
+use super::{Policy, Summary, Understanding};
 use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef};
@@ -68,41 +69,18 @@ pub fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understand
 
 pub(crate) struct Shopify;
 
-impl Vendor for Shopify {
-    fn id(&self) -> ProviderId {
-        ProviderId::SHOPIFY
-    }
+impl Signed for Shopify {
+    const UNIT: Descriptor = Descriptor {
+        id: ProviderId::SHOPIFY,
+        name: "Shopify",
+        route: "/shopify",
+        events: &EVENTS,
+        headers: &[SIGNATURE_HEADER, TOPIC_HEADER],
+        key_noun: "secret",
+        key_setting: "providers.shopify.secret (the app's client secret)",
+    };
 
-    fn name(&self) -> &'static str {
-        "Shopify"
-    }
-
-    fn route(&self) -> &'static str {
-        "/shopify"
-    }
-
-    fn events(&self) -> &'static [&'static str] {
-        &EVENTS
-    }
-
-    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
-        header(headers, SIGNATURE_HEADER).is_some() || header(headers, TOPIC_HEADER).is_some()
-    }
-
-    fn matches_body(&self, _v: &Value) -> bool {
-        false
-    }
-
-    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
-        understand(&[], Some(v))
-    }
-
-    fn understand_request(
-        &self,
-        req: &Request,
-        json: Option<&Value>,
-        _route: &Route,
-    ) -> Option<Understanding> {
+    fn read(&self, req: &Request, json: Option<&Value>) -> Option<Understanding> {
         Some(understand(&req.headers, json))
     }
 
@@ -127,26 +105,23 @@ impl Vendor for Shopify {
         ]
     }
 
-    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+    fn checks(&self, config: &Config) -> Vec<Check> {
         let cfg = &config.providers.shopify;
         vec![Check::Hmac(HmacCheck::body(
             "shopify-hmac-sha256",
             SIGNATURE_HEADER,
             Encoding::Base64,
-            KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.shopify.secret"),
+            KeyRef::new(
+                Self::UNIT.name,
+                cfg.secret.as_ref(),
+                "providers.shopify.secret",
+            ),
         ))]
-    }
-
-    fn unsigned_detail(&self, _config: &Config) -> String {
-        format!(
-            "No {SIGNATURE_HEADER} header and no secret configured: nothing to verify; set \
-             providers.shopify.secret (the app's client secret) to check it."
-        )
     }
 
     /// Any 2xx within five seconds is documented; a failed delivery is retried eight
     /// times over four hours.
-    fn policy(&self, config: &Config) -> Policy {
+    fn policy(&self) -> Policy {
         Policy {
             ack_assumed: false,
             retries: 8,
@@ -159,7 +134,6 @@ impl Vendor for Shopify {
             https_only: true,
             ..Policy::default()
         }
-        .with_override(config.sender_for("shopify"))
     }
 }
 

@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use super::form;
 use super::outline::Outline;
-use super::tolerant::{JsonExt, header};
-use super::{Policy, Route, Summary, Understanding, Vendor};
+use super::signed::{Descriptor, Signed};
+use super::tolerant::JsonExt;
+use super::{Policy, Summary, Understanding};
 use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef, Template};
@@ -122,48 +123,18 @@ pub fn understand(req: &Request, json: Option<&Value>) -> Understanding {
 
 pub(crate) struct Slack;
 
-impl Vendor for Slack {
-    fn id(&self) -> ProviderId {
-        ProviderId::SLACK
-    }
+impl Signed for Slack {
+    const UNIT: Descriptor = Descriptor {
+        id: ProviderId::SLACK,
+        name: "Slack",
+        route: "/slack",
+        events: &EVENTS,
+        headers: &[SIGNATURE_HEADER, TIMESTAMP_HEADER],
+        key_noun: "secret",
+        key_setting: "providers.slack.secret (the app's signing secret)",
+    };
 
-    fn name(&self) -> &'static str {
-        "Slack"
-    }
-
-    fn route(&self) -> &'static str {
-        "/slack"
-    }
-
-    fn events(&self) -> &'static [&'static str] {
-        &EVENTS
-    }
-
-    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
-        header(headers, SIGNATURE_HEADER).is_some() || header(headers, TIMESTAMP_HEADER).is_some()
-    }
-
-    fn matches_body(&self, _v: &Value) -> bool {
-        false
-    }
-
-    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
-        let mut o = Outline::default();
-        let (event, subject) = events_api(&mut o, v);
-        Understanding {
-            event,
-            event_inferred: false,
-            subject,
-            summary: Summary::Outline(o),
-        }
-    }
-
-    fn understand_request(
-        &self,
-        req: &Request,
-        json: Option<&Value>,
-        _route: &Route,
-    ) -> Option<Understanding> {
+    fn read(&self, req: &Request, json: Option<&Value>) -> Option<Understanding> {
         Some(understand(req, json))
     }
 
@@ -175,7 +146,7 @@ impl Vendor for Slack {
         }
     }
 
-    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+    fn checks(&self, config: &Config) -> Vec<Check> {
         let cfg = &config.providers.slack;
         let signed = Template::parse("v0:{timestamp}:{body}").expect("a valid template");
         vec![Check::Hmac(
@@ -183,7 +154,11 @@ impl Vendor for Slack {
                 "slack-hmac-sha256",
                 SIGNATURE_HEADER,
                 Encoding::Hex,
-                KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.slack.secret"),
+                KeyRef::new(
+                    Self::UNIT.name,
+                    cfg.secret.as_ref(),
+                    "providers.slack.secret",
+                ),
             )
             .prefix("v0=")
             .signed(signed)
@@ -191,15 +166,8 @@ impl Vendor for Slack {
         )]
     }
 
-    fn unsigned_detail(&self, _config: &Config) -> String {
-        format!(
-            "No {SIGNATURE_HEADER} header and no secret configured: nothing to verify; set \
-             providers.slack.secret (the app's signing secret) to check it."
-        )
-    }
-
     /// The Events API expects a 2xx within 3 seconds and retries three times.
-    fn policy(&self, config: &Config) -> Policy {
+    fn policy(&self) -> Policy {
         Policy {
             ack_assumed: false,
             retries: 3,
@@ -209,7 +177,6 @@ impl Vendor for Slack {
             https_only: true,
             ..Policy::default()
         }
-        .with_override(config.sender_for("slack"))
     }
 }
 

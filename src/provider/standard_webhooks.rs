@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use super::form;
 use super::outline::Outline;
+use super::signed::{Descriptor, Signed};
 use super::tolerant::{JsonExt, display, header, id_text};
-use super::{Policy, Route, Summary, Understanding, Vendor};
+use super::{Policy, Summary, Understanding};
 use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{
@@ -57,41 +58,18 @@ pub fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understand
 
 pub(crate) struct StandardWebhooks;
 
-impl Vendor for StandardWebhooks {
-    fn id(&self) -> ProviderId {
-        ProviderId::STANDARD_WEBHOOKS
-    }
+impl Signed for StandardWebhooks {
+    const UNIT: Descriptor = Descriptor {
+        id: ProviderId::STANDARD_WEBHOOKS,
+        name: "Standard Webhooks",
+        route: "/standard-webhooks",
+        events: &EVENTS,
+        headers: &[SIGNATURE_HEADER, ID_HEADER],
+        key_noun: "secret",
+        key_setting: "providers.standard-webhooks.secret (whsec_… as the sender shows it)",
+    };
 
-    fn name(&self) -> &'static str {
-        "Standard Webhooks"
-    }
-
-    fn route(&self) -> &'static str {
-        "/standard-webhooks"
-    }
-
-    fn events(&self) -> &'static [&'static str] {
-        &EVENTS
-    }
-
-    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
-        header(headers, SIGNATURE_HEADER).is_some() || header(headers, ID_HEADER).is_some()
-    }
-
-    fn matches_body(&self, _v: &Value) -> bool {
-        false
-    }
-
-    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
-        understand(&[], Some(v))
-    }
-
-    fn understand_request(
-        &self,
-        req: &Request,
-        json: Option<&Value>,
-        _route: &Route,
-    ) -> Option<Understanding> {
+    fn read(&self, req: &Request, json: Option<&Value>) -> Option<Understanding> {
         Some(understand(&req.headers, json))
     }
 
@@ -103,7 +81,7 @@ impl Vendor for StandardWebhooks {
         )]
     }
 
-    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+    fn checks(&self, config: &Config) -> Vec<Check> {
         let cfg = &config.providers.standard_webhooks;
         let signed = Template::parse("{id}.{timestamp}.{body}").expect("a valid template");
         vec![Check::Hmac(
@@ -112,7 +90,7 @@ impl Vendor for StandardWebhooks {
                 SIGNATURE_HEADER,
                 Encoding::Base64,
                 KeyRef::new(
-                    self.name(),
+                    Self::UNIT.name,
                     cfg.secret.as_ref(),
                     "providers.standard-webhooks.secret",
                 ),
@@ -125,22 +103,14 @@ impl Vendor for StandardWebhooks {
         )]
     }
 
-    fn unsigned_detail(&self, _config: &Config) -> String {
-        format!(
-            "No {SIGNATURE_HEADER} header and no secret configured: nothing to verify; set \
-             providers.standard-webhooks.secret (whsec_… as the sender shows it) to check it."
-        )
-    }
-
     /// The specification asks for a 2xx and retries with backoff; how many and how long
     /// the sender waits is each sender's choice.
-    fn policy(&self, config: &Config) -> Policy {
+    fn policy(&self) -> Policy {
         Policy {
             ack_assumed: false,
             retries: 3,
             ..Policy::default()
         }
-        .with_override(config.sender_for("standard-webhooks"))
     }
 }
 

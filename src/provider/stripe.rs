@@ -5,10 +5,11 @@ use serde_json::Value;
 
 use super::form::unix_time;
 use super::outline::Outline;
-use super::tolerant::{JsonExt, display, header};
-use super::{Policy, Route, Summary, Understanding, Vendor};
+use super::signed::{Descriptor, Signed};
+use super::tolerant::{JsonExt, display};
+use super::{Policy, Summary, Understanding};
 use crate::config::Config;
-use crate::model::ProviderId;
+use crate::model::{ProviderId, Request};
 use crate::signature::{Check, HmacCheck, KeyRef};
 
 pub const SIGNATURE_HEADER: &str = "stripe-signature";
@@ -67,55 +68,38 @@ fn amount(v: &Value) -> Option<String> {
 
 pub(crate) struct Stripe;
 
-impl Vendor for Stripe {
-    fn id(&self) -> ProviderId {
-        ProviderId::STRIPE
+impl Signed for Stripe {
+    const UNIT: Descriptor = Descriptor {
+        id: ProviderId::STRIPE,
+        name: "Stripe",
+        route: "/stripe",
+        events: &EVENTS,
+        headers: &[SIGNATURE_HEADER],
+        key_noun: "secret",
+        key_setting: "providers.stripe.secret (the endpoint's whsec_… signing secret)",
+    };
+
+    fn read(&self, _req: &Request, json: Option<&Value>) -> Option<Understanding> {
+        json.map(understand)
     }
 
-    fn name(&self) -> &'static str {
-        "Stripe"
-    }
-
-    fn route(&self) -> &'static str {
-        "/stripe"
-    }
-
-    fn events(&self) -> &'static [&'static str] {
-        &EVENTS
-    }
-
-    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
-        header(headers, SIGNATURE_HEADER).is_some()
-    }
-
-    fn matches_body(&self, _v: &Value) -> bool {
-        false
-    }
-
-    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
-        understand(v)
-    }
-
-    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+    fn checks(&self, config: &Config) -> Vec<Check> {
         let cfg = &config.providers.stripe;
         vec![Check::Hmac(HmacCheck::stripe(
             "stripe-hmac-sha256",
             SIGNATURE_HEADER,
             cfg.tolerance_secs,
-            KeyRef::new(self.name(), cfg.secret.as_ref(), "providers.stripe.secret"),
+            KeyRef::new(
+                Self::UNIT.name,
+                cfg.secret.as_ref(),
+                "providers.stripe.secret",
+            ),
         ))]
-    }
-
-    fn unsigned_detail(&self, _config: &Config) -> String {
-        format!(
-            "No {SIGNATURE_HEADER} header and no secret configured: nothing to verify; set \
-             providers.stripe.secret (the endpoint's whsec_… signing secret) to check it."
-        )
     }
 
     /// Any 2xx is documented as success, and failed deliveries are retried for up to
     /// three days; the number of attempts and the wait are not given.
-    fn policy(&self, config: &Config) -> Policy {
+    fn policy(&self) -> Policy {
         Policy {
             ack_assumed: false,
             retries: 3,
@@ -123,7 +107,6 @@ impl Vendor for Stripe {
             https_only: true,
             ..Policy::default()
         }
-        .with_override(config.sender_for("stripe"))
     }
 }
 

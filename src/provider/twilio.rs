@@ -8,8 +8,9 @@ use sha2::Digest;
 
 use super::form;
 use super::outline::Outline;
-use super::tolerant::{JsonExt, header};
-use super::{Policy, Route, Summary, Understanding, Vendor, query_param};
+use super::signed::{Descriptor, Signed};
+use super::tolerant::JsonExt;
+use super::{Policy, Summary, Understanding, query_param};
 use crate::config::Config;
 use crate::model::{ProviderId, Request, Status, Verification};
 use crate::signature::{Algorithm, Check, Encoding, HmacCheck, KeyRef, Template};
@@ -105,41 +106,19 @@ fn json_understanding(v: &Value) -> Understanding {
 
 pub(crate) struct Twilio;
 
-impl Vendor for Twilio {
-    fn id(&self) -> ProviderId {
-        ProviderId::TWILIO
-    }
+impl Signed for Twilio {
+    const UNIT: Descriptor = Descriptor {
+        id: ProviderId::TWILIO,
+        name: "Twilio",
+        route: "/twilio",
+        events: &EVENTS,
+        headers: &[SIGNATURE_HEADER],
+        key_noun: "auth token",
+        key_setting: "providers.twilio.auth_token (and providers.twilio.public_url, the URL \
+                      entered in Twilio's console)",
+    };
 
-    fn name(&self) -> &'static str {
-        "Twilio"
-    }
-
-    fn route(&self) -> &'static str {
-        "/twilio"
-    }
-
-    fn events(&self) -> &'static [&'static str] {
-        &EVENTS
-    }
-
-    fn matches_headers(&self, headers: &[(String, String)], _config: &Config) -> bool {
-        header(headers, SIGNATURE_HEADER).is_some()
-    }
-
-    fn matches_body(&self, _v: &Value) -> bool {
-        false
-    }
-
-    fn understand(&self, v: &Value, _route: &Route) -> Understanding {
-        json_understanding(v)
-    }
-
-    fn understand_request(
-        &self,
-        req: &Request,
-        json: Option<&Value>,
-        _route: &Route,
-    ) -> Option<Understanding> {
+    fn read(&self, req: &Request, json: Option<&Value>) -> Option<Understanding> {
         match (json, form::pairs(&req.body)) {
             (Some(v), _) => Some(json_understanding(v)),
             (None, Some(p)) => Some(form_understanding(&p)),
@@ -165,7 +144,7 @@ impl Vendor for Twilio {
         }
     }
 
-    fn checks(&self, config: &Config, _route: &Route) -> Vec<Check> {
+    fn checks(&self, config: &Config) -> Vec<Check> {
         let cfg = &config.providers.twilio;
         let signed = Template::parse("{url}{form_params_sorted}").expect("a valid template");
         vec![Check::Hmac(
@@ -174,7 +153,7 @@ impl Vendor for Twilio {
                 SIGNATURE_HEADER,
                 Encoding::Base64,
                 KeyRef::new(
-                    self.name(),
+                    Self::UNIT.name,
                     cfg.auth_token.as_ref(),
                     "providers.twilio.auth_token",
                 ),
@@ -185,17 +164,9 @@ impl Vendor for Twilio {
         )]
     }
 
-    fn unsigned_detail(&self, _config: &Config) -> String {
-        format!(
-            "No {SIGNATURE_HEADER} header and no auth token configured: nothing to verify; \
-             set providers.twilio.auth_token (and providers.twilio.public_url, the URL \
-             entered in Twilio's console) to check it."
-        )
-    }
-
     /// A signature over a URL carrying `bodySHA256` covers the body only through that
     /// hash: a body that does not hash to it is not the one Twilio signed.
-    fn annotate(&self, verification: &mut Verification, req: &Request, _config: &Config) {
+    fn annotate(&self, verification: &mut Verification, req: &Request) {
         if verification.status != Status::Verified {
             return;
         }
@@ -217,7 +188,7 @@ impl Vendor for Twilio {
     }
 
     /// Twilio waits 15 s and does not retry unless the URL asks it to.
-    fn policy(&self, config: &Config) -> Policy {
+    fn policy(&self) -> Policy {
         Policy {
             retries: 0,
             retries_assumed: false,
@@ -225,7 +196,6 @@ impl Vendor for Twilio {
             timeout_assumed: false,
             ..Policy::default()
         }
-        .with_override(config.sender_for("twilio"))
     }
 }
 
@@ -237,9 +207,7 @@ mod tests {
     fn understood(body: &[u8]) -> Understanding {
         let req = request("/twilio", &[], body);
         let json = crate::provider::body_json(body);
-        Twilio
-            .understand_request(&req, json.as_ref(), &Route::default())
-            .expect("understood")
+        Twilio.read(&req, json.as_ref()).expect("understood")
     }
 
     #[test]
@@ -285,12 +253,11 @@ mod tests {
         let digest = hex::encode(sha2::Sha256::digest(body));
         let mut req = request("/twilio", &[], body);
         req.query = Some(format!("bodySHA256={digest}"));
-        let config = Config::default();
         let mut v = Verification::new(Status::Verified, "twilio-hmac-sha1", "ok");
-        Twilio.annotate(&mut v, &req, &config);
+        Twilio.annotate(&mut v, &req);
         assert_eq!(v.status, Status::Verified);
         req.body = bytes::Bytes::from_static(br#"{"a":2}"#);
-        Twilio.annotate(&mut v, &req, &config);
+        Twilio.annotate(&mut v, &req);
         assert_eq!(v.status, Status::Failed, "{}", v.detail);
         assert!(v.detail.contains("bodySHA256"), "{}", v.detail);
     }
