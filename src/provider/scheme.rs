@@ -51,7 +51,10 @@ pub(crate) fn understand(
     if let Some(t) = &s.timestamp_header {
         o.field("Signed at", h(t).map(|t| form::unix_time(&t)));
     }
-    o.field("Signature header", h(&s.header).map(|_| s.header.clone()));
+    o.field(
+        "Signature",
+        h(&s.header).map(|_| format!("in {}", s.header)),
+    );
     if let Some(fields) = v.and_then(Value::as_object) {
         o.section("Payload");
         let scalars = fields
