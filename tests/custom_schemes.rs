@@ -84,6 +84,13 @@ fn the_example_verifies_at_its_route_with_event_and_subject_and_by_its_header_el
     assert_eq!(line["verification"]["status"], "failed", "{line}");
     assert!(line["verification"]["hint"].is_string(), "{line}");
     assert!(!s.all_stdout().contains(SECRET));
+    let status = reqwest::blocking::get(s.url("/")).unwrap().text().unwrap();
+    assert!(
+        status
+            .lines()
+            .any(|l| l.split_whitespace().eq(["acme", "/acme"])),
+        "{status}"
+    );
 }
 
 #[test]
