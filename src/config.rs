@@ -38,9 +38,13 @@ pub enum ConfigError {
 }
 
 pub use crate::model::{Secret, env_var_name, mask};
-pub use scheme::{EventSource, SchemeConfig, all_registered, registered};
+pub use registry::{all_registered, registered};
+pub use scheme::{EventSource, SchemeConfig};
 
+mod registry;
 mod scheme;
+#[cfg(test)]
+mod scheme_tests;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]

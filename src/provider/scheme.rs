@@ -258,6 +258,103 @@ mod tests {
         assert_eq!(u.subject.as_deref(), Some(SAMPLE_SUBJECT));
     }
 
+    /// The hint of a request to the scheme's route, verified with `config` at [`NOW`].
+    fn verdict(config: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<crate::model::Hint> {
+        let c = Config::from_parts(config, None, &[]).unwrap();
+        let req = super::super::brief::tests::request("/hint-acme", headers, body);
+        let a = super::super::analyze(&req, &c, NOW);
+        assert_eq!(a.findings.provider.as_str(), "hint-acme");
+        a.findings.verification.hint
+    }
+
+    const NOW: i64 = 1_763_653_600;
+    const KEY: &str = "hint_acme_secret_1";
+
+    fn mac(key: &[u8], msg: &[u8]) -> Vec<u8> {
+        crate::signature::Algorithm::Sha256.mac(key, msg)
+    }
+
+    #[test]
+    fn every_hmac_hint_reaches_a_scheme() {
+        use crate::model::Hint;
+        let section = |extra: &str, secret: &str| {
+            format!(
+                "[schemes.hint-acme]\nroute = \"/hint-acme\"\nheader = \"X-Sig\"\n\
+                 timestamp_header = \"X-Ts\"\nsigned = \"{{timestamp}}.{{body}}\"\n\
+                 secret = \"{secret}\"\n{extra}"
+            )
+        };
+        let body = br#"{"a":1}"#;
+        let t = NOW.to_string();
+        let signed = |key: &[u8], t: &str, body: &[u8]| {
+            hex::encode(mac(key, &[format!("{t}.").as_bytes(), body].concat()))
+        };
+        let good = signed(KEY.as_bytes(), &t, body);
+        let at = |sig: &str, ts: &str| vec![("x-sig", sig.to_string()), ("x-ts", ts.to_string())];
+        let run = |config: &str, h: &[(&str, String)], body: &[u8]| {
+            let h: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            verdict(config, &h, body)
+        };
+        let plain = section("", KEY);
+        assert_eq!(run(&plain, &at(&good, &t), body), None, "verifies");
+        // A newline the sender did not sign.
+        assert_eq!(
+            run(&plain, &at(&good, &t), b"{\"a\":1}\n"),
+            Some(Hint::TrailingNewline)
+        );
+        // Base64 where hex is configured.
+        let b64 = crate::signature::Encoding::Base64.encode(&hex::decode(&good).unwrap());
+        assert_eq!(run(&plain, &at(&b64, &t), body), Some(Hint::WrongEncoding));
+        // The body alone, not `{timestamp}.{body}`.
+        let body_only = hex::encode(mac(KEY.as_bytes(), body));
+        assert_eq!(
+            run(&plain, &at(&body_only, &t), body),
+            Some(Hint::SignedContent)
+        );
+        // Milliseconds.
+        let ms = (NOW * 1000).to_string();
+        assert_eq!(
+            run(&plain, &at(&signed(KEY.as_bytes(), &ms, body), &ms), body),
+            Some(Hint::TimestampUnit)
+        );
+        // An hour old.
+        let old = (NOW - 3600).to_string();
+        assert_eq!(
+            run(&plain, &at(&signed(KEY.as_bytes(), &old, body), &old), body),
+            Some(Hint::TimestampOutsideTolerance)
+        );
+        // A configured secret with a trailing space.
+        let spaced = section("", &format!("{KEY} "));
+        assert_eq!(
+            run(&spaced, &at(&good, &t), body),
+            Some(Hint::SecretWhitespace)
+        );
+        // The secret base64-decoded where the sender used its text.
+        let b64_secret = "aGludF9hY21lX2tleV9ieXRlcw==";
+        let raw_signed = signed(b64_secret.as_bytes(), &t, body);
+        let decoded = section("secret_encoding = \"base64\"\n", b64_secret);
+        assert_eq!(
+            run(&decoded, &at(&raw_signed, &t), body),
+            Some(Hint::SecretEncoding)
+        );
+        // SHA-1 where SHA-256 is configured.
+        let sha1 = hex::encode(crate::signature::Algorithm::Sha1.mac(
+            KEY.as_bytes(),
+            &[format!("{t}.").as_bytes(), &body[..]].concat(),
+        ));
+        assert_eq!(
+            run(&plain, &at(&sha1, &t), body),
+            Some(Hint::WrongAlgorithm)
+        );
+        // Another secret altogether.
+        let other = signed(b"someone_else", &t, body);
+        assert_eq!(run(&plain, &at(&other, &t), body), Some(Hint::WrongSecret));
+        assert_eq!(
+            run(&plain, &[("x-ts", t.clone())], body),
+            Some(Hint::MissingCredential)
+        );
+    }
+
     #[test]
     fn the_check_takes_the_secret_from_the_config_at_hand() {
         let s = scheme("");
