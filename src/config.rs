@@ -38,7 +38,7 @@ pub enum ConfigError {
 }
 
 pub use crate::model::{Secret, env_var_name, mask};
-pub use registry::{all_registered, registered};
+pub(crate) use registry::{all_registered, registered};
 pub use scheme::{EventSource, SchemeConfig};
 
 mod registry;

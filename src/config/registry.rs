@@ -6,11 +6,10 @@ use std::sync::RwLock;
 use super::scheme::SchemeConfig;
 use crate::model::ProviderId;
 
-/// Interned text: settings and routes are `&'static str` wherever they are named, and a
-/// config names a handful. Bounded: past the bound the text is leaked no more, only read.
+/// Interned text: settings and routes are `&'static str` wherever they are named. It
+/// grows with the distinct names configs define, never with deliveries.
 pub(super) fn intern(text: &str) -> &'static str {
     static TEXTS: RwLock<Vec<&'static str>> = RwLock::new(Vec::new());
-    const MAX: usize = 4096;
     if let Some(t) = TEXTS
         .read()
         .unwrap_or_else(|e| e.into_inner())
@@ -24,9 +23,7 @@ pub(super) fn intern(text: &str) -> &'static str {
         return t;
     }
     let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
-    if texts.len() < MAX {
-        texts.push(leaked);
-    }
+    texts.push(leaked);
     leaked
 }
 
@@ -61,7 +58,7 @@ pub(super) fn register(s: &SchemeConfig) -> Result<(), String> {
 }
 
 /// The registered shape of the scheme `id`.
-pub fn registered(id: ProviderId) -> Option<&'static SchemeConfig> {
+pub(crate) fn registered(id: ProviderId) -> Option<&'static SchemeConfig> {
     REGISTERED
         .read()
         .unwrap_or_else(|e| e.into_inner())
@@ -71,7 +68,7 @@ pub fn registered(id: ProviderId) -> Option<&'static SchemeConfig> {
 }
 
 /// Every registered scheme, in name order.
-pub fn all_registered() -> Vec<&'static SchemeConfig> {
+pub(crate) fn all_registered() -> Vec<&'static SchemeConfig> {
     let mut all = REGISTERED.read().unwrap_or_else(|e| e.into_inner()).clone();
     all.sort_by_key(|s| s.name());
     all
