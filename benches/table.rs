@@ -69,12 +69,25 @@ fn filter(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
+    // Every kind of filter word, each alone, and the combinations people type.
     for (label, text) in [
         ("provider_status", "classet failed"),
+        ("provider", "provider:classet"),
+        ("status", "status:failed"),
+        ("hint", "hint:wrong_secret"),
+        ("event", "event:interview_result"),
+        ("answer_4xx", "answer:4xx"),
+        ("since_15m", "since:15m"),
+        ("not_provider", "-classet"),
+        ("not_provider_not_status", "-classet -failed"),
+        ("provider_not_status", "classet -failed"),
+        ("id_prefix", "id:bench-0000001234"),
         ("candidate_id", "cand_00123456"),
         ("name_two_words", "grace hopper"),
         ("email", "hopper12@example.com"),
         ("word_in_every_body", "forklift"),
+        ("word_nowhere", "zeppelin"),
+        ("provider_word", "classet forklift"),
     ] {
         group.bench_function(label, |b| {
             b.iter_custom(|iters| {

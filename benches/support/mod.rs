@@ -1,5 +1,6 @@
 //! The benchmarks' store: a million deliveries with bodies like the vendors' (about
-//! 2 KiB of Classet-style JSON: names, emails, ids, an interview summary), generated once
+//! 2 KiB of Classet-style JSON: names, emails, ids, an interview summary; failed ones
+//! with a hint and answered 401), generated once
 //! into target/bench-data and indexed for search as a long-running hookscope would have.
 //! HOOKSCOPE_BENCH_ROWS=200000 makes a smaller one for a quicker run.
 
@@ -25,6 +26,12 @@ const EVENTS: [&str; 5] = [
     "interview_result",
 ];
 const STATUSES: [&str; 4] = ["verified", "failed", "unsigned", "unchecked"];
+/// The hint of a failed delivery, in turn; a failed one was answered 401.
+const HINTS: [&str; 3] = [
+    "wrong_secret",
+    "timestamp_outside_tolerance",
+    "secret_encoding",
+];
 const FIRST: [&str; 15] = [
     "Ada", "Grace", "Alan", "Linus", "Barbara", "Ken", "Dennis", "Margaret", "Edsger", "Donald",
     "Frances", "John", "Radia", "Tim", "Vint",
@@ -110,9 +117,9 @@ pub fn store_path() -> PathBuf {
     let n = rows_wanted();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench-data dir");
-    let path = dir.join(format!("deliveries-2k-{n}.db"));
+    let path = dir.join(format!("deliveries-2k-hints-{n}.db"));
     if !path.exists() {
-        let partial = dir.join(format!("deliveries-2k-{n}.db.partial"));
+        let partial = dir.join(format!("deliveries-2k-hints-{n}.db.partial"));
         let _ = std::fs::remove_file(&partial);
         let t = Instant::now();
         eprintln!("generating {n} deliveries in {} …", path.display());
@@ -146,7 +153,7 @@ fn generate(path: &Path, n: u64) {
                  subject, verification_status, verification_scheme, verification_hint, \
                  verification_detail, response_status) VALUES (?1, ?2, 'POST', ?3, NULL, \
                  '[[\"content-type\",\"application/json\"]]', ?4, ?5, 0, '127.0.0.1:50000', ?6, \
-                 'path', ?7, 0, ?8, ?9, 'bench', NULL, 'generated', 200)",
+                 'path', ?7, 0, ?8, ?9, 'bench', ?10, 'generated', ?11)",
             )
             .expect("prepare");
         let base = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
@@ -155,6 +162,9 @@ fn generate(path: &Path, n: u64) {
             let p = (i % 5) as usize;
             let body = body(i, &mut rng);
             let at = (base + chrono::Duration::seconds(i as i64)).to_rfc3339();
+            let status = STATUSES[(i % 7 % 4) as usize];
+            let failed = status == "failed";
+            let hint = failed.then(|| HINTS[(i / 7 % 3) as usize]);
             stmt.execute(rusqlite::params![
                 format!("bench-{i:012}"),
                 at,
@@ -164,7 +174,9 @@ fn generate(path: &Path, n: u64) {
                 PROVIDERS[p],
                 EVENTS[p],
                 subject(i),
-                STATUSES[(i % 7 % 4) as usize],
+                status,
+                hint,
+                if failed { 401 } else { 200 },
             ])
             .expect("insert");
         }
