@@ -9,7 +9,7 @@ use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. A new version is one more
 /// entry; entries are never edited once released.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -125,6 +125,23 @@ BEGIN
     INSERT INTO delivery_events (name) SELECT new.event
         WHERE NOT EXISTS (SELECT 1 FROM delivery_events WHERE name = new.event);
 END;
+";
+
+/// v5: indexes that let each filter qualifier find its rows without reading the table
+/// (a filter's seqs come from the index alone). The status index also holds the provider,
+/// so that a status and a provider together are one range. The hint and answer indexes
+/// are partial: they hold only the exceptions (a failure's hint, an answer other than
+/// 2xx), which a healthy stream does not write to. Events compare NOCASE, as the filter
+/// does.
+const V5: &str = "
+DROP INDEX IF EXISTS deliveries_verification_status;
+CREATE INDEX IF NOT EXISTS deliveries_status_provider
+    ON deliveries(verification_status, provider);
+CREATE INDEX IF NOT EXISTS deliveries_hint
+    ON deliveries(verification_hint) WHERE verification_hint IS NOT NULL;
+CREATE INDEX IF NOT EXISTS deliveries_answer
+    ON deliveries(response_status) WHERE response_status NOT BETWEEN 200 AND 299;
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries(event COLLATE NOCASE);
 ";
 
 /// Readies the writer connection: checks the file is a database we may use, enables WAL
@@ -336,9 +353,12 @@ mod tests {
         assert_eq!(
             indexes,
             [
+                "deliveries_answer",
+                "deliveries_event",
+                "deliveries_hint",
                 "deliveries_provider_subject",
                 "deliveries_received_at",
-                "deliveries_verification_status"
+                "deliveries_status_provider"
             ]
         );
         let plan: String = conn

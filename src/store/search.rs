@@ -130,6 +130,16 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     })
 }
 
+/// About how many deliveries the index has not reached: the seqs past it (rows deleted
+/// by hand leave gaps, counted too). Two lookups by key, cheap enough after each commit.
+pub(crate) fn unindexed_estimate(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.prepare_cached(&format!(
+        "SELECT coalesce((SELECT max(seq) FROM deliveries), 0) - {INDEXED_UPTO}"
+    ))?
+    .query_row([], |r| r.get::<_, i64>(0))
+    .map(|n| u64::try_from(n).unwrap_or(0))
+}
+
 /// Adds up to `limit` deliveries the index has not reached to it, in one transaction.
 /// Returns how many; zero when it is up to date.
 pub(crate) fn index_pending(conn: &Connection, limit: usize) -> rusqlite::Result<usize> {

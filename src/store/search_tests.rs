@@ -301,3 +301,35 @@ proptest! {
         check_agreement(&rows, &terms);
     }
 }
+
+/// Under a stream that never lets the writer idle, the rows not yet indexed stop growing
+/// at the bound: each commit past it is followed by indexing as many rows.
+#[test]
+fn the_unindexed_tail_stays_bounded_while_rows_keep_coming() {
+    use super::writer::{TAIL_BOUND, WordIndex};
+    let bound = usize::try_from(TAIL_BOUND).unwrap();
+    let rows: Vec<_> = (0..bound + 300)
+        .map(|i| (None, format!("word{}", i % 7).into_bytes()))
+        .collect();
+    let reader = reader_with(&rows);
+    let conn = reader.conn();
+    let mut index = WordIndex::new();
+    index.after_commit(conn, Path::new("test.db"));
+    let indexed_upto: i64 = conn
+        .query_row(
+            "SELECT indexed_upto FROM delivery_words_progress",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed_upto, 300);
+    assert_eq!(search::unindexed_estimate(conn).unwrap(), TAIL_BOUND);
+    // Within the bound, only the occasional step is due.
+    index.after_commit(conn, Path::new("test.db"));
+    assert!(search::unindexed_estimate(conn).unwrap() <= TAIL_BOUND);
+    // Indexed rows are found through the index, the rest row by row, alike.
+    assert_eq!(
+        found(&reader, "word3", SeqRange::default()),
+        oracle(&rows, "word3")
+    );
+}

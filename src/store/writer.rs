@@ -243,10 +243,16 @@ const INDEX_WHEN_IDLE: Duration = Duration::from_millis(20);
 /// (a few milliseconds) at most.
 const INDEX_STEP: usize = 256;
 /// Under a steady stream the queue is never idle; one step this often still indexes
-/// about 2,500 deliveries a second, at a few percent of the writer's time. Above that
-/// rate the rows not yet indexed pile up (filters match them row by row, slower) until
-/// the stream pauses.
+/// about 2,500 deliveries a second, at a few percent of the writer's time.
 const INDEX_WHEN_BUSY: Duration = Duration::from_millis(100);
+/// Above that rate the rows not yet indexed pile up, and filters match them row by row.
+/// Past this many, the writer indexes after each commit as many rows as it wrote (and
+/// the excess), so that the tail a filter reads row by row stays about this long
+/// however long the stream lasts; the stream then runs at the rate the writer can both
+/// store and index.
+pub(crate) const TAIL_BOUND: u64 = 10_000;
+/// Rows indexed after one commit at most, so that one delivery never waits long.
+const CATCH_UP_STEP: usize = 2_048;
 
 pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>, path: PathBuf) {
     let mut index = WordIndex::new();
@@ -281,25 +287,20 @@ pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>
             drain(&jobs, &mut batch);
         }
         commit_batch(&conn, batch, &commits, &path);
-        index.behind = true;
-        index.idle = false;
-        if index.last_step.elapsed() >= INDEX_WHEN_BUSY {
-            index.step(&conn, &path);
-            index.idle = false;
-        }
+        index.after_commit(&conn, &path);
     }
 }
 
 /// The writer's side of the free-text index (`search.rs`): whether rows may be waiting
 /// for it, whether the queue was quiet long enough to index, and when it last did.
-struct WordIndex {
+pub(super) struct WordIndex {
     behind: bool,
     idle: bool,
     last_step: Instant,
 }
 
 impl WordIndex {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             behind: true,
             idle: false,
@@ -308,9 +309,27 @@ impl WordIndex {
     }
 
     fn step(&mut self, conn: &Connection, path: &Path) {
+        self.step_by(conn, path, INDEX_STEP);
+    }
+
+    /// Keeps up while the queue is never idle: a step now and then, and past
+    /// [`TAIL_BOUND`] as many rows as the tail grew by.
+    pub(super) fn after_commit(&mut self, conn: &Connection, path: &Path) {
+        self.behind = true;
+        let over = search::unindexed_estimate(conn).map_or(0, |n| n.saturating_sub(TAIL_BOUND));
+        if over > 0 {
+            let rows = usize::try_from(over).map_or(CATCH_UP_STEP, |n| n.min(CATCH_UP_STEP));
+            self.step_by(conn, path, rows);
+        } else if self.last_step.elapsed() >= INDEX_WHEN_BUSY {
+            self.step(conn, path);
+        }
+        self.idle = false;
+    }
+
+    fn step_by(&mut self, conn: &Connection, path: &Path, rows: usize) {
         self.last_step = Instant::now();
         self.idle = true;
-        match search::index_pending(conn, INDEX_STEP) {
+        match search::index_pending(conn, rows) {
             Ok(n) => self.behind = n > 0,
             Err(e) => {
                 // Filters still find these rows, row by row; try again after the next
