@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent};
 use hookscope::config::Config;
 use hookscope::store::Store;
-use hookscope::tui::{self, App, AppEvent, Context};
+use hookscope::tui::{self, App, AppEvent, Context, Tui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -22,12 +22,12 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn key(app: &mut App, code: KeyCode) {
+fn key(app: &mut Tui, code: KeyCode) {
     app.update(AppEvent::Key(KeyEvent::from(code)));
 }
 
 /// Median time of `draw` over `runs` frames after `prepare`.
-fn frame_time(app: &mut App, terminal: &mut Terminal<TestBackend>, runs: usize) -> Duration {
+fn frame_time(app: &mut Tui, terminal: &mut Terminal<TestBackend>, runs: usize) -> Duration {
     let times = (0..runs)
         .map(|_| {
             let t = Instant::now();
@@ -55,7 +55,7 @@ fn main() {
         forward_to: None,
     };
     let t = Instant::now();
-    let mut app = App::new(context, reader);
+    let mut app = Tui::new(App::new(context), reader);
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
     app.update(AppEvent::Resize(160, 50));
     tui::draw(&mut terminal, &mut app).expect("first frame");

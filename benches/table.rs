@@ -13,25 +13,25 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent};
 use hookscope::config::Config;
 use hookscope::store::Store;
-use hookscope::tui::{self, App, AppEvent, Context};
+use hookscope::tui::{self, App, AppEvent, Context, Tui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn app(store: &Store) -> (App, Terminal<TestBackend>) {
+fn app(store: &Store) -> (Tui, Terminal<TestBackend>) {
     let context = Context {
         config: Arc::new(Config::default()),
         listen: "127.0.0.1:8787".into(),
         store: None,
         forward_to: None,
     };
-    let mut app = App::new(context, store.reader().expect("reader"));
+    let mut app = Tui::new(App::new(context), store.reader().expect("reader"));
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
     app.update(AppEvent::Resize(160, 50));
     tui::draw(&mut terminal, &mut app).expect("first frame");
     (app, terminal)
 }
 
-fn key(app: &mut App, code: KeyCode) {
+fn key(app: &mut Tui, code: KeyCode) {
     app.update(AppEvent::Key(KeyEvent::from(code)));
 }
 

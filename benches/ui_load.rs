@@ -16,7 +16,7 @@ use hookscope::model::{Delivery, Request};
 use hookscope::model::{DetectedBy, Findings, ProviderId};
 use hookscope::signature::{Status, Verification};
 use hookscope::store::Store;
-use hookscope::tui::{self, App, Context, Feeds};
+use hookscope::tui::{self, App, Context, Feeds, Tui};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -121,7 +121,7 @@ async fn measure(filter: Option<&str>) -> io::Result<()> {
         store: None,
         forward_to: None,
     };
-    let mut app = App::new(app_context, store.reader().expect("reader"));
+    let mut app = Tui::new(App::new(app_context), store.reader().expect("reader"));
     if let Some(text) = filter {
         app.set_filter(text);
     }

@@ -14,21 +14,24 @@ use std::time::{Duration, Instant};
 use hookscope::config::Config;
 use hookscope::store::Store;
 use hookscope::tui::view::Theme;
-use hookscope::tui::{App, AppEvent, Context};
+use hookscope::tui::{App, AppEvent, Context, Tui};
 use tui_support::{draw, text};
 
-fn app(store: &Store, listen: &str) -> App {
+fn app(store: &Store, listen: &str) -> Tui {
     let context = Context {
         config: Arc::new(Config::default()),
         listen: listen.into(),
         store: Some(store.label()),
         forward_to: None,
     };
-    App::new(context, store.reader().unwrap()).with_theme(Theme::monochrome())
+    Tui::new(
+        App::new(context).with_theme(Theme::monochrome()),
+        store.reader().unwrap(),
+    )
 }
 
 /// Redraws (as the loop's ticks do) until the header line satisfies `want`.
-fn header_until(app: &mut App, what: &str, want: impl Fn(&str) -> bool) -> String {
+fn header_until(app: &mut Tui, what: &str, want: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         app.update(AppEvent::Tick);

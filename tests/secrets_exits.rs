@@ -564,7 +564,7 @@ fn the_footer_after_a_re_send_shows_no_url_key() {
     use hookscope::signature::Status;
     use hookscope::tui::resend;
     use hookscope::tui::view::Theme;
-    use hookscope::tui::{App, AppEvent, Command, Context};
+    use hookscope::tui::{App, AppEvent, Command, Context, Tui};
 
     let mut config = Config::default();
     config.providers.brilliant.url_key = Some(Secret::new(URL_KEY));
@@ -583,7 +583,10 @@ fn the_footer_after_a_re_send_shows_no_url_key() {
         store: None,
         forward_to: Some(nowhere()),
     };
-    let mut app = App::new(context, screen.store.reader().unwrap()).with_theme(Theme::monochrome());
+    let mut app = Tui::new(
+        App::new(context).with_theme(Theme::monochrome()),
+        screen.store.reader().unwrap(),
+    );
     app.update(AppEvent::Resize(100, 30));
     app.refresh();
     let commands = app.update(AppEvent::Key(crossterm::event::KeyEvent::new(

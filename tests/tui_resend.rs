@@ -21,7 +21,7 @@ use hookscope::store::Store;
 use hookscope::tui::clipboard::{Clipboard, CopyMethod};
 use hookscope::tui::resend::{self, Resend};
 use hookscope::tui::view::Theme;
-use hookscope::tui::{self, App, AppEvent, Command, Context, Feeds};
+use hookscope::tui::{self, App, AppEvent, Command, Context, Feeds, Tui};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -74,14 +74,17 @@ fn only_resend(commands: Vec<Command>) -> Resend {
 }
 
 /// The app over `screen`'s store, sending to `forward_to`.
-fn app(screen: &Screen, listen: &str, forward_to: Option<String>) -> App {
+fn app(screen: &Screen, listen: &str, forward_to: Option<String>) -> Tui {
     let context = Context {
         config: Arc::new(config()),
         listen: listen.into(),
         store: None,
         forward_to,
     };
-    App::new(context, screen.store.reader().unwrap()).with_theme(Theme::monochrome())
+    Tui::new(
+        App::new(context).with_theme(Theme::monochrome()),
+        screen.store.reader().unwrap(),
+    )
 }
 
 /// The row the server recorded for its `n`th line: what it re-sends, and its body.
@@ -110,7 +113,7 @@ fn re_sends_reach_a_real_receiver_on_another_store_as_unlinked_rows_that_verify(
     app.update(AppEvent::Resize(100, 30));
     let rt = tokio::runtime::Runtime::new().unwrap();
     let client = reqwest::Client::new();
-    let send = |app: &mut App, commands: Vec<Command>| {
+    let send = |app: &mut Tui, commands: Vec<Command>| {
         let outcome = rt.block_on(resend::execute(&client, only_resend(commands)));
         app.update(AppEvent::Resent(outcome));
         app.message().unwrap().clone()
@@ -252,7 +255,7 @@ async fn the_loop_re_sends_into_its_own_receiver_and_shows_the_linked_row() {
         store: None,
         forward_to: None,
     };
-    let mut app = App::new(context, reader).with_theme(Theme::monochrome());
+    let mut app = Tui::new(App::new(context).with_theme(Theme::monochrome()), reader);
     let backend = Shared(Arc::new(Mutex::new(TestBackend::new(120, 30))));
     let mut terminal = Terminal::new(backend.clone()).unwrap();
     let (keys, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -11,24 +11,24 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent};
 use hookscope::config_file::Target;
 use hookscope::tui::view::Theme;
-use hookscope::tui::{App, AppEvent};
+use hookscope::tui::{AppEvent, Tui};
 use tui_support::{Screen, all_vendors_all_states, draw, press, text};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
 
-fn key(app: &mut App, code: KeyCode) {
+fn key(app: &mut Tui, code: KeyCode) {
     app.update(AppEvent::Key(KeyEvent::from(code)));
 }
 
 /// Snapshots `app` at both sizes, as `screen_<name>_<w>x<h>`.
-fn snap(name: &str, app: &mut App) {
+fn snap(name: &str, app: &mut Tui) {
     for (w, h) in SIZES {
         let t = draw(app, w, h);
         insta::assert_snapshot!(format!("screen_{name}_{w}x{h}"), text(&t));
     }
 }
 
-fn app(screen: &Screen) -> App {
+fn app(screen: &Screen) -> Tui {
     screen.app(Theme::colored()).with_settings_file(Target {
         path: PathBuf::from("/home/ada/.config/hookscope/hookscope.toml"),
         exists: true,
@@ -36,7 +36,7 @@ fn app(screen: &Screen) -> App {
 }
 
 /// The app with the top delivery (a Classet one) open on tab `digit`.
-fn detail(screen: &Screen, digit: char) -> App {
+fn detail(screen: &Screen, digit: char) -> Tui {
     let mut app = app(screen);
     draw(&mut app, 80, 24);
     press(&mut app, "g");
@@ -109,7 +109,7 @@ fn the_re_send_prompt_and_the_body_editor() {
 }
 
 /// The app with the top delivery selected.
-fn at_top(screen: &Screen) -> App {
+fn at_top(screen: &Screen) -> Tui {
     let mut app = app(screen);
     draw(&mut app, 80, 24);
     press(&mut app, "g");

@@ -51,13 +51,13 @@ impl UiSession {
             let _ = stop_rx.await;
         }));
         let companion = beside(local, notice_tx);
-        let app = tui::App::new(
-            tui::Context {
+        let app = tui::Tui::new(
+            tui::App::new(tui::Context {
                 config: self.config,
                 listen: local.to_string(),
                 store: self.store_path,
                 forward_to,
-            },
+            }),
             reader,
         );
         let feeds = tui::Feeds {

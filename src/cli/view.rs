@@ -37,14 +37,14 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
             .name("hookscope-watch".into())
             .spawn(move || follow(watch, deliveries_tx, notices_tx))
             .context("cannot start watching the store")?;
-        let app = tui::App::new(
-            tui::Context {
+        let app = tui::Tui::new(
+            tui::App::new(tui::Context {
                 config,
                 // No receiver: the header shows the store instead of an address.
                 listen: String::new(),
                 store: Some(store.label()),
                 forward_to: None,
-            },
+            }),
             reader,
         );
         let feeds = tui::Feeds {

@@ -1,8 +1,9 @@
 //! The UI's state and its one way to change: [`App::update`] takes an [`AppEvent`] and
-//! returns the [`Command`]s the loop must carry out. It needs no runtime: the store reads
-//! it makes are synchronous and small (a page, the rows just arrived), and they happen in
-//! [`App::refresh`], once per drained batch of events, never while drawing. Filtering the
-//! whole history is the one slow read; a worker does it (`matcher.rs`).
+//! returns the [`Command`]s the loop must carry out. It is pure: no store, clock or
+//! thread inside. What it needs read is a [`Command::Read`] whose answer comes back as
+//! [`AppEvent::Loaded`]; the time comes with the answers that need it. Once per drained
+//! batch of events, [`AppEvent::Frame`] asks for what the screen about to be drawn needs
+//! (the rows just counted, the page on screen), never while drawing.
 
 use std::sync::Arc;
 
@@ -16,7 +17,8 @@ use super::detail::Detail;
 use super::filter::FilterState;
 use super::keymap::Keymap;
 use super::list::List;
-use super::matcher::{Found, Matcher, Search};
+use super::matcher::{Found, Search};
+use super::reads::{Intent, Loaded, Query};
 use super::resend::{BodyEditor, Resend, Resent, UrlPrompt};
 use super::units::{Clock, human_size};
 use super::view::{Areas, Theme};
@@ -24,7 +26,7 @@ use crate::config::Config;
 use crate::config_file::Target;
 use crate::model::Delivery;
 use crate::redact::Redactor;
-use crate::store::{Filter, Reader, Tally};
+use crate::store::{Filter, Tally};
 use filtering::Shown;
 
 /// Everything that can happen to the UI.
@@ -48,6 +50,12 @@ pub enum AppEvent {
     Resent(Resent),
     /// What the filter worker found.
     Found(Found),
+    /// The answer to a [`Command::Read`].
+    Loaded(Loaded),
+    /// Something went wrong that the user should know of.
+    Problem(String),
+    /// A frame is about to be drawn: the app asks for what it needs on screen.
+    Frame,
     /// How a [`Command::WriteSetting`] went: what to tell the user.
     SettingWritten(Result<String, String>),
     /// A second passed: messages age, and the store is asked whether another process
@@ -76,6 +84,9 @@ impl AppEvent {
 )]
 pub enum Command {
     Quit,
+    /// Read this from the store, and report with [`AppEvent::Loaded`] (or, for a search,
+    /// [`AppEvent::Found`]).
+    Read(Query),
     Copy(Copy),
     /// Send this request, off the UI's thread, and report with [`AppEvent::Resent`].
     Resend(Resend),
@@ -138,7 +149,8 @@ const WHEEL_STEP: u64 = 3;
 
 pub struct App {
     context: Context,
-    reader: Reader,
+    /// Whether the store could be reached when last asked.
+    connected: bool,
     keymap: Keymap,
     theme: Theme,
     clock: Clock,
@@ -149,9 +161,13 @@ pub struct App {
     known_events: Vec<String>,
     /// Whether `known_events` holds the stored ones too.
     events_loaded: bool,
-    /// Runs filters off this thread; `None` when it could not start (filters then run
-    /// on this one).
-    matcher: Option<Matcher>,
+    /// The newest search asked for; answers of older ones are dropped.
+    generation: u64,
+    /// Bumped whenever the table's sequence changes: pages read for an older one are
+    /// dropped.
+    sequence: u64,
+    /// What a key asked to do with the selected delivery, once the table is caught up.
+    intent: Option<Intent>,
     /// What the table pages through.
     shown: Shown,
     /// The filter being searched for, while the table still shows the previous rows.
@@ -160,8 +176,6 @@ pub struct App {
     arrived: Option<(Search, Vec<i64>)>,
     /// Deliveries arrived since the last count.
     stale: bool,
-    /// Whether to ask the store if another connection wrote to it, at the next refresh.
-    poll_store: bool,
     /// The store's `data_version` when last asked.
     data_version: Option<i64>,
     /// The filter changed since the last count.
@@ -184,19 +198,11 @@ pub struct App {
 }
 
 impl App {
-    /// An app over the history `reader` reads; the first [`App::refresh`] loads it.
-    pub fn new(context: Context, reader: Reader) -> Self {
-        let (matcher, message) = match reader.another().map(Matcher::start) {
-            Ok(Ok(m)) => {
-                m.events();
-                (Some(m), None)
-            }
-            Ok(Err(e)) => (None, Some(format!("Filters will block the screen: {e}"))),
-            Err(e) => (None, Some(format!("Filters will block the screen: {e}"))),
-        };
+    /// An app over an empty table; the first [`AppEvent::Frame`] asks for the history.
+    pub fn new(context: Context) -> Self {
         Self {
             redactor: Redactor::from_config(&context.config),
-            reader,
+            connected: true,
             keymap: Keymap::default(),
             theme: Theme::from_env(),
             clock: Clock::local(),
@@ -208,17 +214,18 @@ impl App {
             // looked for as text (`"Under Review"` in Clearspeed's bodies).
             known_events: Vec::new(),
             events_loaded: false,
-            matcher,
+            generation: 0,
+            sequence: 0,
+            intent: None,
             shown: Shown::All,
             searching: None,
             arrived: None,
             stale: true,
-            poll_store: false,
             data_version: None,
             refilter: false,
             detail: None,
             help: None,
-            message: message.map(Message::error),
+            message: None,
             editor: None,
             prompt: None,
             recent_urls: Vec::new(),
@@ -263,7 +270,7 @@ impl App {
     }
     /// Whether the store could be reached when last tried (always, for a file).
     pub fn store_connected(&self) -> bool {
-        self.reader.connected()
+        self.connected
     }
     pub fn filter(&self) -> &FilterState {
         &self.filter
@@ -303,7 +310,10 @@ impl App {
     pub fn update(&mut self, event: AppEvent) -> Vec<Command> {
         match event {
             AppEvent::Key(key) => return self.key(key),
-            AppEvent::Mouse(m) => self.mouse(m),
+            AppEvent::Mouse(m) => return self.mouse(m),
+            AppEvent::Loaded(loaded) => return self.loaded(loaded),
+            AppEvent::Frame => return self.progress(),
+            AppEvent::Problem(text) => self.message = Some(Message::error(text)),
             AppEvent::Resize(w, h) => self.area = Rect::new(0, 0, w, h),
             AppEvent::Delivery(d) => {
                 if let Some(event) = &d.findings.event {
@@ -357,7 +367,9 @@ impl App {
                 {
                     self.message = None;
                 }
-                self.poll_store = true;
+                // Rows another process wrote (an import, a second receiver) arrive with
+                // no event: the store's data version says that something was committed.
+                return vec![Command::Read(Query::Version)];
             }
         }
         Vec::new()

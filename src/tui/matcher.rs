@@ -18,7 +18,7 @@ enum Job {
 }
 
 /// One filter run: which it is, what it looks for, and the last seq it covers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Search {
     pub generation: u64,
     pub filter: Box<Filter>,
@@ -39,7 +39,6 @@ pub struct Matcher {
     jobs: mpsc::Sender<Job>,
     found: UnboundedReceiver<Found>,
     interrupt: crate::store::Interrupt,
-    generation: u64,
 }
 
 impl Matcher {
@@ -55,33 +54,20 @@ impl Matcher {
             jobs,
             found,
             interrupt,
-            generation: 0,
         })
     }
 
-    /// Runs `filter` over the deliveries up to `upto`, abandoning any earlier run.
-    /// Returns the run's generation, which its [`Found::Matches`] carries.
-    pub fn search(&mut self, filter: Filter, upto: i64) -> u64 {
+    /// Runs `search`, interrupting any earlier run: its answer, if it still comes,
+    /// carries its older generation.
+    pub fn search(&mut self, search: Search) {
         self.cancel();
-        let generation = self.generation;
         // A send fails only when the worker is gone; `next` then says so.
-        let _ = self.jobs.send(Job::Match(Search {
-            generation,
-            filter: Box::new(filter),
-            upto,
-        }));
-        generation
+        let _ = self.jobs.send(Job::Match(search));
     }
 
-    /// Abandons the run in progress, if any: its result, if it still comes, is stale.
+    /// Interrupts the run in progress, if any.
     pub fn cancel(&mut self) {
-        self.generation += 1;
         self.interrupt.interrupt();
-    }
-
-    /// Whether `generation` is the newest run.
-    pub fn is_current(&self, generation: u64) -> bool {
-        generation == self.generation
     }
 
     /// Asks for the stored event names.

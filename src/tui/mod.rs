@@ -7,10 +7,12 @@ pub mod clipboard;
 pub mod confirm;
 pub mod copy;
 pub mod detail;
+pub mod driver;
 pub mod filter;
 pub mod keymap;
 pub mod list;
 pub mod matcher;
+pub mod reads;
 pub mod resend;
 pub mod run;
 pub mod units;
@@ -25,11 +27,12 @@ use crossterm::execute;
 use ratatui::DefaultTerminal;
 
 pub use app::{App, AppEvent, Command, Context, Message};
+pub use driver::Tui;
 pub use run::{Feeds, draw, run_loop};
 
 /// Takes over the terminal, runs the UI until the user quits, and gives the terminal
 /// back: on return, on error, and on panic.
-pub async fn run(mut app: App, feeds: Feeds) -> io::Result<()> {
+pub async fn run(mut app: Tui, feeds: Feeds) -> io::Result<()> {
     let mut session = TerminalSession::enter()?;
     let mut clipboard = clipboard::TerminalClipboard::stdout();
     run_loop(

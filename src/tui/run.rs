@@ -15,8 +15,9 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::app::{App, AppEvent, Command};
+use super::app::{AppEvent, Command};
 use super::clipboard::Clipboard;
+use super::driver::Tui;
 use super::resend::{self, Resend};
 use super::view;
 use crate::model::Delivery;
@@ -41,11 +42,17 @@ fn backend_error(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
-/// Catches the app up with the store, then draws it.
-pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
-    app.refresh();
+/// Catches the app up with the store, then draws it. Returns what the catching up
+/// asked for besides reads (a key waiting for its row may have asked to copy it).
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, tui: &mut Tui) -> io::Result<Vec<Command>> {
+    let commands = tui.refresh();
+    paint(terminal, tui)?;
+    Ok(commands)
+}
+
+fn paint<B: Backend>(terminal: &mut Terminal<B>, tui: &Tui) -> io::Result<()> {
     terminal
-        .draw(|frame| view::render(app, frame))
+        .draw(|frame| view::render(tui.app(), frame))
         .map_err(backend_error)?;
     Ok(())
 }
@@ -55,7 +62,7 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result
 /// a channel.
 pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
-    app: &mut App,
+    app: &mut Tui,
     mut input: S,
     mut feeds: Feeds,
     clipboard: &mut dyn Clipboard,
@@ -66,12 +73,22 @@ where
 {
     let size = terminal.size().map_err(backend_error)?;
     app.update(AppEvent::Resize(size.width, size.height));
-    draw(terminal, app)?;
     let mut deliveries_open = true;
     let mut notices_open = true;
     let (results_tx, mut results) = unbounded_channel::<AppEvent>();
-    // Made on the first re-send: most sessions never need one.
     let mut client: Option<reqwest::Client> = None;
+    let mut queue: VecDeque<AppEvent> = VecDeque::new();
+    let mut carried = app.refresh();
+    if perform(
+        &mut carried,
+        &mut queue,
+        clipboard,
+        &mut client,
+        &results_tx,
+    ) {
+        return Ok(());
+    }
+    paint(terminal, app)?;
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
@@ -106,7 +123,7 @@ where
                 None => return Ok(()),
             },
         };
-        let mut queue: VecDeque<AppEvent> = first.into_iter().collect();
+        queue.extend(first);
         while let Ok(event) = results.try_recv() {
             queue.push_back(event);
         }
@@ -114,33 +131,80 @@ where
             queue.push_back(AppEvent::Found(found));
         }
         drain(&mut queue, &mut input, &mut feeds).await?;
-        while let Some(event) = queue.pop_front() {
-            for command in app.update(event) {
-                match command {
-                    Command::Quit => return Ok(()),
-                    Command::Copy(c) => {
-                        let result = clipboard.copy(&c.text);
-                        // Reported before anything queued after the key that asked.
-                        queue.push_front(AppEvent::Copied {
-                            what: c.what,
-                            bytes: c.text.len(),
-                            notes: c.notes,
-                            result,
-                        });
-                    }
-                    Command::WriteSetting(w) => {
-                        let result = w.execute(|var| std::env::var_os(var).is_some());
-                        queue.push_front(AppEvent::SettingWritten(result));
-                    }
-                    Command::Resend(r) => {
-                        let client = client.get_or_insert_with(reqwest::Client::new).clone();
-                        spawn_resend(client, r, results_tx.clone());
-                    }
+        let mut frame_asked = false;
+        loop {
+            while let Some(event) = queue.pop_front() {
+                carried.extend(app.update(event));
+                if perform(
+                    &mut carried,
+                    &mut queue,
+                    clipboard,
+                    &mut client,
+                    &results_tx,
+                ) {
+                    return Ok(());
                 }
             }
+            if frame_asked {
+                break;
+            }
+            // What the frame needs; a key that waited for its row may act now.
+            frame_asked = true;
+            carried.extend(app.refresh());
+            if perform(
+                &mut carried,
+                &mut queue,
+                clipboard,
+                &mut client,
+                &results_tx,
+            ) {
+                return Ok(());
+            }
         }
-        draw(terminal, app)?;
+        paint(terminal, app)?;
     }
+}
+
+/// Carries out `commands`; what they report is queued before anything else. Returns
+/// whether the user quit.
+fn perform(
+    commands: &mut Vec<Command>,
+    queue: &mut VecDeque<AppEvent>,
+    clipboard: &mut dyn Clipboard,
+    client: &mut Option<reqwest::Client>,
+    results: &UnboundedSender<AppEvent>,
+) -> bool {
+    let mut reports = Vec::new();
+    for command in commands.drain(..) {
+        match command {
+            Command::Quit => return true,
+            Command::Copy(c) => {
+                let result = clipboard.copy(&c.text);
+                reports.push(AppEvent::Copied {
+                    what: c.what,
+                    bytes: c.text.len(),
+                    notes: c.notes,
+                    result,
+                });
+            }
+            Command::WriteSetting(w) => {
+                let result = w.execute(|var| std::env::var_os(var).is_some());
+                reports.push(AppEvent::SettingWritten(result));
+            }
+            Command::Resend(r) => {
+                // Made on the first re-send: most sessions never need one.
+                let client = client.get_or_insert_with(reqwest::Client::new).clone();
+                spawn_resend(client, r, results.clone());
+            }
+            // The driver carries out reads; none reach the loop.
+            Command::Read(_) => {}
+        }
+    }
+    // Reported before anything queued after the key that asked.
+    for report in reports.into_iter().rev() {
+        queue.push_front(report);
+    }
+    false
 }
 
 /// Sends `r` on a task of its own; its outcome comes back to the loop as an event.

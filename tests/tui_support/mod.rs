@@ -14,7 +14,7 @@ use hookscope::signature::{Hint, Status, Verification};
 use hookscope::store::Store;
 use hookscope::tui::units::Clock;
 use hookscope::tui::view::Theme;
-use hookscope::tui::{self, App, AppEvent, Context};
+use hookscope::tui::{self, App, AppEvent, Context, Tui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -124,19 +124,19 @@ impl Screen {
         Self { dir, store }
     }
 
-    pub fn app(&self, theme: Theme) -> App {
+    pub fn app(&self, theme: Theme) -> Tui {
         self.app_with_label(
             theme,
             "/home/ada/.local/share/hookscope/deliveries.db".into(),
         )
     }
 
-    pub fn app_with_label(&self, theme: Theme, store: String) -> App {
+    pub fn app_with_label(&self, theme: Theme, store: String) -> Tui {
         self.app_with_context(theme, store, None)
     }
 
     /// An app whose receiver forwards every delivery to `forward_to`.
-    pub fn app_forwarding(&self, theme: Theme, forward_to: &str) -> App {
+    pub fn app_forwarding(&self, theme: Theme, forward_to: &str) -> Tui {
         self.app_with_context(
             theme,
             "/home/ada/.local/share/hookscope/deliveries.db".into(),
@@ -145,39 +145,45 @@ impl Screen {
     }
 
     /// An app whose receiver runs with `config`.
-    pub fn app_configured(&self, config: Config) -> App {
+    pub fn app_configured(&self, config: Config) -> Tui {
         let context = Context {
             config: Arc::new(config),
             listen: "127.0.0.1:8787".into(),
             store: Some("deliveries.db".into()),
             forward_to: None,
         };
-        App::new(context, self.store.reader().unwrap())
-            .with_theme(Theme::colored())
-            .with_clock(Clock::fixed(FixedOffset::east_opt(0).unwrap(), now()))
+        Tui::new(
+            App::new(context)
+                .with_theme(Theme::colored())
+                .with_clock(Clock::fixed(FixedOffset::east_opt(0).unwrap(), now())),
+            self.store.reader().unwrap(),
+        )
     }
 
-    fn app_with_context(&self, theme: Theme, store: String, forward_to: Option<String>) -> App {
+    fn app_with_context(&self, theme: Theme, store: String, forward_to: Option<String>) -> Tui {
         let context = Context {
             config: Arc::new(Config::default()),
             listen: "127.0.0.1:8787".into(),
             store: Some(store),
             forward_to,
         };
-        App::new(context, self.store.reader().unwrap())
-            .with_theme(theme)
-            .with_clock(Clock::fixed(FixedOffset::east_opt(0).unwrap(), now()))
+        Tui::new(
+            App::new(context)
+                .with_theme(theme)
+                .with_clock(Clock::fixed(FixedOffset::east_opt(0).unwrap(), now())),
+            self.store.reader().unwrap(),
+        )
     }
 }
 
-pub fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn draw(app: &mut Tui, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     app.update(AppEvent::Resize(width, height));
     tui::draw(&mut terminal, app).unwrap();
     terminal
 }
 
-pub fn press(app: &mut App, keys: &str) {
+pub fn press(app: &mut Tui, keys: &str) {
     for c in keys.chars() {
         app.update(AppEvent::Key(KeyEvent::from(KeyCode::Char(c))));
     }

@@ -1,10 +1,11 @@
 //! The filtered table: a filter is searched for by the matcher's worker, the table keeps
 //! showing what it showed until the seqs arrive, and then pages through them by key.
-//! Deliveries arriving afterwards are matched here, a few rows at a time.
+//! Deliveries arriving afterwards are matched a few rows at a time.
 
-use super::{App, AppEvent, Message};
-use crate::store::{Filter, Row, SeqRange, StoreError};
-use crate::tui::matcher::{Found, Matcher, Search};
+use super::{App, Command, Message};
+use crate::store::{Filter, SeqRange, Tally};
+use crate::tui::matcher::{Found, Search};
+use crate::tui::reads::{PageOf, Query};
 
 /// What the table pages through.
 #[derive(Debug, Default)]
@@ -30,30 +31,9 @@ impl App {
         }
     }
 
-    /// Waits for the next matcher result; never resolves without a matcher.
-    pub async fn next_found(&mut self) -> Found {
-        match self.matcher.as_mut() {
-            Some(m) => m.next().await,
-            None => std::future::pending().await,
-        }
-    }
-
-    /// A matcher result already waiting, if any.
-    pub fn try_found(&mut self) -> Option<Found> {
-        self.matcher.as_mut().and_then(Matcher::try_next)
-    }
-
-    /// Waits until the filter being searched for is shown, for callers outside the event
-    /// loop (tests, benchmarks). Must not run on an async runtime's thread.
-    pub fn finish_filtering(&mut self) {
-        self.refresh();
-        while self.searching.is_some() {
-            let Some(found) = self.matcher.as_mut().and_then(Matcher::next_blocking) else {
-                break;
-            };
-            self.update(AppEvent::Found(found));
-            self.refresh();
-        }
+    /// Whether the stored event names were read (filter words are read against them).
+    pub fn events_loaded(&self) -> bool {
+        self.events_loaded
     }
 
     pub(super) fn found(&mut self, found: Found) {
@@ -69,11 +49,7 @@ impl App {
             }
             Found::Matches { search, seqs } => {
                 // An abandoned search, possibly interrupted: a newer one is coming.
-                if !self
-                    .matcher
-                    .as_ref()
-                    .is_some_and(|m| m.is_current(search.generation))
-                {
+                if search.generation != self.generation {
                     return;
                 }
                 match seqs {
@@ -99,71 +75,70 @@ impl App {
     }
 
     /// The filter changed: shows everything at once, or starts searching.
-    pub(super) fn start_search(&mut self) -> Result<(), StoreError> {
+    pub(super) fn start_search(&mut self) -> Vec<Command> {
         let filter = self.filter.filter().clone();
         // A result that came in with the key changing the filter is already stale.
         self.arrived = None;
+        self.generation += 1;
         if filter.is_empty() {
-            if let Some(m) = self.matcher.as_mut() {
-                m.cancel();
+            let mut out = Vec::new();
+            if self.searching.take().is_some() {
+                out.push(Command::Read(Query::CancelSearch));
             }
-            self.searching = None;
             if matches!(self.shown, Shown::Matches { .. }) {
-                let selected = match self.anchor() {
-                    Some(seq) => Some(self.reader.position(seq)?),
-                    None => None,
-                };
+                let anchor = self.anchor();
                 self.shown = Shown::All;
-                self.list.reset(self.tally.total, selected);
+                self.reset_list(self.tally.total, None);
+                // The selected delivery stays selected once its place is known.
+                if let Some(seq) = anchor {
+                    out.push(Command::Read(Query::Position {
+                        sequence: self.sequence,
+                        seq,
+                    }));
+                }
             }
-            return Ok(());
+            return out;
         }
-        let upto = self.tally.last_seq.unwrap_or(0);
-        match self.matcher.as_mut() {
-            Some(m) => {
-                m.search(filter.clone(), upto);
-                self.searching = Some(filter);
-            }
-            // No worker thread: the search runs here, and the UI waits for it.
-            None => {
-                let all = SeqRange {
-                    after: None,
-                    upto: Some(upto),
-                };
-                let seqs = self.reader.matching_seqs(&filter, all)?;
-                let search = Search {
-                    generation: 0,
-                    filter: Box::new(filter),
-                    upto,
-                };
-                self.arrived = Some((search, seqs));
-            }
-        }
-        Ok(())
+        let search = Search {
+            generation: self.generation,
+            filter: Box::new(filter.clone()),
+            upto: self.tally.last_seq.unwrap_or(0),
+        };
+        self.searching = Some(filter);
+        vec![Command::Read(Query::Search(search))]
     }
 
-    /// Shows a search's result, brought up to date with the deliveries counted since it
-    /// started; the selected delivery (or the next one that matches) stays selected.
-    pub(super) fn show_matches(
-        &mut self,
-        search: Search,
-        mut seqs: Vec<i64>,
-    ) -> Result<(), StoreError> {
+    /// A new sequence for the table: pages read for the previous one are dropped.
+    fn reset_list(&mut self, total: u64, selected: Option<u64>) {
+        self.sequence += 1;
+        self.list.reset(total, selected);
+    }
+
+    /// Shows a search's result; the deliveries counted since it started are matched
+    /// next. The selected delivery (or the next one that matches) stays selected.
+    pub(super) fn show_matches(&mut self, search: Search, seqs: Vec<i64>) -> Vec<Command> {
         let Search { filter, upto, .. } = search;
-        if self.tally.last_seq > Some(upto) {
-            let later = SeqRange {
-                after: Some(upto),
-                upto: self.tally.last_seq,
-            };
-            seqs.extend(self.reader.matching_seqs(&filter, later)?);
-        }
         let selected = self
             .anchor()
             .map(|seq| seqs.partition_point(|&s| s < seq) as u64);
-        self.list.reset(seqs.len() as u64, selected);
-        self.shown = Shown::Matches { filter, seqs };
+        self.reset_list(seqs.len() as u64, selected);
+        self.shown = Shown::Matches {
+            filter: filter.clone(),
+            seqs,
+        };
         self.searching = None;
-        Ok(())
+        if self.tally.last_seq > Some(upto) {
+            let range = SeqRange {
+                after: Some(upto),
+                upto: self.tally.last_seq,
+            };
+            return vec![Command::Read(Query::NewMatches {
+                sequence: self.sequence,
+                filter,
+                range,
+            })];
+        }
+        Vec::new()
     }
 
     /// The seq of the selected row, unless the table follows new deliveries.
@@ -174,34 +149,54 @@ impl App {
         }
     }
 
-    /// How many of the deliveries in `range` (just counted) the table shows, adding them
-    /// to the filter's matches.
-    pub(super) fn count_new(&mut self, range: SeqRange, total: u64) -> Result<u64, StoreError> {
-        match &mut self.shown {
-            Shown::All => Ok(total),
-            Shown::Matches { filter, seqs } => {
-                let new = self.reader.matching_seqs(filter, range)?;
-                seqs.extend_from_slice(&new);
-                Ok(new.len() as u64)
+    /// The deliveries `later` counted after seq `after`: every one of them is a row of
+    /// the unfiltered table; the filter's matches among them are to be read.
+    pub(super) fn count_new(&mut self, after: Option<i64>, later: Tally) -> Option<Query> {
+        if later.total == 0 {
+            return None;
+        }
+        match &self.shown {
+            Shown::All => {
+                self.list.grow(later.total);
+                None
             }
+            Shown::Matches { filter, .. } => Some(Query::NewMatches {
+                sequence: self.sequence,
+                filter: filter.clone(),
+                range: SeqRange {
+                    after,
+                    upto: later.last_seq,
+                },
+            }),
         }
     }
 
-    /// `count` rows of the table from index `start`.
-    pub(super) fn page(&self, start: u64, count: usize) -> Result<Vec<Row>, StoreError> {
-        match &self.shown {
-            Shown::All => {
-                // By key from either end; rows stored since the last count wait for it.
-                let upto = self.tally.last_seq.unwrap_or(0);
-                let mut rows = self.reader.rows(start, count)?;
-                rows.retain(|r| r.seq <= upto);
-                Ok(rows)
-            }
+    /// More of the filter's matches, after those shown.
+    pub(super) fn add_matches(&mut self, new: Vec<i64>) {
+        if let Shown::Matches { seqs, .. } = &mut self.shown {
+            self.list.grow(new.len() as u64);
+            seqs.extend_from_slice(&new);
+        }
+    }
+
+    /// The read for `count` rows of the table from index `start`.
+    pub(super) fn page(&self, start: u64, count: usize) -> Query {
+        let rows = match &self.shown {
+            Shown::All => PageOf::All {
+                count,
+                // Rows stored since the last count wait for it.
+                upto: self.tally.last_seq.unwrap_or(0),
+            },
             Shown::Matches { seqs, .. } => {
                 let from = usize::try_from(start).unwrap_or(usize::MAX).min(seqs.len());
                 let to = from.saturating_add(count).min(seqs.len());
-                self.reader.rows_at(&seqs[from..to])
+                PageOf::Seqs(seqs[from..to].to_vec())
             }
+        };
+        Query::Page {
+            sequence: self.sequence,
+            start,
+            rows,
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::tui::copy::CopyWhat;
 use crate::tui::detail::DetailOutcome;
 use crate::tui::filter::FilterKey;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::reads::Intent;
 use crate::tui::view::{Areas, help};
 
 impl App {
@@ -86,13 +87,13 @@ impl App {
             Action::PageDown if in_table => self.list.down(page),
             Action::Top if in_table => self.list.top(),
             Action::Bottom if in_table => self.list.bottom(),
-            Action::Open if in_table => self.open(),
+            Action::Open if in_table => return self.on_selected(Intent::Open),
             Action::Back => self.back(),
-            Action::CopyBody => return self.copy(CopyWhat::Body),
-            Action::CopyCurl => return self.copy(CopyWhat::Curl),
-            Action::CopyHeaders => return self.copy(CopyWhat::Headers),
-            Action::Resend => return self.resend(),
-            Action::EditResend => self.edit(),
+            Action::CopyBody => return self.act_on(Intent::Copy(CopyWhat::Body)),
+            Action::CopyCurl => return self.act_on(Intent::Copy(CopyWhat::Curl)),
+            Action::CopyHeaders => return self.act_on(Intent::Copy(CopyWhat::Headers)),
+            Action::Resend => return self.act_on(Intent::Resend),
+            Action::EditResend => return self.act_on(Intent::Edit),
             Action::Filter if in_table => self.open_filter(),
             Action::Help => self.help = Some(0),
             // In the detail, q is one level back, like Esc; at the table it quits.
@@ -170,24 +171,14 @@ impl App {
         self.filter.open();
     }
 
-    /// Filters the table as if `text` had been typed into the filter field. Reads the
-    /// stored event names first unless the worker has, so that it means the same however
-    /// soon it is called.
+    /// Filters the table as if `text` had been typed into the filter field, read
+    /// against the event names known so far (see [`App::events_loaded`]).
     pub fn set_filter(&mut self, text: &str) {
-        if !self.events_loaded {
-            match self.reader.event_names() {
-                Ok(stored) => stored.iter().for_each(|e| self.learn_event(e)),
-                Err(e) => {
-                    self.message = Some(Message::error(format!("Cannot read events: {e}")));
-                }
-            }
-            self.events_loaded = true;
-        }
         self.filter.set_text(text, &self.known_events);
         self.refilter = true;
     }
 
-    pub(super) fn mouse(&mut self, m: MouseEvent) {
+    pub(super) fn mouse(&mut self, m: MouseEvent) -> Vec<Command> {
         match m.kind {
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
                 let down = m.kind == MouseEventKind::ScrollDown;
@@ -222,32 +213,33 @@ impl App {
                     && self.prompt.is_none()
                     && self.confirm.is_none() =>
             {
-                self.click(Position::new(m.column, m.row));
+                return self.click(Position::new(m.column, m.row));
             }
             _ => {}
         }
+        Vec::new()
     }
 
-    fn click(&mut self, at: Position) {
+    fn click(&mut self, at: Position) -> Vec<Command> {
         let areas = Areas::new(self.area, self);
         if let Some(detail) = self.detail.as_mut() {
             if let Some(tab) = detail.tab_at(areas.main, at) {
                 detail.set_tab(tab);
             }
-            return;
+            return Vec::new();
         }
         if self.filter.is_editing() || !areas.body.contains(at) {
-            return;
+            return Vec::new();
         }
         let index = self.list.offset() + u64::from(at.y - areas.body.y);
         if index >= self.list.total() {
-            return;
+            return Vec::new();
         }
         // A second click on the selected row opens it, as a double-click would.
         if self.list.selected() == Some(index) {
-            self.open();
-        } else {
-            self.list.select(index);
+            return self.on_selected(Intent::Open);
         }
+        self.list.select(index);
+        Vec::new()
     }
 }

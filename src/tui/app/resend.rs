@@ -6,28 +6,19 @@ use crossterm::event::KeyEvent;
 use crate::tui::keymap::Action;
 
 use super::{App, Command, Message};
+use crate::model::Delivery;
+use crate::tui::reads::Query;
 use crate::tui::resend::{
-    BodyEditor, EditorKey, Pending, PromptKey, Resend, UrlPrompt, check_url, short_id,
+    BodyEditor, EditorKey, Pending, PromptKey, UrlPrompt, check_url, short_id,
 };
 
 /// Targets the URL prompt remembers.
 const RECENT_URLS: usize = 8;
 
 impl App {
-    /// `r`: re-sends the delivery as stored.
-    pub(super) fn resend(&mut self) -> Vec<Command> {
-        match self.acted_on() {
-            Some(d) => self.dispatch(Pending::stored(d)),
-            None => Vec::new(),
-        }
-    }
-
     /// `e`: opens the body in the editor, or says why it cannot be edited.
-    pub(super) fn edit(&mut self) {
-        let Some(d) = self.acted_on() else {
-            return;
-        };
-        match BodyEditor::open(&d, self.theme.dim()) {
+    pub(super) fn edit_body(&mut self, d: &Delivery) {
+        match BodyEditor::open(d, self.theme.dim()) {
             Ok(editor) => {
                 self.editor = Some(editor);
                 self.message = None;
@@ -42,7 +33,7 @@ impl App {
     }
 
     /// Sends to the forward target at once; without one, asks where to.
-    fn dispatch(&mut self, pending: Pending) -> Vec<Command> {
+    pub(super) fn dispatch(&mut self, pending: Pending) -> Vec<Command> {
         if let Some(to) = self.context.forward_to.clone() {
             return self.send(&pending, &to);
         }
@@ -56,25 +47,14 @@ impl App {
         Vec::new()
     }
 
+    /// Asks for the time and the store's link key to sign the re-send with; the answer
+    /// prepares it (see `sync.rs`).
     fn send(&mut self, pending: &Pending, to: &str) -> Vec<Command> {
         self.prompt = None;
-        let now = chrono::Utc::now().timestamp();
-        let link = self.reader.link_key();
-        match Resend::prepare(pending, to, &self.context.config, link.as_ref(), now) {
-            Ok(resend) => {
-                self.editor = None;
-                self.message = Some(resend.message());
-                vec![Command::Resend(resend)]
-            }
-            Err(e) => {
-                // The editor stays open: its edits are not lost to a missing secret.
-                self.message = Some(Message::error(format!(
-                    "Cannot re-send {}: {e}",
-                    short_id(&pending.delivery.id)
-                )));
-                Vec::new()
-            }
-        }
+        vec![Command::Read(Query::Signing {
+            pending: Box::new(pending.clone()),
+            to: to.to_string(),
+        })]
     }
 
     /// A key for the URL prompt, which has focus while it is open.

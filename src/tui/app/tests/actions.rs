@@ -238,7 +238,7 @@ fn rows_another_process_wrote_appear_at_the_next_tick() {
     // Committed by another connection with no event for the app, as an import or a
     // second receiver on the same file would.
     let d = f.build(ProviderId::CLASSET, Status::Verified, "cand_other");
-    f.store.insert_blocking(&d).unwrap();
+    f.store.insert(&d);
     app.refresh();
     assert_eq!(app.list().total(), 5, "nothing said so yet");
     app.update(AppEvent::Tick);

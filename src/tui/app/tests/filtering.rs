@@ -93,64 +93,6 @@ fn clearing_a_filter_keeps_the_selected_delivery() {
 }
 
 #[test]
-fn matches_count_and_read_alike() {
-    let mut f = Fixture::new();
-    for i in 0..30 {
-        let provider = [
-            ProviderId::CLASSET,
-            ProviderId::BRILLIANT,
-            ProviderId::JOBMOJITO,
-        ][i % 3];
-        f.add(provider, Status::Verified, &format!("s{i}"));
-    }
-    let reader = f.store.reader().unwrap();
-    for filter in [
-        Filter::default(),
-        Filter {
-            providers: vec![ProviderId::CLASSET],
-            ..Default::default()
-        },
-        Filter {
-            text: vec!["s1".into()],
-            ..Default::default()
-        },
-    ] {
-        let upto = reader.tally(None).unwrap().last_seq.unwrap();
-        let all = SeqRange {
-            after: None,
-            upto: Some(upto),
-        };
-        let seqs = reader.matching_seqs(&filter, all).unwrap();
-        assert_eq!(
-            reader.count_matching(&filter, all).unwrap(),
-            seqs.len() as u64
-        );
-        let rows: Vec<i64> = reader
-            .rows_at(&seqs)
-            .unwrap()
-            .iter()
-            .map(|r| r.seq)
-            .collect();
-        assert_eq!(rows, seqs, "{filter:?}");
-        let halves = [
-            SeqRange {
-                after: None,
-                upto: Some(upto / 2),
-            },
-            SeqRange {
-                after: Some(upto / 2),
-                upto: Some(upto),
-            },
-        ];
-        let joined: Vec<i64> = halves
-            .iter()
-            .flat_map(|r| reader.matching_seqs(&filter, *r).unwrap())
-            .collect();
-        assert_eq!(joined, seqs, "{filter:?} by halves");
-    }
-}
-
-#[test]
 fn keys_are_answered_while_a_filter_is_searched_for() {
     let f = mixed();
     let mut app = f.app();
@@ -227,7 +169,7 @@ fn event_names_come_from_the_store_and_from_deliveries() {
     app.finish_filtering();
     let mut d = f.build(ProviderId::JOBMOJITO, Status::Verified, "x");
     d.findings.event = Some("Offer Extended".into());
-    f.store.insert_blocking(&d).unwrap();
+    f.store.insert(&d);
     app.update(AppEvent::Delivery(Arc::new(d)));
     apply(&mut app, [ch('/')]);
     apply(&mut app, "\"offer extended\"".chars().map(ch));
@@ -247,9 +189,7 @@ fn a_failed_search_says_so_and_the_title_claims_no_filter() {
     app.set_filter("classet");
     app.refresh();
     // The worker's answer for this very search, as if its query had failed.
-    let generation = (0..100)
-        .find(|g| app.matcher.as_ref().unwrap().is_current(*g))
-        .unwrap();
+    let generation = f.store.held().last().unwrap().generation;
     let failed = Found::Matches {
         search: Search {
             generation,
@@ -279,12 +219,7 @@ fn a_result_arriving_with_a_newer_filter_is_not_shown_for_it() {
     app.finish_filtering();
     app.set_filter("classet");
     app.refresh();
-    let found = loop {
-        match app.matcher.as_mut().unwrap().next_blocking().unwrap() {
-            m @ crate::tui::matcher::Found::Matches { .. } => break m,
-            other => app.update(AppEvent::Found(other)),
-        };
-    };
+    let found = f.store.answer_next().unwrap();
     // One batch: the classet result, then the key that changes the filter.
     app.update(AppEvent::Found(found));
     app.set_filter("talentsprout");
@@ -303,41 +238,9 @@ fn a_result_arriving_with_a_newer_filter_is_not_shown_for_it() {
 }
 
 #[test]
-fn negation_qualifiers_and_id_prefixes_filter_in_the_store() {
+fn a_negated_filter_holds_later_rows_to_it_too() {
     let mut f = mixed();
     let mut app = f.app();
-    let count = |app: &mut App, text: &str| {
-        app.set_filter(text);
-        app.finish_filtering();
-        app.list().total()
-    };
-    assert_eq!(count(&mut app, "-classet"), 2);
-    assert_eq!(count(&mut app, "-failed"), 2);
-    assert_eq!(count(&mut app, "classet -failed"), 1);
-    assert_eq!(
-        count(&mut app, "-wrong_secret"),
-        2,
-        "no hint is not this hint"
-    );
-    assert_eq!(
-        count(&mut app, "-cand_123"),
-        3,
-        "cand_123 and cand_1234 left out"
-    );
-    assert_eq!(count(&mut app, "provider:talentsprout status:failed"), 1);
-    assert_eq!(count(&mut app, "answer:2xx"), 5);
-    assert_eq!(count(&mut app, "answer:4xx"), 0);
-    assert_eq!(count(&mut app, "-answer:200"), 0);
-    assert_eq!(
-        count(&mut app, "since:15m"),
-        0,
-        "the fixtures are from 2025"
-    );
-    assert_eq!(count(&mut app, "since:5000w"), 5);
-    assert_eq!(count(&mut app, "-event:call_completed"), 2);
-    assert_eq!(count(&mut app, "id:0193a5b0-0000-7000-8000-00000000000"), 5);
-    assert_eq!(count(&mut app, "0193a5b0-0000-7000-8000-000000000003"), 1);
-    // Rows arriving later are held to the same filter.
     app.set_filter("-classet -failed");
     app.finish_filtering();
     assert_eq!(app.list().total(), 1);
@@ -345,6 +248,41 @@ fn negation_qualifiers_and_id_prefixes_filter_in_the_store() {
     let b = f.add(ProviderId::CLASSET, Status::Verified, "cand_2");
     apply(&mut app, [AppEvent::Delivery(a), AppEvent::Delivery(b)]);
     assert_eq!(app.list().total(), 2);
+    let last = app.list().selected().unwrap();
+    assert_eq!(
+        app.list().row(last).unwrap().findings.subject.as_deref(),
+        Some("ir_1")
+    );
+}
+
+#[test]
+fn paging_a_filter_reads_only_the_rows_on_screen() {
+    let mut f = Fixture::new();
+    f.many(3000);
+    let mut app = f.app();
+    app.set_filter("talentsprout");
+    app.finish_filtering();
+    assert_eq!(app.list().total(), 3000);
+    f.store.take_asked();
+    apply(&mut app, [ch('g')]);
+    let asked = f.store.take_asked();
+    let bound = usize::from(app.table_height()) + 2 * crate::tui::list::CACHE_MARGIN as usize;
+    let pages: Vec<usize> = asked
+        .iter()
+        .filter_map(|q| match q {
+            crate::tui::reads::Query::Page {
+                rows: crate::tui::reads::PageOf::Seqs(seqs),
+                ..
+            } => Some(seqs.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages.len(), 1, "{asked:?}");
+    assert!(pages[0] <= bound, "{pages:?}");
+    assert_eq!(
+        app.list().row(0).unwrap().findings.subject.as_deref(),
+        Some("s0")
+    );
 }
 
 #[test]
@@ -352,7 +290,7 @@ fn a_part_of_a_two_part_event_name_finds_it() {
     let mut f = Fixture::new();
     let mut d = f.build(ProviderId::CLEARSPEED, Status::Verified, "5520173846201");
     d.findings.event = Some("Result Update · Under Review".into());
-    f.store.insert_blocking(&d).unwrap();
+    f.store.insert(&d);
     f.add(ProviderId::CLASSET, Status::Verified, "cand_1");
     let mut app = f.app();
     app.set_filter("\"under review\"");

@@ -6,36 +6,37 @@ use super::*;
 use crate::model::Request;
 use crate::model::{DetectedBy, Findings, ProviderId};
 use crate::signature::{Hint, Status, Verification};
-use crate::store::{Filter, SeqRange, Store};
 use crate::tui::clipboard::CopyMethod;
 use crate::tui::detail::Tab;
+use crate::tui::driver::Tui;
+use fake::FakeStore;
 
 mod actions;
+mod fake;
 mod filtering;
 mod navigation;
 mod resend;
 mod write_secret;
 
+/// The app over a store in memory.
+type TestApp = Tui<FakeStore>;
+
 struct Fixture {
-    _dir: tempfile::TempDir,
-    store: Store,
+    store: FakeStore,
     next: i64,
 }
 
 impl Fixture {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("d.db")).unwrap();
         Self {
-            _dir: dir,
-            store,
+            store: FakeStore::default(),
             next: 0,
         }
     }
 
     fn add(&mut self, provider: ProviderId, status: Status, subject: &str) -> Arc<Delivery> {
         let d = self.build(provider, status, subject);
-        self.store.insert_blocking(&d).unwrap();
+        self.store.insert(&d);
         Arc::new(d)
     }
 
@@ -88,25 +89,25 @@ impl Fixture {
         }
     }
 
-    fn app(&self) -> App {
+    fn app(&self) -> TestApp {
         self.app_with(Config::default(), None)
     }
 
     /// An app with `config`, sending re-sends to `forward_to` when given.
-    fn app_with(&self, config: Config, forward_to: Option<&str>) -> App {
+    fn app_with(&self, config: Config, forward_to: Option<&str>) -> TestApp {
         self.app_listening(config, forward_to, "127.0.0.1:8787")
     }
 
     /// As [`Self::app_with`], with the receiver's address (empty: a viewer).
-    fn app_listening(&self, config: Config, forward_to: Option<&str>, listen: &str) -> App {
+    fn app_listening(&self, config: Config, forward_to: Option<&str>, listen: &str) -> TestApp {
         let context = Context {
             config: Arc::new(config),
             listen: listen.into(),
             store: None,
             forward_to: forward_to.map(str::to_string),
         };
-        let mut app =
-            App::new(context, self.store.reader().unwrap()).with_theme(Theme::monochrome());
+        let app = App::new(context).with_theme(Theme::monochrome());
+        let mut app = Tui::with_reads(app, self.store.clone());
         app.update(AppEvent::Resize(100, 30));
         app.refresh();
         app
@@ -126,7 +127,7 @@ fn ctrl_c() -> AppEvent {
 }
 
 /// Applies events, then catches up with the store as the loop does before drawing.
-fn apply(app: &mut App, events: impl IntoIterator<Item = AppEvent>) -> Vec<Command> {
+fn apply(app: &mut TestApp, events: impl IntoIterator<Item = AppEvent>) -> Vec<Command> {
     let mut commands = Vec::new();
     for e in events {
         commands.extend(app.update(e));

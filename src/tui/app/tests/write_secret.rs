@@ -12,7 +12,7 @@ const CONFIG: &str = "# hookscope settings\n\
 
 /// The app open on the first Classet delivery's Verification tab, with `config` read
 /// from `path`.
-fn debugger(f: &Fixture, path: &std::path::Path) -> App {
+fn debugger(f: &Fixture, path: &std::path::Path) -> TestApp {
     std::fs::write(path, CONFIG).unwrap();
     let config = Config::from_parts(CONFIG, Some(path.to_path_buf()), &[]).unwrap();
     let mut app = f.app_with(config, None);
@@ -21,7 +21,7 @@ fn debugger(f: &Fixture, path: &std::path::Path) -> App {
     app
 }
 
-fn type_secret(app: &mut App, text: &str) {
+fn type_secret(app: &mut TestApp, text: &str) {
     apply(app, [ch('s')]);
     apply(app, text.chars().map(ch));
     apply(app, [key(KeyCode::Enter)]);
