@@ -1,8 +1,6 @@
 //! Noticing that the store file was deleted or replaced while we listen: SQLite would
 //! keep writing into the unlinked file, acknowledging deliveries that are lost at exit.
 
-use std::os::unix::fs::MetadataExt;
-use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -10,6 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use super::Receiver;
+use crate::store::file_identity;
 
 /// How often the store file is looked at; a deletion is noticed within this.
 const LOOK_EVERY: Duration = Duration::from_millis(250);
@@ -19,7 +18,7 @@ const LOOK_EVERY: Duration = Duration::from_millis(250);
 /// refused with 503 and the user is told.
 pub(super) fn spawn(state: &Arc<Receiver>) -> Option<JoinHandle<()>> {
     let path = state.store.path()?.to_path_buf();
-    let original = identity(&path)?;
+    let original = file_identity(&path)?;
     let weak: Weak<Receiver> = Arc::downgrade(state);
     Some(tokio::spawn(async move {
         let mut tick = tokio::time::interval(LOOK_EVERY);
@@ -28,7 +27,7 @@ pub(super) fn spawn(state: &Arc<Receiver>) -> Option<JoinHandle<()>> {
             let Some(state) = weak.upgrade() else {
                 return;
             };
-            if identity(&path) != Some(original) {
+            if file_identity(&path) != Some(original) {
                 state.store_gone.store(true, Ordering::Relaxed);
                 state.notice(format!(
                     "the store file {} was deleted or replaced; deliveries are now answered \
@@ -39,11 +38,6 @@ pub(super) fn spawn(state: &Arc<Receiver>) -> Option<JoinHandle<()>> {
             }
         }
     }))
-}
-
-/// Device and inode: a file recreated under the same name is another file.
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(test)]

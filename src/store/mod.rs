@@ -41,6 +41,7 @@ pub use read::{Row, Stored};
 pub use reader::{Interrupt, Reader};
 pub use schema::SCHEMA_VERSION;
 pub use search::{phrase_in, words};
+pub(crate) use watch::file_identity;
 pub use watch::{Change, POLL, Watch};
 
 use read::SqliteReader;

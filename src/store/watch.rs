@@ -7,6 +7,13 @@ use std::time::Duration;
 
 use super::{Reader, Row, StoreError, pg};
 
+/// A file's device and inode: a file recreated under the same name is another file.
+/// `None` when there is no file there.
+pub(crate) fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
 /// How often the store is asked for new rows without being told of any.
 pub const POLL: Duration = Duration::from_millis(250);
 

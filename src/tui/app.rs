@@ -16,12 +16,14 @@ use super::copy::{Copy, CopyWhat};
 use super::detail::Detail;
 use super::filter::FilterState;
 use super::keymap::Keymap;
+use super::layout::{self, Areas, Sizes};
 use super::list::List;
 use super::matcher::{Found, Search};
+pub use super::message::Message;
 use super::reads::{Intent, Loaded, Query};
 use super::resend::{BodyEditor, Resend, Resent, UrlPrompt};
+use super::theme::Theme;
 use super::units::{Clock, human_size};
-use super::view::{Areas, Theme};
 use crate::config::Config;
 use crate::config_file::Target;
 use crate::model::Delivery;
@@ -94,43 +96,6 @@ pub enum Command {
     WriteSetting(WriteSetting),
 }
 
-/// The footer's last message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-    /// Ticks seen since it was shown.
-    age: u32,
-}
-
-/// Ticks (seconds) a message stays; errors stay longer, as they ask for something.
-const INFO_TICKS: u32 = 5;
-const ERROR_TICKS: u32 = 10;
-
-impl Message {
-    pub fn info(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            error: false,
-            age: 0,
-        }
-    }
-
-    pub fn error(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            error: true,
-            age: 0,
-        }
-    }
-
-    /// One tick older; `false` once it has been shown long enough.
-    fn tick(&mut self) -> bool {
-        self.age += 1;
-        self.age < if self.error { ERROR_TICKS } else { INFO_TICKS }
-    }
-}
-
 /// What the header says about where deliveries arrive and where they are kept.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -151,6 +116,8 @@ pub struct App {
     context: Context,
     /// Whether the store could be reached when last asked.
     connected: bool,
+    /// Whether the store's file was deleted or replaced (nothing is stored any more).
+    store_gone: bool,
     keymap: Keymap,
     theme: Theme,
     clock: Clock,
@@ -183,6 +150,9 @@ pub struct App {
     detail: Option<Detail>,
     /// The help screen's scroll position, while it is open.
     help: Option<u16>,
+    /// The furthest the help scrolls, as last drawn (its text depends on the screen's
+    /// width): set by drawing, as gitui keeps scroll state, so drawing stays `&self`.
+    help_end: std::cell::Cell<u16>,
     message: Option<Message>,
     redactor: Redactor,
     /// `e`'s body editor, while it is open.
@@ -203,6 +173,7 @@ impl App {
         Self {
             redactor: Redactor::from_config(&context.config),
             connected: true,
+            store_gone: false,
             keymap: Keymap::default(),
             theme: Theme::from_env(),
             clock: Clock::local(),
@@ -225,6 +196,7 @@ impl App {
             refilter: false,
             detail: None,
             help: None,
+            help_end: std::cell::Cell::new(u16::MAX),
             message: None,
             editor: None,
             prompt: None,
@@ -272,6 +244,10 @@ impl App {
     pub fn store_connected(&self) -> bool {
         self.connected
     }
+    /// Whether the store's file was found deleted or replaced when last asked.
+    pub fn store_gone(&self) -> bool {
+        self.store_gone
+    }
     pub fn filter(&self) -> &FilterState {
         &self.filter
     }
@@ -280,6 +256,10 @@ impl App {
     }
     pub fn help_scroll(&self) -> Option<u16> {
         self.help
+    }
+    /// Drawing says how far the help scrolls at the screen's size.
+    pub fn note_help_end(&self, end: u16) {
+        self.help_end.set(end);
     }
     /// The footer's message, with every configured secret masked: the footer is an exit.
     pub fn message(&self) -> Option<Message> {
@@ -377,7 +357,22 @@ impl App {
 
     /// Rows the table shows at the current size.
     pub fn table_height(&self) -> u16 {
-        Areas::new(self.area, self).body.height
+        self.areas(self.area).body.height
+    }
+
+    /// Where each part of a screen of `area` goes.
+    pub fn areas(&self, area: Rect) -> Areas {
+        let message = self
+            .message()
+            .map_or(1, |m| m.rows(area.width).len() as u16);
+        Areas::new(
+            area,
+            Sizes {
+                header: layout::header_height(area, !self.context.listen.is_empty()),
+                field: self.filter.is_editing() || self.prompt.is_some(),
+                message,
+            },
+        )
     }
 }
 

@@ -5,7 +5,9 @@
 //! history, which the matcher's worker runs off the loop's thread.
 
 use crate::model::{Delivery, ProviderId};
-use crate::store::{Filter, LinkKey, Reader, Row, SeqRange, StoreError, Stored, Tally};
+use crate::store::{
+    Filter, LinkKey, Reader, Row, SeqRange, StoreError, Stored, Tally, file_identity,
+};
 use crate::tui::copy::CopyWhat;
 use crate::tui::matcher::{Found, Matcher, Search};
 use crate::tui::resend::Pending;
@@ -75,6 +77,8 @@ pub enum Loaded {
     Version {
         version: Result<i64, StoreError>,
         connected: bool,
+        /// The store's file was deleted or replaced since the start.
+        gone: bool,
     },
     Tally(Result<Tally, StoreError>),
     NewMatches {
@@ -123,6 +127,9 @@ pub trait Reads {
 /// [`Reads`] over a store: small reads on the caller's thread, searches on the matcher's.
 pub struct StoreReads {
     reader: Reader,
+    /// The store file and its identity at the start; `None` for a database server or a
+    /// store in memory.
+    file: Option<(std::path::PathBuf, (u64, u64))>,
     /// `None` when its thread could not start: searches then run on this one.
     matcher: Option<Matcher>,
 }
@@ -139,7 +146,21 @@ impl StoreReads {
             Ok(Err(e)) => (None, Some(format!("Filters will block the screen: {e}"))),
             Err(e) => (None, Some(format!("Filters will block the screen: {e}"))),
         };
-        (StoreReads { reader, matcher }, problem)
+        let file = match reader.pg_target() {
+            Some(_) => None,
+            None => {
+                let path = reader.path().to_path_buf();
+                file_identity(&path).map(|id| (path, id))
+            }
+        };
+        (
+            StoreReads {
+                reader,
+                file,
+                matcher,
+            },
+            problem,
+        )
     }
 
     /// Whether the store could be reached when last tried.
@@ -184,6 +205,10 @@ impl Reads for StoreReads {
             Query::Version => Loaded::Version {
                 version: r.data_version(),
                 connected: r.connected(),
+                gone: self
+                    .file
+                    .as_ref()
+                    .is_some_and(|(path, id)| file_identity(path) != Some(*id)),
             },
             Query::Tally { after } => Loaded::Tally(r.tally(after)),
             Query::NewMatches {

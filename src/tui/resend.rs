@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::app::Message;
+use super::message::Message;
 use crate::config::Config;
 use crate::model::Delivery;
 use crate::model::ProviderId;

@@ -12,7 +12,6 @@ use crate::tui::detail::DetailOutcome;
 use crate::tui::filter::FilterKey;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::reads::Intent;
-use crate::tui::view::{Areas, help};
 
 impl App {
     pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -149,7 +148,7 @@ impl App {
             Some(Action::Bottom) => Some(u16::MAX),
             _ => Some(scroll),
         }
-        .map(|s| s.min(help::max_scroll(self, self.area)));
+        .map(|s| s.min(self.help_end.get()));
         Vec::new()
     }
 
@@ -192,7 +191,7 @@ impl App {
                     } else {
                         scroll.saturating_sub(step)
                     };
-                    self.help = Some(scroll.min(help::max_scroll(self, self.area)));
+                    self.help = Some(scroll.min(self.help_end.get()));
                 } else if let Some(detail) = self.detail.as_mut() {
                     if !detail.is_editing() {
                         let action = if down { Action::Down } else { Action::Up };
@@ -221,7 +220,7 @@ impl App {
     }
 
     fn click(&mut self, at: Position) -> Vec<Command> {
-        let areas = Areas::new(self.area, self);
+        let areas = self.areas(self.area);
         if let Some(detail) = self.detail.as_mut() {
             if let Some(tab) = detail.tab_at(areas.main, at) {
                 detail.set_tab(tab);

@@ -122,8 +122,13 @@ impl App {
     /// An answer from the store.
     pub(super) fn loaded(&mut self, loaded: Loaded) -> Vec<Command> {
         match loaded {
-            Loaded::Version { version, connected } => {
+            Loaded::Version {
+                version,
+                connected,
+                gone,
+            } => {
                 self.connected = connected;
+                self.store_gone = gone;
                 match version {
                     // The first answer counts too: rows may have come since the first count.
                     Ok(v) => {

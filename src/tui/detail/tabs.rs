@@ -7,67 +7,7 @@ use ratatui::text::{Line, Span};
 
 use crate::tui::widgets::doc::{DIM, text_width, truncate};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Summary,
-    Transcript,
-    Changes,
-    Verification,
-    Headers,
-    Body,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Summary,
-        Tab::Transcript,
-        Tab::Changes,
-        Tab::Verification,
-        Tab::Headers,
-        Tab::Body,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Summary => "Summary",
-            Tab::Transcript => "Transcript",
-            Tab::Changes => "Changes",
-            Tab::Verification => "Verification",
-            Tab::Headers => "Headers",
-            Tab::Body => "Body",
-        }
-    }
-
-    /// For narrow bars.
-    fn short_title(self) -> &'static str {
-        match self {
-            Tab::Summary => "Sum",
-            Tab::Transcript => "Trn",
-            Tab::Changes => "Chg",
-            Tab::Verification => "Ver",
-            Tab::Headers => "Hdr",
-            Tab::Body => "Body",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    /// The tab for key `1`…`6`.
-    pub fn from_digit(c: char) -> Option<Tab> {
-        let n = c.to_digit(10)? as usize;
-        Tab::ALL.get(n.checked_sub(1)?).copied()
-    }
-
-    pub fn next(self) -> Tab {
-        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
-    }
-
-    pub fn prev(self) -> Tab {
-        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
-    }
-}
+pub use crate::tui::tab::Tab;
 
 const CURRENT: Style = Style::new()
     .fg(Color::Black)

@@ -9,8 +9,9 @@ use ratatui::widgets::Widget;
 use super::super::app::App;
 use super::super::filter;
 use super::super::keymap::{Action, Scope};
+use super::super::message;
 use super::super::resend;
-use super::super::widgets::{text_width, truncate, wrap_words};
+use super::super::widgets::{text_width, truncate};
 use crate::sanitize;
 
 fn key(app: &App, action: Action) -> String {
@@ -140,37 +141,6 @@ fn hint_line(app: &App, width: u16) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Rows a message may take: it is wrapped rather than cut, up to this.
-const MESSAGE_ROWS: usize = 3;
-
-/// The message's rows at `width`: wrapped, and only the last of [`MESSAGE_ROWS`] cut
-/// with `…`.
-fn message_rows(text: &str, width: u16) -> Vec<String> {
-    let mut rows = wrap_words(text, usize::from(width));
-    if rows.len() > MESSAGE_ROWS {
-        let rest = rows.split_off(MESSAGE_ROWS - 1).join(" ");
-        rows.push(truncate(&rest, usize::from(width)));
-    }
-    rows
-}
-
-fn message_text(m: &super::super::app::Message) -> String {
-    let text = sanitize::line(&m.text);
-    if m.error {
-        format!("Error: {text}")
-    } else {
-        text
-    }
-}
-
-/// Rows under the key bar: the message's, at least one.
-pub(super) fn message_height(app: &App, width: u16) -> u16 {
-    match app.message() {
-        Some(m) => message_rows(&message_text(&m), width).len() as u16,
-        None => 1,
-    }
-}
-
 fn message_line(app: &App) -> Option<Line<'static>> {
     let theme = app.theme();
     if let Some(m) = app.message() {
@@ -179,7 +149,7 @@ fn message_line(app: &App) -> Option<Line<'static>> {
         } else {
             ratatui::style::Style::new()
         };
-        return Some(Line::styled(message_text(&m), style));
+        return Some(Line::styled(m.shown(), style));
     }
     if let Some(p) = app.prompt() {
         let path = sanitize::line(&p.pending().delivery.request.path);
@@ -215,7 +185,7 @@ pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
     hint_line(app, hints.width).render(hints, buf);
     if let Some(m) = message {
         let text: String = m.spans.iter().map(|s| s.content.as_ref()).collect();
-        let rows = message_rows(&text, last.width);
+        let rows = message::rows(&text, last.width);
         let lines: Vec<Line> = rows.into_iter().map(|r| Line::styled(r, m.style)).collect();
         ratatui::widgets::Paragraph::new(lines).render(last, buf);
     }

@@ -1,5 +1,7 @@
-//! The header: where to send deliveries (each vendor's URL, ready to paste), how many
-//! arrived and how they verified, where they are kept, and whether the table follows.
+//! The header, two lines at most at any size: where deliveries arrive and are kept, how
+//! many arrived and how they verified, where they are forwarded, what is wrong (a store
+//! file gone, an answer breaking a vendor's rule) and whether the table follows; then
+//! each vendor's path, as many as fit (the full URLs are in the help).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,25 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::super::app::App;
-use super::super::widgets::clip;
+use super::super::widgets::{text_width, truncate};
 use crate::provider;
 use crate::sanitize;
-
-/// Columns between two routes on a line.
-const GAP: usize = 3;
-
-/// Lines the header takes: the status line, then the routes (see [`route_lines`]).
-pub(super) fn height(app: &App, area: Rect) -> u16 {
-    route_lines(app, area).lines.len() as u16 + 1
-}
-
-fn routes(app: &App) -> Vec<(&'static str, String)> {
-    let base = format!("http://{}", sanitize::line(&app.context().listen));
-    provider::all()
-        .iter()
-        .map(|v| (v.id().as_str(), format!("{base}{}", v.route())))
-        .collect()
-}
 
 fn store_label(app: &App) -> String {
     match &app.context().store {
@@ -35,95 +21,49 @@ fn store_label(app: &App) -> String {
     }
 }
 
-struct RouteLines {
-    lines: Vec<Line<'static>>,
-    /// The store is listed with the routes, so the status line can leave it out.
-    has_store: bool,
-}
+/// Said after the routes when not all of them fit.
+const MORE: &str = " … (? for all)";
 
-/// Each vendor's full URL in a grid, with the store as the last entry, when that fits
-/// in a few lines; else the base URL and the paths, wrapped; on very short terminals,
-/// nothing.
-fn route_lines(app: &App, area: Rect) -> RouteLines {
+/// Each vendor's path on one line after the listen address's line, as many as fit; the
+/// full URLs are in the help.
+fn routes_line(app: &App, width: u16) -> Line<'static> {
     let theme = app.theme();
-    let none = RouteLines {
-        lines: Vec::new(),
-        has_store: false,
-    };
-    // Without a receiver there is nowhere to send deliveries.
-    if area.height < 8 || area.width == 0 || app.context().listen.is_empty() {
-        return none;
+    let width = usize::from(width);
+    let label = "routes ";
+    let paths: Vec<&str> = provider::all().iter().map(|v| v.route()).collect();
+    let all = paths.join(" ");
+    if label.len() + text_width(&all) <= width {
+        return Line::from(vec![Span::styled(label, theme.dim()), Span::raw(all)]);
     }
-    // An ordinary 80×24 terminal keeps its rows for the table: one line of routes.
-    let budget = if area.height < 30 || area.width < 100 {
-        1
-    } else {
-        usize::from(area.height.saturating_sub(10) / 3).max(1)
-    };
-    let mut entries = routes(app);
-    let name_width = entries.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    // The store is last, so it may run to the end of its line.
-    let url_width = entries
-        .iter()
-        .map(|(_, u)| u.chars().count())
-        .max()
-        .unwrap_or(0);
-    entries.push(("store", store_label(app)));
-    let entry = name_width + 1 + url_width;
-    let per_line = ((area.width as usize + GAP) / (entry + GAP)).max(1);
-    if entries.len().div_ceil(per_line) <= budget {
-        let lines = entries
-            .chunks(per_line)
-            .map(|chunk| {
-                let mut spans = Vec::new();
-                for (i, (name, url)) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        spans.push(Span::raw(" ".repeat(GAP)));
-                    }
-                    spans.push(Span::styled(format!("{name:<name_width$} "), theme.dim()));
-                    let pad = url_width.saturating_sub(url.chars().count());
-                    spans.push(Span::raw(format!("{url}{}", " ".repeat(pad))));
-                }
-                Line::from(spans)
-            })
-            .collect();
-        return RouteLines {
-            lines,
-            has_store: true,
-        };
-    }
-    // The base URL once, then each route's path, wrapped within the budget.
-    let mut lines = Vec::new();
-    let mut spans = vec![
-        Span::styled("routes ", theme.dim()),
-        Span::raw(format!("http://{}", sanitize::line(&app.context().listen))),
-    ];
-    let mut used: usize = spans.iter().map(|s| s.width()).sum();
-    for v in provider::all() {
-        let path = v.route();
-        if used + 1 + path.len() > area.width as usize && lines.len() + 1 < budget {
-            lines.push(Line::from(std::mem::take(&mut spans)));
-            used = 0;
-        }
-        let path = if used == 0 {
+    let room = width.saturating_sub(label.len() + text_width(MORE));
+    let mut shown = String::new();
+    for path in paths {
+        let next = if shown.is_empty() {
             path.to_string()
         } else {
-            format!(" {path}")
+            format!("{shown} {path}")
         };
-        used += path.len();
-        spans.push(Span::raw(path));
+        if text_width(&next) > room {
+            break;
+        }
+        shown = next;
     }
-    lines.push(Line::from(clip(spans, usize::from(area.width))));
-    RouteLines {
-        lines,
-        has_store: false,
+    if shown.is_empty() {
+        return Line::from(truncate(&format!("{label}{all}"), width));
     }
+    Line::from(vec![
+        Span::styled(label, theme.dim()),
+        Span::raw(shown),
+        Span::styled(MORE, theme.dim()),
+    ])
 }
 
 /// How much the store's part of the status line is worth keeping.
 const STORE: u8 = 3;
-/// "disconnected" is dropped last.
+/// "disconnected" is dropped last but for a store file gone.
 const DISCONNECTED: u8 = 10;
+/// A store file deleted or replaced: nothing is stored any more.
+const GONE: u8 = 11;
 
 /// One part of the status line; parts are dropped, least important first, until the
 /// line fits.
@@ -140,7 +80,7 @@ impl Part {
     }
 }
 
-fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
+fn status_line(app: &App, width: u16) -> Line<'static> {
     let theme = app.theme();
     let t = app.tally();
     let (verified, verified_style) = theme.status(crate::signature::Status::Verified);
@@ -150,10 +90,7 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
     } else {
         "deliveries"
     };
-    let store = match &app.context().store {
-        Some(_) => format!("store {}", store_label(app)),
-        None => store_label(app),
-    };
+    let store = format!("store {}", store_label(app));
     let follow = if app.list().follow() {
         Span::raw("follow on")
     } else {
@@ -165,9 +102,8 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
             spans: vec![Span::styled(" hookscope ", theme.title())],
             short: None,
         },
-        // The routes line below repeats it.
         Part {
-            keep: 4,
+            keep: 9,
             spans: vec![Span::raw(format!(
                 "http://{}",
                 sanitize::line(&app.context().listen)
@@ -245,6 +181,25 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
     if app.store_connected() {
         parts.retain(|p| p.keep != DISCONNECTED);
     }
+    if app.store_gone() {
+        let error = theme.error();
+        let (long, short) = if app.context().listen.is_empty() {
+            ("⚠ store file deleted or replaced", "⚠ store gone")
+        } else {
+            (
+                "⚠ store file deleted or replaced: deliveries refused (503)",
+                "⚠ store gone: 503",
+            )
+        };
+        parts.insert(
+            1,
+            Part {
+                keep: GONE,
+                spans: vec![Span::styled(long, error)],
+                short: Some(vec![Span::styled(short, error)]),
+            },
+        );
+    }
     if app.context().listen.is_empty() {
         // `view`: no receiver, so the store it views takes the address's place.
         // Kept before the tally: a viewer is about what it views.
@@ -253,8 +208,6 @@ fn status_line(app: &App, width: u16, with_store: bool) -> Line<'static> {
             spans: vec![Span::raw(format!("viewing {}", store_label(app)))],
             short: None,
         };
-        parts.retain(|p| p.keep != STORE);
-    } else if !with_store {
         parts.retain(|p| p.keep != STORE);
     }
     fit(parts, width as usize, theme.dim())
@@ -298,11 +251,12 @@ fn fit(mut parts: Vec<Part>, width: usize, separator: Style) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Draws into `area`; `screen` is the whole terminal, which decides how routes are laid
-/// out (as [`height`] did).
-pub(super) fn render(app: &App, screen: Rect, area: Rect, buf: &mut Buffer) {
-    let routes = route_lines(app, screen);
-    let mut lines = vec![status_line(app, area.width, !routes.has_store)];
-    lines.extend(routes.lines);
+/// Draws into `area`: the status line, then the routes when there is a line for them
+/// (see [`crate::tui::layout::header_height`]).
+pub(super) fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![status_line(app, area.width)];
+    if area.height > 1 {
+        lines.push(routes_line(app, area.width));
+    }
     Paragraph::new(lines).render(area, buf);
 }

@@ -179,6 +179,39 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             }
         }
     }
+    out.extend(route_lines(app));
+    out
+}
+
+/// Where each vendor sends, in full (the header has room for the paths only).
+fn route_lines(app: &App) -> Vec<Line<'static>> {
+    let listen = &app.context().listen;
+    if listen.is_empty() {
+        return Vec::new();
+    }
+    let base = format!("http://{}", crate::sanitize::line(listen));
+    let vendors = crate::provider::all();
+    let name_width = vendors
+        .iter()
+        .map(|v| v.id().as_str().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = vec![
+        Line::default(),
+        Line::styled(
+            "Routes",
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        ),
+    ];
+    out.extend(vendors.iter().map(|v| {
+        Line::from(vec![
+            Span::styled(
+                format!("  {:<name_width$}  ", v.id().as_str()),
+                app.theme().dim(),
+            ),
+            Span::raw(format!("{base}{}", v.route())),
+        ])
+    }));
     out
 }
 
@@ -218,7 +251,9 @@ pub(super) fn render(app: &App, scroll: u16, screen: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let text = lines(app, inner.width);
-    let scroll = scroll.min(max_scroll(app, screen));
+    let end = max_scroll(app, screen);
+    app.note_help_end(end);
+    let scroll = scroll.min(end);
     Paragraph::new(text).scroll((scroll, 0)).render(inner, buf);
 }
 

@@ -170,7 +170,7 @@ fn clicking_a_tab_title_shows_it() {
     let f = mixed();
     let mut app = f.app();
     apply(&mut app, [key(KeyCode::Enter)]);
-    let tabs = Areas::new(app.area(), &app).main;
+    let tabs = app.areas(app.area()).main;
     // "[1 Summary] 2 Transcript  3 Changes ": the third title starts at 25.
     apply(
         &mut app,
@@ -268,4 +268,24 @@ fn a_forward_announced_after_the_row_was_read_reaches_the_row() {
     let row = app.list().row(last).unwrap();
     assert!(row.forwarded);
     assert_eq!(row.app_status, Some(204));
+}
+
+#[test]
+fn a_store_file_deleted_or_replaced_is_known_at_the_next_tick() {
+    let f = mixed();
+    let mut app = f.app();
+    assert!(!app.store_gone());
+    f.store.lose_file();
+    app.update(AppEvent::Tick);
+    assert!(app.store_gone());
+}
+
+#[test]
+fn a_key_on_a_row_with_no_room_on_screen_reads_that_row() {
+    let f = mixed();
+    let mut app = f.app();
+    app.update(AppEvent::Resize(0, 0));
+    apply(&mut app, [key(KeyCode::Enter)]);
+    let d = app.detail().expect("open");
+    assert_eq!(d.delivery().findings.subject.as_deref(), Some("cand_1234"));
 }

@@ -23,6 +23,8 @@ struct Data {
     held: VecDeque<Search>,
     /// Every query asked, oldest first.
     asked: Vec<Query>,
+    /// The store's file was deleted or replaced.
+    gone: bool,
 }
 
 /// Shared between the fixture that writes and the app that reads.
@@ -35,6 +37,11 @@ impl FakeStore {
         let seq = data.rows.len() as i64 + 1;
         data.rows.push((seq, d.clone()));
         data.version += 1;
+    }
+
+    /// The file is deleted or replaced, as far as the next version read tells.
+    pub(super) fn lose_file(&self) {
+        self.0.borrow_mut().gone = true;
     }
 
     /// The searches asked for and not answered yet, oldest first.
@@ -157,6 +164,7 @@ impl Reads for FakeStore {
             Query::Version => Loaded::Version {
                 version: Ok(self.0.borrow().version),
                 connected: true,
+                gone: self.0.borrow().gone,
             },
             Query::Tally { after } => {
                 let mut t = Tally::default();

@@ -114,7 +114,7 @@ fn clicking_selects_then_opens_and_the_wheel_scrolls() {
     let mut f = Fixture::new();
     f.many(10);
     let mut app = f.app();
-    let body = Areas::new(app.area(), &app).body;
+    let body = app.areas(app.area()).body;
     let click = |row| mouse(MouseEventKind::Down(MouseButton::Left), 5, body.y + row);
     apply(&mut app, [click(2)]);
     assert_eq!(app.list().selected(), Some(2));
