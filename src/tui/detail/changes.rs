@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::DetailOutcome;
 use super::component::{Component, ENDS, Hint, SCROLL};
 use super::json_diff::{self, Difference, Kind};
-use super::summary::vendor_name;
+use super::labels::{short_id, time, vendor_name};
 use crate::model::Delivery;
 use crate::model::ProviderId;
 use crate::provider;
@@ -78,20 +78,6 @@ pub struct ChangesView {
     /// JobMojito's own list of the fields that changed.
     reason: Option<String>,
     scroll: Scroll,
-}
-
-/// `0190abcd-1234…`: enough of a time-ordered id to tell deliveries apart.
-pub fn short_id(id: &str) -> String {
-    let cut: String = id.chars().take(13).collect();
-    if cut.len() < id.len() {
-        format!("{cut}…")
-    } else {
-        cut
-    }
-}
-
-pub fn time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 impl ChangesView {

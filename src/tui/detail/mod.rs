@@ -22,6 +22,7 @@ pub mod component;
 mod headers;
 mod json_diff;
 mod json_view;
+mod labels;
 mod raw;
 mod summary;
 mod tabs;

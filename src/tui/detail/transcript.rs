@@ -10,7 +10,7 @@ use ratatui_textarea::TextArea;
 
 use super::DetailOutcome;
 use super::component::{Component, ENDS, Hint, SCROLL, hint};
-use super::summary::vendor_name;
+use super::labels::vendor_name;
 use crate::model::{Delivery, ProviderId};
 use crate::provider::{Summary, classet};
 use crate::sanitize;

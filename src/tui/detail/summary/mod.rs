@@ -7,8 +7,8 @@ use ratatui::text::Span;
 use serde_json::Value;
 
 use super::DetailOutcome;
-use super::changes::{short_id, time};
 use super::component::{Component, ENDS, Hint, SCROLL};
+use super::labels::{short_id, time, vendor_name};
 use super::verification::verdict_spans;
 use crate::config::Config;
 use crate::model::{Delivery, Forward, ProviderId};
@@ -223,11 +223,6 @@ fn own_answer_warning(delivery: &Delivery) -> Option<String> {
          this delivery as failed.",
         vendor_name(delivery.findings.provider)
     ))
-}
-
-/// The vendor's own spelling of its name.
-pub fn vendor_name(p: ProviderId) -> &'static str {
-    provider::vendor(p).map_or("unknown", |v| v.name())
 }
 
 /// What is known about a body no vendor view applies to.
