@@ -17,10 +17,6 @@ use crate::model::{Delivery, Findings, Verification, rfc3339};
 /// Jobs per transaction at most, so one commit never waits on an unbounded queue.
 pub(super) const MAX_BATCH: usize = 256;
 
-/// A batch smaller than this waits [`LINGER`] once for company before committing.
-const LINGER_BELOW: usize = 32;
-const LINGER: Duration = Duration::from_micros(100);
-
 /// How a waiter is answered: a oneshot for async callers, a std channel for blocking ones.
 pub(crate) type Reply<T> = Box<dyn FnOnce(Result<T, StoreError>) + Send>;
 
@@ -278,14 +274,10 @@ pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>
             Err(RecvTimeoutError::Disconnected) => break,
         };
         let mut batch = vec![first];
+        // What queued while the last commit ran joins this one. No waiting for more: on a
+        // busy machine a sleep of 100 µs became milliseconds before the writer ran again,
+        // with every waiting sender stalled (the ingest bench lost about a quarter).
         drain(&jobs, &mut batch);
-        // More than one job queued means deliveries are arriving together: a moment's wait
-        // lets more join this commit, which costs about the same for ten rows as for one.
-        // A lone delivery is committed at once.
-        if (2..LINGER_BELOW).contains(&batch.len()) {
-            std::thread::sleep(LINGER);
-            drain(&jobs, &mut batch);
-        }
         commit_batch(&conn, batch, &commits, &path);
         index.after_commit(&conn, &path);
     }
