@@ -233,7 +233,12 @@ fn fit(mut parts: Vec<Part>, width: usize, separator: Style) -> Line<'static> {
         drop_least(&mut parts);
     }
     while total(&parts) > width {
-        let Some(part) = parts.iter_mut().find(|p| p.short.is_some()) else {
+        // The least important long form goes first.
+        let Some(part) = parts
+            .iter_mut()
+            .filter(|p| p.short.is_some())
+            .min_by_key(|p| p.keep)
+        else {
             break;
         };
         part.spans = part.short.take().unwrap_or_default();
