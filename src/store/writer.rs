@@ -289,6 +289,9 @@ pub(super) struct WordIndex {
     behind: bool,
     idle: bool,
     last_step: Instant,
+    /// The last step failed: catching up waits for the next occasional step, so that a
+    /// full disk is not retried (and logged) after every commit.
+    failing: bool,
 }
 
 impl WordIndex {
@@ -297,6 +300,7 @@ impl WordIndex {
             behind: true,
             idle: false,
             last_step: Instant::now(),
+            failing: false,
         }
     }
 
@@ -308,11 +312,12 @@ impl WordIndex {
     /// [`TAIL_BOUND`] as many rows as the tail grew by.
     pub(super) fn after_commit(&mut self, conn: &Connection, path: &Path) {
         self.behind = true;
+        let due = self.last_step.elapsed() >= INDEX_WHEN_BUSY;
         let over = search::unindexed_estimate(conn).map_or(0, |n| n.saturating_sub(TAIL_BOUND));
-        if over > 0 {
+        if over > 0 && (!self.failing || due) {
             let rows = usize::try_from(over).map_or(CATCH_UP_STEP, |n| n.min(CATCH_UP_STEP));
             self.step_by(conn, path, rows);
-        } else if self.last_step.elapsed() >= INDEX_WHEN_BUSY {
+        } else if due {
             self.step(conn, path);
         }
         self.idle = false;
@@ -321,9 +326,11 @@ impl WordIndex {
     fn step_by(&mut self, conn: &Connection, path: &Path, rows: usize) {
         self.last_step = Instant::now();
         self.idle = true;
+        self.failing = false;
         match search::index_pending(conn, rows) {
             Ok(n) => self.behind = n > 0,
             Err(e) => {
+                self.failing = true;
                 // Filters still find these rows, row by row; try again after the next
                 // commit rather than spinning on a full disk.
                 tracing::warn!(path = %path.display(), "indexing deliveries for search failed: {e}");
