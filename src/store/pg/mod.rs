@@ -14,6 +14,7 @@ use super::StoreError;
 
 mod query;
 mod read;
+mod rows;
 mod schema;
 mod tls;
 pub(crate) mod watch;

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
-use postgres::types::ToSql;
 use postgres::{Client, Statement, Transaction};
 
-use super::{CHANNEL, Target, WRITE_LOCK, pg_text, schema, words};
+use super::rows::{insert_many, params};
+use super::{CHANNEL, Target, WRITE_LOCK, pg_text, schema};
 use crate::store::writer::{Job, MAX_BATCH, NewRow};
 use crate::store::{LinkKey, StoreError};
 
@@ -30,9 +30,29 @@ const INSERT: &str = "INSERT INTO deliveries (id, received_at, method, path, que
     VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
     $15, $16, $17, $18, $19, $20, $21, $22, $23, $24::text::tsvector, $25)";
 
+/// Many deliveries in one statement: one array per column, unnested into rows. A
+/// group commit sends its rows in one round trip instead of one each.
+const INSERT_MANY: &str = "INSERT INTO deliveries (id, received_at, method, path, query, \
+    headers, body, body_bytes, body_truncated, peer, provider, detected_by, event, \
+    event_inferred, subject, verification_status, verification_scheme, verification_hint, \
+    verification_detail, response_status, replay_of, fetched, forward, words, seq) \
+    SELECT id, received_at::timestamptz, method, path, query, headers, body, body_bytes, \
+    body_truncated, peer, provider, detected_by, event, event_inferred, subject, \
+    verification_status, verification_scheme, verification_hint, verification_detail, \
+    response_status, replay_of, fetched, forward, words::tsvector, seq \
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+    $7::bytea[], $8::int8[], $9::bool[], $10::text[], $11::text[], $12::text[], $13::text[], \
+    $14::bool[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], \
+    $20::int4[], $21::text[], $22::text[], $23::text[], $24::text[], $25::int8[]) \
+    AS r(id, received_at, method, path, query, headers, body, body_bytes, body_truncated, \
+    peer, provider, detected_by, event, event_inferred, subject, verification_status, \
+    verification_scheme, verification_hint, verification_detail, response_status, \
+    replay_of, fetched, forward, words, seq)";
+
 struct Conn {
     client: Client,
     insert: Statement,
+    insert_many: Statement,
     import: Statement,
 }
 
@@ -43,12 +63,14 @@ impl Conn {
         schema::prepare(&mut client, target)?;
         client.batch_execute(STATEMENT_TIMEOUT).map_err(err)?;
         let insert = client.prepare(INSERT).map_err(err)?;
+        let insert_many = client.prepare(INSERT_MANY).map_err(err)?;
         let import = client
             .prepare(&format!("{INSERT} ON CONFLICT (id) DO NOTHING"))
             .map_err(err)?;
         Ok(Conn {
             client,
             insert,
+            insert_many,
             import,
         })
     }
@@ -183,6 +205,9 @@ fn answer(job: Job, out: Result<Out, StoreError>) {
 enum Failure {
     /// One job's own error (a constraint); the connection is fine.
     Job(usize, StoreError),
+    /// A grouped insert failed on one of its rows: the batch is run again row by row,
+    /// which finds the row.
+    Ungroup,
     /// The transaction or the connection failed: nothing of the batch is stored.
     Batch(StoreError),
 }
@@ -196,8 +221,9 @@ fn commit_batch(
     mut batch: Vec<Job>,
     commits: &AtomicU64,
 ) -> bool {
+    let mut grouped = true;
     loop {
-        match try_batch(conn, target, &batch) {
+        match try_batch(conn, target, &batch, grouped) {
             Ok(outs) => {
                 commits.fetch_add(1, Ordering::Relaxed);
                 for (job, out) in batch.into_iter().zip(outs) {
@@ -205,6 +231,7 @@ fn commit_batch(
                 }
                 return true;
             }
+            Err(Failure::Ungroup) => grouped = false,
             Err(Failure::Job(i, e)) => {
                 answer(batch.remove(i), Err(e));
                 if batch.is_empty() {
@@ -222,11 +249,17 @@ fn commit_batch(
     }
 }
 
-fn try_batch(conn: &mut Conn, target: &Target, batch: &[Job]) -> Result<Vec<Out>, Failure> {
+fn try_batch(
+    conn: &mut Conn,
+    target: &Target,
+    batch: &[Job],
+    grouped: bool,
+) -> Result<Vec<Out>, Failure> {
     let whole = |e| Failure::Batch(target.err(e));
     let Conn {
         client,
         insert,
+        insert_many: many,
         import,
     } = conn;
     let mut tx = client.transaction().map_err(whole)?;
@@ -245,9 +278,30 @@ fn try_batch(conn: &mut Conn, target: &Target, batch: &[Job]) -> Result<Vec<Out>
             .get(0);
     }
     let mut outs = Vec::with_capacity(batch.len());
-    for (i, job) in batch.iter().enumerate() {
-        let out = apply(&mut tx, insert, import, job, &mut next);
-        match out {
+    let mut i = 0;
+    while i < batch.len() {
+        let group: Vec<&NewRow> = batch[i..]
+            .iter()
+            .map_while(|j| match j {
+                Job::Insert { row, .. } => Some(&**row),
+                _ => None,
+            })
+            .collect();
+        if grouped && group.len() > 1 {
+            match insert_many(&mut tx, many, &group, next) {
+                Ok(_) => {
+                    outs.extend((next..).take(group.len()).map(Out::Seq));
+                    next += group.len() as i64;
+                    i += group.len();
+                    continue;
+                }
+                Err(e) if e.as_db_error().is_some() && !e.is_closed() => {
+                    return Err(Failure::Ungroup);
+                }
+                Err(e) => return Err(whole(e)),
+            }
+        }
+        match apply(&mut tx, insert, import, &batch[i], &mut next) {
             Ok(o) => outs.push(o),
             // A server's error about this job (a constraint) leaves the connection usable.
             Err(e) if e.as_db_error().is_some() && !e.is_closed() => {
@@ -255,6 +309,7 @@ fn try_batch(conn: &mut Conn, target: &Target, batch: &[Job]) -> Result<Vec<Out>
             }
             Err(e) => return Err(whole(e)),
         }
+        i += 1;
     }
     if inserts && outs.iter().any(Out::inserted) {
         let seq = next - 1;
@@ -314,87 +369,5 @@ fn apply(
                 &[&pg_text(id).as_ref(), &pg_text(json).as_ref()],
             )
             .map(|n| Out::Found(n > 0)),
-    }
-}
-
-/// A row's values as PostgreSQL takes them, owned so that references to them can be
-/// handed to the statement.
-struct Params {
-    /// The text columns in statement order, NUL characters replaced (see `pg_text`).
-    texts: Vec<Option<String>>,
-    body: Vec<u8>,
-    body_bytes: i64,
-    body_truncated: bool,
-    event_inferred: bool,
-    response_status: i32,
-    words: Option<String>,
-    seq: i64,
-}
-
-fn params(r: &NewRow, seq: i64) -> Params {
-    let o = |s: Option<&str>| s.map(|s| pg_text(s).into_owned());
-    let f = &r.findings;
-    Params {
-        texts: vec![
-            o(Some(&r.id)),
-            o(Some(&r.received_at)),
-            o(Some(&r.method)),
-            o(Some(&r.path)),
-            o(r.query.as_deref()),
-            o(Some(&r.headers)),
-            o(r.peer.as_deref()),
-            o(Some(f.provider.as_str())),
-            o(Some(f.detected_by.as_str())),
-            o(f.event.as_deref()),
-            o(f.subject.as_deref()),
-            o(Some(f.verification.status.as_str())),
-            o(Some(&f.verification.scheme)),
-            o(f.verification.hint.map(|h| h.as_str())),
-            o(Some(&f.verification.detail)),
-            o(r.replay_of.as_deref()),
-            o(r.fetched.as_deref()),
-            o(r.forward.as_deref()),
-        ],
-        body: r.body.to_vec(),
-        body_bytes: r.body_bytes,
-        body_truncated: r.body_truncated,
-        event_inferred: f.event_inferred,
-        response_status: i32::try_from(r.response_status).unwrap_or(0),
-        words: words::vector(f.subject.as_deref(), &r.body),
-        seq,
-    }
-}
-
-impl Params {
-    /// In the order of [`INSERT`]'s placeholders.
-    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
-        let t = |i: usize| -> &(dyn ToSql + Sync) { &self.texts[i] };
-        vec![
-            t(0),
-            t(1),
-            t(2),
-            t(3),
-            t(4),
-            t(5),
-            &self.body,
-            &self.body_bytes,
-            &self.body_truncated,
-            t(6),
-            t(7),
-            t(8),
-            t(9),
-            &self.event_inferred,
-            t(10),
-            t(11),
-            t(12),
-            t(13),
-            t(14),
-            &self.response_status,
-            t(15),
-            t(16),
-            t(17),
-            &self.words,
-            &self.seq,
-        ]
     }
 }

@@ -1,0 +1,146 @@
+//! A delivery's values as the writer's statements take them: one row's parameters for
+//! the single-row INSERT, or a group's columns as arrays for the grouped one.
+
+use postgres::types::ToSql;
+use postgres::{Statement, Transaction};
+
+use super::{pg_text, words};
+use crate::store::writer::NewRow;
+
+/// The text columns of a row, in statement order.
+const TEXTS: usize = 18;
+
+/// A row's values as PostgreSQL takes them, owned so that references to them can be
+/// handed to the statement.
+pub(super) struct Params {
+    /// The text columns in statement order, NUL characters replaced (see `pg_text`).
+    texts: Vec<Option<String>>,
+    body: Vec<u8>,
+    body_bytes: i64,
+    body_truncated: bool,
+    event_inferred: bool,
+    response_status: i32,
+    words: Option<String>,
+    seq: i64,
+}
+
+pub(super) fn params(r: &NewRow, seq: i64) -> Params {
+    let o = |s: Option<&str>| s.map(|s| pg_text(s).into_owned());
+    let f = &r.findings;
+    Params {
+        texts: vec![
+            o(Some(&r.id)),
+            o(Some(&r.received_at)),
+            o(Some(&r.method)),
+            o(Some(&r.path)),
+            o(r.query.as_deref()),
+            o(Some(&r.headers)),
+            o(r.peer.as_deref()),
+            o(Some(f.provider.as_str())),
+            o(Some(f.detected_by.as_str())),
+            o(f.event.as_deref()),
+            o(f.subject.as_deref()),
+            o(Some(f.verification.status.as_str())),
+            o(Some(&f.verification.scheme)),
+            o(f.verification.hint.map(|h| h.as_str())),
+            o(Some(&f.verification.detail)),
+            o(r.replay_of.as_deref()),
+            o(r.fetched.as_deref()),
+            o(r.forward.as_deref()),
+        ],
+        body: r.body.to_vec(),
+        body_bytes: r.body_bytes,
+        body_truncated: r.body_truncated,
+        event_inferred: f.event_inferred,
+        response_status: i32::try_from(r.response_status).unwrap_or(0),
+        words: words::vector(f.subject.as_deref(), &r.body),
+        seq,
+    }
+}
+
+impl Params {
+    /// In the order of [`INSERT`]'s placeholders.
+    pub(super) fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let t = |i: usize| -> &(dyn ToSql + Sync) { &self.texts[i] };
+        vec![
+            t(0),
+            t(1),
+            t(2),
+            t(3),
+            t(4),
+            t(5),
+            &self.body,
+            &self.body_bytes,
+            &self.body_truncated,
+            t(6),
+            t(7),
+            t(8),
+            t(9),
+            &self.event_inferred,
+            t(10),
+            t(11),
+            t(12),
+            t(13),
+            t(14),
+            &self.response_status,
+            t(15),
+            t(16),
+            t(17),
+            &self.words,
+            &self.seq,
+        ]
+    }
+}
+
+/// Inserts `rows` with one statement (`INSERT_MANY` of the writer), numbered from
+/// `first` in order.
+pub(super) fn insert_many(
+    tx: &mut Transaction<'_>,
+    statement: &Statement,
+    rows: &[&NewRow],
+    first: i64,
+) -> Result<u64, postgres::Error> {
+    let rows: Vec<Params> = (first..)
+        .zip(rows)
+        .map(|(seq, r)| params(r, seq))
+        .collect();
+    let text = |i: usize| -> Vec<Option<&str>> {
+        rows.iter().map(|p| p.texts[i].as_deref()).collect()
+    };
+    let t: Vec<Vec<Option<&str>>> = (0..TEXTS).map(text).collect();
+    let body: Vec<&[u8]> = rows.iter().map(|p| p.body.as_slice()).collect();
+    let body_bytes: Vec<i64> = rows.iter().map(|p| p.body_bytes).collect();
+    let body_truncated: Vec<bool> = rows.iter().map(|p| p.body_truncated).collect();
+    let event_inferred: Vec<bool> = rows.iter().map(|p| p.event_inferred).collect();
+    let response_status: Vec<i32> = rows.iter().map(|p| p.response_status).collect();
+    let words: Vec<Option<&str>> = rows.iter().map(|p| p.words.as_deref()).collect();
+    let seqs: Vec<i64> = rows.iter().map(|p| p.seq).collect();
+    let params: [&(dyn ToSql + Sync); 25] = [
+        &t[0],
+        &t[1],
+        &t[2],
+        &t[3],
+        &t[4],
+        &t[5],
+        &body,
+        &body_bytes,
+        &body_truncated,
+        &t[6],
+        &t[7],
+        &t[8],
+        &t[9],
+        &event_inferred,
+        &t[10],
+        &t[11],
+        &t[12],
+        &t[13],
+        &t[14],
+        &response_status,
+        &t[15],
+        &t[16],
+        &t[17],
+        &words,
+        &seqs,
+    ];
+    tx.execute(statement, &params)
+}
