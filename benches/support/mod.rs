@@ -2,7 +2,8 @@
 //! 2 KiB of Classet-style JSON: names, emails, ids, an interview summary; failed ones
 //! with a hint and answered 401), generated once
 //! into target/bench-data and indexed for search as a long-running hookscope would have.
-//! HOOKSCOPE_BENCH_ROWS=200000 makes a smaller one for a quicker run.
+//! HOOKSCOPE_BENCH_ROWS=200000 makes a smaller one for a quicker run;
+//! HOOKSCOPE_BENCH_PG=postgres://… measures a PostgreSQL database instead (`pg.rs`).
 
 #![allow(dead_code)] // Each bench uses part of it.
 
@@ -10,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hookscope::store::Store;
+
+mod pg;
 
 const PROVIDERS: [&str; 5] = [
     "talentsprout",
@@ -112,9 +115,13 @@ fn body(i: u64, rng: &mut Lcg) -> String {
     )
 }
 
-/// The store of `rows_wanted()` deliveries, generating it when it is not there yet.
+/// The store of `rows_wanted()` deliveries, generating it when it is not there yet: a
+/// file under target/, or the PostgreSQL database named by HOOKSCOPE_BENCH_PG.
 pub fn store_path() -> PathBuf {
     let n = rows_wanted();
+    if let Some(url) = pg::url() {
+        return pg::store(&url, n);
+    }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench-data dir");
     let path = dir.join(format!("deliveries-2k-hints-{n}.db"));
