@@ -39,7 +39,11 @@ fn a_burst_is_stored_in_few_transactions_field_for_field() {
             .collect()
     });
     let distinct: HashSet<_> = seqs.iter().copied().collect();
-    assert_eq!(distinct, (1..=300).collect::<HashSet<i64>>(), "gapless seqs");
+    assert_eq!(
+        distinct,
+        (1..=300).collect::<HashSet<i64>>(),
+        "gapless seqs"
+    );
     let reader = store.reader().unwrap();
     assert_eq!(reader.count().unwrap(), 300);
     for (d, seq) in ds.iter().zip(&seqs) {

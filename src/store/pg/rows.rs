@@ -2,7 +2,7 @@
 //! the single-row INSERT, or a group's columns as arrays for the grouped one.
 
 use postgres::types::ToSql;
-use postgres::{Statement, Transaction};
+use postgres::{Client, Statement};
 
 use super::{pg_text, words};
 use crate::store::writer::NewRow;
@@ -92,21 +92,16 @@ impl Params {
     }
 }
 
-/// Inserts `rows` with one statement (`INSERT_MANY` of the writer), numbered from
-/// `first` in order.
+/// Inserts `rows` with one statement (the writer's grouped INSERT), numbered in order
+/// after the highest stored seq; their first and last seq.
 pub(super) fn insert_many(
-    tx: &mut Transaction<'_>,
+    client: &mut Client,
     statement: &Statement,
     rows: &[&NewRow],
-    first: i64,
-) -> Result<u64, postgres::Error> {
-    let rows: Vec<Params> = (first..)
-        .zip(rows)
-        .map(|(seq, r)| params(r, seq))
-        .collect();
-    let text = |i: usize| -> Vec<Option<&str>> {
-        rows.iter().map(|p| p.texts[i].as_deref()).collect()
-    };
+) -> Result<(i64, i64), postgres::Error> {
+    let rows: Vec<Params> = rows.iter().map(|r| params(r, 0)).collect();
+    let text =
+        |i: usize| -> Vec<Option<&str>> { rows.iter().map(|p| p.texts[i].as_deref()).collect() };
     let t: Vec<Vec<Option<&str>>> = (0..TEXTS).map(text).collect();
     let body: Vec<&[u8]> = rows.iter().map(|p| p.body.as_slice()).collect();
     let body_bytes: Vec<i64> = rows.iter().map(|p| p.body_bytes).collect();
@@ -114,8 +109,7 @@ pub(super) fn insert_many(
     let event_inferred: Vec<bool> = rows.iter().map(|p| p.event_inferred).collect();
     let response_status: Vec<i32> = rows.iter().map(|p| p.response_status).collect();
     let words: Vec<Option<&str>> = rows.iter().map(|p| p.words.as_deref()).collect();
-    let seqs: Vec<i64> = rows.iter().map(|p| p.seq).collect();
-    let params: [&(dyn ToSql + Sync); 25] = [
+    let params: [&(dyn ToSql + Sync); 24] = [
         &t[0],
         &t[1],
         &t[2],
@@ -140,7 +134,7 @@ pub(super) fn insert_many(
         &t[16],
         &t[17],
         &words,
-        &seqs,
     ];
-    tx.execute(statement, &params)
+    let row = client.query_one(statement, &params)?;
+    Ok((row.get(0), row.get(1)))
 }

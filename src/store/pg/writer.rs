@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
-use postgres::{Client, Statement, Transaction};
+use postgres::{Client, Statement};
 
 use super::rows::{insert_many, params};
 use super::{CHANNEL, Target, WRITE_LOCK, pg_text, schema};
@@ -30,24 +30,34 @@ const INSERT: &str = "INSERT INTO deliveries (id, received_at, method, path, que
     VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
     $15, $16, $17, $18, $19, $20, $21, $22, $23, $24::text::tsvector, $25)";
 
-/// Many deliveries in one statement: one array per column, unnested into rows. A
-/// group commit sends its rows in one round trip instead of one each.
-const INSERT_MANY: &str = "INSERT INTO deliveries (id, received_at, method, path, query, \
-    headers, body, body_bytes, body_truncated, peer, provider, detected_by, event, \
-    event_inferred, subject, verification_status, verification_scheme, verification_hint, \
-    verification_detail, response_status, replay_of, fetched, forward, words, seq) \
-    SELECT id, received_at::timestamptz, method, path, query, headers, body, body_bytes, \
-    body_truncated, peer, provider, detected_by, event, event_inferred, subject, \
-    verification_status, verification_scheme, verification_hint, verification_detail, \
-    response_status, replay_of, fetched, forward, words::tsvector, seq \
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-    $7::bytea[], $8::int8[], $9::bool[], $10::text[], $11::text[], $12::text[], $13::text[], \
-    $14::bool[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], \
-    $20::int4[], $21::text[], $22::text[], $23::text[], $24::text[], $25::int8[]) \
-    AS r(id, received_at, method, path, query, headers, body, body_bytes, body_truncated, \
-    peer, provider, detected_by, event, event_inferred, subject, verification_status, \
-    verification_scheme, verification_hint, verification_detail, response_status, \
-    replay_of, fetched, forward, words, seq)";
+/// Many deliveries in one statement: one array per column, unnested into rows numbered
+/// on from the highest stored seq (read under the writers' lock, taken before), and the
+/// commit announced: a group commit sends its rows in one round trip instead of one
+/// each, and learns their seqs from the answer.
+fn insert_many_sql() -> String {
+    format!(
+        "WITH top AS (SELECT coalesce(max(seq), 0) AS seq FROM deliveries), \
+         added AS (INSERT INTO deliveries (id, received_at, method, path, query, headers, \
+         body, body_bytes, body_truncated, peer, provider, detected_by, event, event_inferred, \
+         subject, verification_status, verification_scheme, verification_hint, \
+         verification_detail, response_status, replay_of, fetched, forward, words, seq) \
+         SELECT r.id, r.received_at::timestamptz, r.method, r.path, r.query, r.headers, r.body, \
+         r.body_bytes, r.body_truncated, r.peer, r.provider, r.detected_by, r.event, \
+         r.event_inferred, r.subject, r.verification_status, r.verification_scheme, \
+         r.verification_hint, r.verification_detail, r.response_status, r.replay_of, \
+         r.fetched, r.forward, r.words::tsvector, top.seq + r.n \
+         FROM top, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+         $6::text[], $7::bytea[], $8::int8[], $9::bool[], $10::text[], $11::text[], \
+         $12::text[], $13::text[], $14::bool[], $15::text[], $16::text[], $17::text[], \
+         $18::text[], $19::text[], $20::int4[], $21::text[], $22::text[], $23::text[], \
+         $24::text[]) WITH ORDINALITY AS r(id, received_at, method, path, query, headers, \
+         body, body_bytes, body_truncated, peer, provider, detected_by, event, \
+         event_inferred, subject, verification_status, verification_scheme, \
+         verification_hint, verification_detail, response_status, replay_of, fetched, \
+         forward, words, n) RETURNING seq) \
+         SELECT min(seq), max(seq), pg_notify('{CHANNEL}', max(seq)::text)::text FROM added"
+    )
+}
 
 struct Conn {
     client: Client,
@@ -63,7 +73,7 @@ impl Conn {
         schema::prepare(&mut client, target)?;
         client.batch_execute(STATEMENT_TIMEOUT).map_err(err)?;
         let insert = client.prepare(INSERT).map_err(err)?;
-        let insert_many = client.prepare(INSERT_MANY).map_err(err)?;
+        let insert_many = client.prepare(&insert_many_sql()).map_err(err)?;
         let import = client
             .prepare(&format!("{INSERT} ON CONFLICT (id) DO NOTHING"))
             .map_err(err)?;
@@ -256,27 +266,50 @@ fn try_batch(
     grouped: bool,
 ) -> Result<Vec<Out>, Failure> {
     let whole = |e| Failure::Batch(target.err(e));
+    let inserts = batch
+        .iter()
+        .any(|j| matches!(j, Job::Insert { .. } | Job::Import { .. }));
+    // Seqs are handed out under the lock, from the highest stored: they appear in
+    // order, without gaps, whichever receiver writes. BEGIN and the lock travel
+    // together: every round trip is paid once per commit, and a commit's latency is
+    // what bounds a receiver's rate.
+    let begin = if inserts {
+        format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    } else {
+        "BEGIN".to_string()
+    };
+    conn.client.batch_execute(&begin).map_err(whole)?;
+    match in_transaction(conn, target, batch, grouped) {
+        Ok(outs) => {
+            conn.client.batch_execute("COMMIT").map_err(whole)?;
+            Ok(outs)
+        }
+        Err(f) => {
+            if !conn.client.is_closed() {
+                let _ = conn.client.batch_execute("ROLLBACK");
+            }
+            Err(f)
+        }
+    }
+}
+
+fn in_transaction(
+    conn: &mut Conn,
+    target: &Target,
+    batch: &[Job],
+    grouped: bool,
+) -> Result<Vec<Out>, Failure> {
+    let whole = |e| Failure::Batch(target.err(e));
     let Conn {
         client,
         insert,
         insert_many: many,
         import,
     } = conn;
-    let mut tx = client.transaction().map_err(whole)?;
-    let inserts = batch
-        .iter()
-        .any(|j| matches!(j, Job::Insert { .. } | Job::Import { .. }));
-    // Seqs are handed out under the lock, from the highest stored: they appear in
-    // order, without gaps, whichever receiver writes.
-    let mut next = 0;
-    if inserts {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-            .map_err(whole)?;
-        next = tx
-            .query_one("SELECT coalesce(max(seq), 0) + 1 FROM deliveries", &[])
-            .map_err(whole)?
-            .get(0);
-    }
+    // The next seq, once known: a grouped insert numbers its rows itself and says.
+    let mut next: Option<i64> = None;
+    // The highest seq announced so far in this transaction.
+    let mut announced = 0;
     let mut outs = Vec::with_capacity(batch.len());
     let mut i = 0;
     while i < batch.len() {
@@ -288,10 +321,11 @@ fn try_batch(
             })
             .collect();
         if grouped && group.len() > 1 {
-            match insert_many(&mut tx, many, &group, next) {
-                Ok(_) => {
-                    outs.extend((next..).take(group.len()).map(Out::Seq));
-                    next += group.len() as i64;
+            match insert_many(client, many, &group) {
+                Ok((first, last)) => {
+                    outs.extend((first..=last).map(Out::Seq));
+                    next = Some(last + 1);
+                    announced = last;
                     i += group.len();
                     continue;
                 }
@@ -301,7 +335,16 @@ fn try_batch(
                 Err(e) => return Err(whole(e)),
             }
         }
-        match apply(&mut tx, insert, import, &batch[i], &mut next) {
+        let job = &batch[i];
+        let mut seq = match (next, job) {
+            (Some(n), _) => n,
+            (None, Job::Insert { .. } | Job::Import { .. }) => client
+                .query_one("SELECT coalesce(max(seq), 0) + 1 FROM deliveries", &[])
+                .map_err(whole)?
+                .get(0),
+            (None, _) => 0,
+        };
+        match apply(client, insert, import, job, &mut seq) {
             Ok(o) => outs.push(o),
             // A server's error about this job (a constraint) leaves the connection usable.
             Err(e) if e.as_db_error().is_some() && !e.is_closed() => {
@@ -309,19 +352,27 @@ fn try_batch(
             }
             Err(e) => return Err(whole(e)),
         }
+        if matches!(job, Job::Insert { .. } | Job::Import { .. }) {
+            next = Some(seq);
+        }
         i += 1;
     }
-    if inserts && outs.iter().any(Out::inserted) {
-        let seq = next - 1;
-        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &seq.to_string()])
+    if let Some(n) = next
+        && n - 1 > announced
+        && outs.iter().any(Out::inserted)
+    {
+        client
+            .execute(
+                "SELECT pg_notify($1, $2)",
+                &[&CHANNEL, &(n - 1).to_string()],
+            )
             .map_err(whole)?;
     }
-    tx.commit().map_err(whole)?;
     Ok(outs)
 }
 
 fn apply(
-    tx: &mut Transaction<'_>,
+    tx: &mut Client,
     insert: &Statement,
     import: &Statement,
     job: &Job,
