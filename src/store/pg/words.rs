@@ -7,7 +7,6 @@
 //! [`phrase_in`], exactly as on SQLite.
 
 use std::collections::HashSet;
-use std::fmt::Write;
 
 use crate::store::search::{phrase_in, words};
 
@@ -20,9 +19,12 @@ pub(super) const MAX_LEXEME: usize = 2000;
 const MAX_VECTOR: usize = 900_000;
 
 fn lexeme(word: &str) -> (String, bool) {
-    let mut hex = String::with_capacity(word.len() * 2);
+    // By table rather than `write!`: the writer thread encodes every word of every body.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity((word.len() * 2).min(MAX_LEXEME));
     for b in word.bytes() {
-        let _ = write!(hex, "{b:02x}");
+        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
         if hex.len() >= MAX_LEXEME {
             return (hex, true);
         }
