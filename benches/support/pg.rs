@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use hookscope::store::Store;
 
-use super::{EVENTS, Lcg, PROVIDERS, STATUSES, body, subject};
+use super::{EVENTS, HINTS, Lcg, PROVIDERS, STATUSES, body, subject};
 
 /// The database to measure, when one is named.
 pub fn url() -> Option<String> {
@@ -70,7 +70,8 @@ fn copy(c: &mut postgres::Client, n: u64) {
         .copy_in(
             "COPY deliveries (seq, id, received_at, method, path, headers, body, body_bytes, \
              peer, provider, detected_by, event, subject, verification_status, \
-             verification_scheme, verification_detail, response_status, words) FROM STDIN",
+             verification_scheme, verification_hint, verification_detail, response_status, \
+             words) FROM STDIN",
         )
         .expect("copy");
     let base = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
@@ -92,14 +93,19 @@ fn copy(c: &mut postgres::Client, n: u64) {
         for b in body.bytes() {
             let _ = write!(line, "{b:02x}");
         }
+        let status = STATUSES[(i % 7 % 4) as usize];
+        // As in the file: a failed delivery has a hint and was answered 401.
+        let (hint, answer) = match status {
+            "failed" => (HINTS[(i / 7 % 3) as usize], 401),
+            _ => ("\\N", 200),
+        };
         let _ = write!(
             line,
-            "\t{len}\t127.0.0.1:50000\t{provider}\tpath\t{event}\t{subject}\t{status}\tbench\tgenerated\t200\t",
+            "\t{len}\t127.0.0.1:50000\t{provider}\tpath\t{event}\t{subject}\t{status}\tbench\t{hint}\tgenerated\t{answer}\t",
             len = body.len(),
             provider = PROVIDERS[p],
             event = EVENTS[p],
             subject = subject(i),
-            status = STATUSES[(i % 7 % 4) as usize],
         );
         words(&body, &mut line);
         line.push('\n');
