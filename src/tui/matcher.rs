@@ -95,11 +95,25 @@ impl Matcher {
 }
 
 fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Found>) {
-    while let Ok(first) = queue.recv() {
+    // Jobs taken off the queue while a search was asked again, handled next.
+    let mut carried: Vec<Job> = Vec::new();
+    loop {
+        let first = match carried.pop() {
+            Some(job) => job,
+            None => match queue.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
         // Only the newest search matters; event lookups are answered first.
         let mut events = false;
         let mut search = None;
-        for job in std::iter::once(first).chain(queue.try_iter()) {
+        let earlier = std::mem::take(&mut carried);
+        for job in earlier
+            .into_iter()
+            .chain(std::iter::once(first))
+            .chain(queue.try_iter())
+        {
             match job {
                 Job::Events => events = true,
                 Job::Match(s) => search = Some(s),
@@ -113,7 +127,24 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
                 after: None,
                 upto: Some(search.upto),
             };
-            let seqs = reader.matching_seqs(&search.filter, range);
+            let mut seqs = reader.matching_seqs(&search.filter, range);
+            // An interrupt meant for an older search can land on this one (a database's
+            // cancel request arrives when it arrives): it is asked again, unless a newer
+            // search is waiting, whose interrupt this was.
+            for _ in 0..3 {
+                if !matches!(&seqs, Err(e) if e.is_interrupted()) {
+                    break;
+                }
+                match queue.try_recv() {
+                    Ok(job @ Job::Match(_)) => {
+                        carried.push(job);
+                        break;
+                    }
+                    Ok(job) => carried.push(job),
+                    Err(_) => {}
+                }
+                seqs = reader.matching_seqs(&search.filter, range);
+            }
             if found.send(Found::Matches { search, seqs }).is_err() {
                 return;
             }
