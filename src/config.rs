@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8787";
-pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
-pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
-pub const DEFAULT_MAX_INFLIGHT_BYTES: u64 = 256 * 1024 * 1024;
-pub const PROVIDER_NAMES: [&str; 11] = [
+pub(crate) const DEFAULT_ADDR: &str = "127.0.0.1:8787";
+pub(crate) const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+pub(crate) const DEFAULT_MAX_INFLIGHT_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const PROVIDER_NAMES: [&str; 11] = [
     "talentsprout",
     "classet",
     "clearspeed",
@@ -39,7 +39,7 @@ pub enum ConfigError {
 
 pub use crate::model::{Secret, env_var_name, mask};
 pub(crate) use registry::{all_registered, registered};
-pub use scheme::{EventSource, SchemeConfig};
+pub(crate) use scheme::{EventSource, SchemeConfig};
 
 mod registry;
 mod scheme;
@@ -121,7 +121,7 @@ pub struct SenderOverride {
 }
 
 impl ResponseOverride {
-    pub fn apply(&self, base: ResponseConfig) -> ResponseConfig {
+    pub(crate) fn apply(&self, base: ResponseConfig) -> ResponseConfig {
         ResponseConfig {
             status: self.status.unwrap_or(base.status),
             delay_ms: self.delay_ms.unwrap_or(base.delay_ms),
@@ -184,10 +184,10 @@ impl ProvidersConfig {
     }
 }
 
-pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+pub(crate) const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
 /// TalentSprout's section has exactly the keys of the other timestamped schemes.
-pub type TalentSproutConfig = TimestampedSecretConfig;
+pub(crate) type TalentSproutConfig = TimestampedSecretConfig;
 
 /// A signing secret and how far a signed timestamp may be from now (TalentSprout,
 /// Standard Webhooks, Stripe, Slack).
@@ -241,7 +241,7 @@ pub struct ClassetConfig {
     pub sender: Option<SenderOverride>,
 }
 
-pub const DEFAULT_API_KEY_HEADER: &str = "x-api-key";
+pub(crate) const DEFAULT_API_KEY_HEADER: &str = "x-api-key";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -324,7 +324,7 @@ pub struct JobMojitoConfig {
 impl Config {
     /// Reads `--config`, else `./hookscope.toml`, else the platform config dir; no file at
     /// all means defaults. Environment variables are applied on top.
-    pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+    pub(crate) fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
         let path = match explicit {
             Some(p) => Some(p.to_path_buf()),
             None => default_config_paths().into_iter().find(|p| p.is_file()),
@@ -411,7 +411,7 @@ impl Config {
 
     /// Warnings about settings that work but should change: secrets too short to be
     /// shown masked without giving most of them away.
-    pub fn warnings(&self) -> Vec<String> {
+    pub(crate) fn warnings(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .secrets()
             .into_iter()
@@ -437,7 +437,7 @@ impl Config {
 
     /// Every configured secret with the setting it comes from: what the store and logs
     /// must never contain.
-    pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
+    pub(crate) fn secrets(&self) -> Vec<(&'static str, &Secret)> {
         let p = &self.providers;
         let sets = p
             .clearspeed
@@ -512,7 +512,7 @@ impl Config {
 
     /// The secret a setting names (`providers.classet.secret`,
     /// `providers.clearspeed.credentials[1].api_key`), to read or replace it.
-    pub fn secret_slot(&mut self, setting: &str) -> Option<&mut Option<Secret>> {
+    pub(crate) fn secret_slot(&mut self, setting: &str) -> Option<&mut Option<Secret>> {
         if let Some(s) = self
             .schemes
             .iter_mut()
@@ -558,7 +558,7 @@ impl Config {
     }
 
     /// `[providers.<id>.sender]` for one provider.
-    pub fn sender_for(&self, provider: &str) -> Option<SenderOverride> {
+    pub(crate) fn sender_for(&self, provider: &str) -> Option<SenderOverride> {
         if let Some(s) = self.scheme(provider) {
             return s.sender;
         }
@@ -570,12 +570,12 @@ impl Config {
     }
 
     /// The configured scheme named `name`.
-    pub fn scheme(&self, name: &str) -> Option<&SchemeConfig> {
+    pub(crate) fn scheme(&self, name: &str) -> Option<&SchemeConfig> {
         self.schemes.iter().find(|s| s.name() == name)
     }
 
     /// The answer settings for one provider (`None`: unknown provider).
-    pub fn response_for(&self, provider: Option<&str>) -> ResponseConfig {
+    pub(crate) fn response_for(&self, provider: Option<&str>) -> ResponseConfig {
         let over = provider.and_then(|provider| {
             if let Some(s) = self.scheme(provider) {
                 return s.response;
@@ -592,7 +592,7 @@ impl Config {
 
 /// `providers.clearspeed.credentials[i].key`, interned: settings are named by `&'static
 /// str` everywhere, and a config names a handful of sets at most.
-pub fn credential_setting(index: usize, key: &str) -> &'static str {
+pub(crate) fn credential_setting(index: usize, key: &str) -> &'static str {
     static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
     let name = format!("providers.clearspeed.credentials[{index}].{key}");
     let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());

@@ -10,7 +10,7 @@ use crate::config::{Config, Secret};
 
 /// Why a setting could not be written. Never carries the value.
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -41,7 +41,7 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn for_config(config: &Config) -> Self {
+    pub(crate) fn for_config(config: &Config) -> Self {
         match &config.source {
             Some(path) => Self {
                 exists: path.is_file(),
@@ -62,7 +62,7 @@ impl Target {
 /// to `value` in the file at `path`, creating the file, its tables and the key as needed.
 /// A value already there keeps its comments; the file keeps its permissions, and a new
 /// one is readable by its owner only, as it holds a secret.
-pub fn write_setting(path: &Path, setting: &str, value: &Secret) -> Result<(), WriteError> {
+pub(crate) fn write_setting(path: &Path, setting: &str, value: &Secret) -> Result<(), WriteError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

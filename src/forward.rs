@@ -9,16 +9,16 @@ use crate::sender::deliver::{error_chain, is_hop_by_hop};
 
 /// Requests forwarded to the user's app carry this header, listing the receivers they
 /// came through, so a forward that comes back is not forwarded again.
-pub const FORWARDED_HEADER: &str = "x-hookscope-forwarded";
+pub(crate) const FORWARDED_HEADER: &str = "x-hookscope-forwarded";
 
 /// How long we wait for the app; longer than any vendor's timeout so that "too slow for
 /// the vendor" can still be measured and reported.
-pub const FORWARD_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const FORWARD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How much of the app's answer is kept.
-pub const ANSWER_EXCERPT_BYTES: usize = 4096;
+pub(crate) const ANSWER_EXCERPT_BYTES: usize = 4096;
 
 #[derive(Debug, Clone)]
-pub struct ForwardTarget {
+pub(crate) struct ForwardTarget {
     /// The app's base URL; the request's path and query are appended.
     pub base: String,
     /// Answer the vendor with the app's status instead of our own.
@@ -27,7 +27,7 @@ pub struct ForwardTarget {
 
 /// `base` + the delivery's path and query: `http://localhost:3000/hooks` and `/classet?x=1`
 /// give `http://localhost:3000/hooks/classet?x=1`.
-pub fn target_url(base: &str, path: &str, query: Option<&str>) -> String {
+pub(crate) fn target_url(base: &str, path: &str, query: Option<&str>) -> String {
     let mut url = format!("{}{}", base.trim_end_matches('/'), path);
     if let Some(q) = query {
         url.push('?');
@@ -37,7 +37,7 @@ pub fn target_url(base: &str, path: &str, query: Option<&str>) -> String {
 }
 
 /// Sends `req` (with its real credentials) to the app and reports what happened.
-pub async fn forward(
+pub(crate) async fn forward(
     client: &reqwest::Client,
     target: &ForwardTarget,
     req: &Request,
@@ -106,7 +106,7 @@ async fn excerpt(mut resp: reqwest::Response) -> Vec<u8> {
 }
 
 /// The record of a forward still waiting for the app when hookscope stopped.
-pub fn abandoned(target: &ForwardTarget, req: &Request) -> Forward {
+pub(crate) fn abandoned(target: &ForwardTarget, req: &Request) -> Forward {
     Forward {
         url: target_url(&target.base, &req.path, req.query.as_deref()),
         status: None,
@@ -118,12 +118,16 @@ pub fn abandoned(target: &ForwardTarget, req: &Request) -> Forward {
 }
 
 /// Where the app's answer would count as a failed delivery for the vendor.
-pub fn warnings(provider: ProviderId, status: Option<u16>, latency: Duration) -> Vec<String> {
+pub(crate) fn warnings(
+    provider: ProviderId,
+    status: Option<u16>,
+    latency: Duration,
+) -> Vec<String> {
     crate::provider::answer_warnings(provider, &crate::config::Config::default(), status, latency)
 }
 
 /// Whether the app's answer acknowledges the delivery for its vendor.
-pub fn acknowledged(forward: &Forward, provider: ProviderId) -> bool {
+pub(crate) fn acknowledged(forward: &Forward, provider: ProviderId) -> bool {
     let policy = Policy::for_provider(provider, Duration::from_secs(1));
     forward.status.is_some_and(|s| policy.acknowledges(s))
 }

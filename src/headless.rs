@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// Bytes of lines that may wait for a slow reader of stdout.
-pub const DEFAULT_QUEUE_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const DEFAULT_QUEUE_BYTES: usize = 8 * 1024 * 1024;
 /// After a write, the printer waits this long before looking for more lines: under load
 /// they then go out in a few large writes.
 const LINGER: Duration = Duration::from_millis(1);
@@ -34,7 +34,7 @@ struct Queue {
 }
 
 impl LineQueue {
-    pub fn new(max_bytes: usize) -> Arc<Self> {
+    pub(crate) fn new(max_bytes: usize) -> Arc<Self> {
         Arc::new(Self {
             state: Mutex::new(Queue::default()),
             ready: Condvar::new(),
@@ -43,7 +43,7 @@ impl LineQueue {
     }
 
     /// Queues one line (newline included); past the bound it is dropped and counted.
-    pub fn push(&self, line: Vec<u8>) {
+    pub(crate) fn push(&self, line: Vec<u8>) {
         let mut q = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if q.bytes + line.len() > self.max_bytes {
             q.dropped += 1;
@@ -59,7 +59,7 @@ impl LineQueue {
     }
 
     /// No more lines will come: the printer writes what is queued and ends.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
         self.ready.notify_all();
     }
@@ -81,14 +81,14 @@ impl LineQueue {
     }
 
     /// Lines dropped so far.
-    pub fn dropped(&self) -> u64 {
+    pub(crate) fn dropped(&self) -> u64 {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).dropped
     }
 }
 
 /// Prints queued lines on a thread of its own, so a slow reader of our stdout never
 /// stalls the runtime. Ends when the queue is closed and empty.
-pub fn spawn_printer(queue: Arc<LineQueue>) -> std::thread::JoinHandle<()> {
+pub(crate) fn spawn_printer(queue: Arc<LineQueue>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let stdout = std::io::stdout();
         let mut open = true;

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::config::ClearspeedConfig;
 
 /// Lifetime of tokens issued by the rehearsal endpoint.
-pub const TOKEN_TTL_SECS: i64 = 3600;
+pub(crate) const TOKEN_TTL_SECS: i64 = 3600;
 
 /// A token endpoint's answer (RFC 6749 §5.1), as issued and as read.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct TokenResponse {
+pub(crate) struct TokenResponse {
     pub access_token: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
@@ -21,7 +21,7 @@ pub struct TokenResponse {
 
 impl TokenResponse {
     /// A bearer token that lives [`TOKEN_TTL_SECS`].
-    pub fn bearer(access_token: String) -> Self {
+    pub(crate) fn bearer(access_token: String) -> Self {
         Self {
             access_token,
             token_type: Some("Bearer".into()),
@@ -29,7 +29,7 @@ impl TokenResponse {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Strings and integers always serialize.
         serde_json::to_string(self).unwrap_or_default()
     }
@@ -37,7 +37,7 @@ impl TokenResponse {
 
 /// The claims of a token the rehearsal endpoint issues.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Claims {
+pub(crate) struct Claims {
     pub iss: String,
     pub sub: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,7 +48,7 @@ pub struct Claims {
 
 /// Runs the client-credentials flow when `token_url`, `client_id` and `client_secret` are
 /// configured: `Ok(None)` when they are not.
-pub async fn fetch_token(
+pub(crate) async fn fetch_token(
     client: &reqwest::Client,
     cfg: &ClearspeedConfig,
 ) -> Result<Option<String>, String> {
@@ -139,7 +139,7 @@ pub struct TokenError {
 }
 
 impl TokenError {
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 }

@@ -4,7 +4,7 @@
 /// Makes `text` safe to draw: ESC, CSI/OSC/DCS sequences, BEL, other C0 and C1 controls
 /// and DEL are replaced by visible escapes (`␛`, `\u{9b}`…); tabs become spaces and
 /// newlines are kept only when `keep_newlines`.
-pub fn for_screen(text: &str, keep_newlines: bool) -> String {
+pub(crate) fn for_screen(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -26,7 +26,7 @@ pub fn for_screen(text: &str, keep_newlines: bool) -> String {
 }
 
 /// One line for a table cell or a title: never a newline.
-pub fn line(text: &str) -> String {
+pub(crate) fn line(text: &str) -> String {
     for_screen(text, false)
 }
 

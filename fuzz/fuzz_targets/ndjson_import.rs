@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use hookscope::redact::Redactor;
 use hookscope::store::{Store, import_ndjson};
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +15,8 @@ fn store() -> &'static Store {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let report = import_ndjson(store(), data).expect("an in-memory store accepts every import");
+    let report = import_ndjson(store(), data, &Redactor::default())
+        .expect("an in-memory store accepts every import");
     let lines: Vec<&[u8]> = data.split(|b| *b == b'\n').collect();
     let non_empty = lines.iter().filter(|l| !l.trim_ascii().is_empty()).count() as u64;
     let accounted = report.imported + report.duplicates + report.errors.len() as u64;

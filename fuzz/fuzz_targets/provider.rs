@@ -9,8 +9,8 @@ mod request;
 use std::sync::OnceLock;
 
 use hookscope::config::Config;
-use hookscope::model::{Delivery, Line};
 use hookscope::model::ProviderId;
+use hookscope::model::{Delivery, Line};
 use hookscope::provider;
 use hookscope::redact::Redactor;
 use hookscope::signature::Status;
@@ -30,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
 
     let json = provider::body_json(&req.body);
     let (detected, _) = provider::detect(&req, json.as_ref(), config);
-    for p in provider::all().iter().map(|v| v.id()).chain([ProviderId::UNKNOWN]) {
+    for p in provider::all()
+        .iter()
+        .map(|v| v.id())
+        .chain([ProviderId::UNKNOWN])
+    {
         let _ = provider::understand(p, &req, json.as_ref());
         let a = provider::analyze_as(p, &req, config, now);
         assert!(!a.findings.verification.detail.is_empty());
@@ -47,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
         provider::Brief::from(analysis.clone())
     );
 
-    Redactor::from_config(config).redact(&mut req);
+    Redactor::from_config(config).apply(&mut req);
     // Header names are not credentials; values, the path and the query may carry one,
     // the URL also percent-encoded.
     let query = req.query.clone().unwrap_or_default();

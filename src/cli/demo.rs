@@ -16,7 +16,7 @@ use crate::redact::Redactor;
 use crate::sender::demo;
 use crate::store::Store;
 
-pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = match &args.store.store {
         Some(path) => Store::open(path)?,
         None => Store::in_memory()?,

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::redact::Redactor;
 use crate::store::{self, Store};
 
-pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let redactor = Redactor::from_config(&Config::load(args.config.as_deref())?);
     let path = store_path(&args.store)?;
     if !store::is_url(&path) && !path.exists() {
@@ -38,7 +38,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let redactor = Redactor::from_config(&Config::load(args.config.as_deref())?);
     let path = store_path(&args.store)?;
     let store = Store::open(&path)?;

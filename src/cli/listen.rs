@@ -16,7 +16,7 @@ use crate::headless::{DEFAULT_QUEUE_BYTES, LineQueue};
 use crate::ingest::{self, Announce, Receiver};
 use crate::store::Store;
 
-pub fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: ListenArgs) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(args.config.as_deref())?;
     if let Some(addr) = &args.addr {
         config.server.addr = addr.clone();

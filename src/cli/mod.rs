@@ -243,12 +243,12 @@ fn say(redactor: &crate::redact::Redactor, text: impl Into<String>) {
 }
 
 /// The platform data dir, where the default store and the log file live.
-pub fn data_dir() -> Option<PathBuf> {
+pub(crate) fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "hookscope").map(|d| d.data_dir().to_path_buf())
 }
 
 /// `--store FILE`, else the default location.
-pub fn store_path(args: &StoreArgs) -> anyhow::Result<PathBuf> {
+pub(crate) fn store_path(args: &StoreArgs) -> anyhow::Result<PathBuf> {
     match &args.store {
         Some(p) => Ok(p.clone()),
         None => data_dir().map(|d| d.join("deliveries.db")).ok_or_else(|| {

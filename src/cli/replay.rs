@@ -23,7 +23,7 @@ const MIN_PREFIX: usize = 8;
 /// How many matches of an ambiguous prefix are listed.
 const LISTED_MATCHES: usize = 10;
 
-pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     if args.ids.is_empty() && !args.failed {
         anyhow::bail!("name the deliveries to replay (their ids), or pass --failed");
     }

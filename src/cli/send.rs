@@ -17,7 +17,7 @@ use crate::sender::{Attempt, Outgoing};
 use crate::signature::{Status, Verification};
 use crate::store::Store;
 
-pub fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: SendArgs) -> anyhow::Result<ExitCode> {
     // First the config: it names the schemes of the user's own.
     let config = Config::load(args.config.as_deref())?;
     let provider = ProviderId::parse(&args.provider)

@@ -29,7 +29,7 @@ impl UiSession {
     /// Serves and shows deliveries until the user quits or a signal comes. `beside`
     /// starts whatever else runs meanwhile (the demo's sender), given the address
     /// deliveries go to and the footer's channel; it is stopped with the UI.
-    pub async fn run(
+    pub(crate) async fn run(
         self,
         beside: impl FnOnce(SocketAddr, UnboundedSender<String>) -> Option<JoinHandle<()>>,
     ) -> anyhow::Result<()> {

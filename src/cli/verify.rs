@@ -15,7 +15,7 @@ use crate::signature::Status;
 const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
-pub fn run(args: VerifyArgs) -> ExitCode {
+pub(crate) fn run(args: VerifyArgs) -> ExitCode {
     match build(&args) {
         Ok((req, config, now, provider)) => {
             let analysis = provider::analyze_as(provider, &req, &config, now);
@@ -88,7 +88,7 @@ fn default_path(provider: ProviderId) -> String {
 }
 
 /// `Name: value` → (lower-cased name, value).
-pub fn parse_header(h: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_header(h: &str) -> Result<(String, String), String> {
     let (name, value) = h
         .split_once(':')
         .ok_or_else(|| format!("header {h:?} is not in the form 'Name: value'"))?;

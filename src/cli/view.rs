@@ -15,7 +15,7 @@ use crate::model::Delivery;
 use crate::store::{self, Change, Store, Watch};
 use crate::tui;
 
-pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
     let config = Arc::new(Config::load(args.config.as_deref())?);
     let path = store_path(&args.store)?;
     if !store::is_url(&path) && !path.exists() {

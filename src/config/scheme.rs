@@ -70,17 +70,17 @@ pub struct SchemeConfig {
 }
 
 impl SchemeConfig {
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         self.id.as_str()
     }
 
     /// `schemes.acme.secret`, interned: settings are named by `&'static str` everywhere.
-    pub fn secret_setting(&self) -> &'static str {
+    pub(crate) fn secret_setting(&self) -> &'static str {
         intern(&format!("schemes.{}.secret", self.name()))
     }
 
     /// Whether `path` is this scheme's route or below it.
-    pub fn owns_path(&self, path: &str) -> bool {
+    pub(crate) fn owns_path(&self, path: &str) -> bool {
         self.route.is_some_and(|r| {
             path.strip_prefix(r)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))

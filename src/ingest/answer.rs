@@ -12,13 +12,13 @@ use tokio::sync::oneshot;
 
 /// The status recorded when the client left before its answer could be sent (the
 /// convention nginx uses for "client closed request"): nothing was sent.
-pub const CLIENT_LEFT: u16 = 499;
+pub(crate) const CLIENT_LEFT: u16 = 499;
 /// Seconds a refused sender is asked to wait before trying again.
 const RETRY_AFTER_SECS: &str = "1";
 
 /// An answer decided by the receiver, not yet handed to the connection.
 #[derive(Debug)]
-pub(crate) struct Answer {
+pub struct Answer {
     pub status: StatusCode,
     pub message: String,
     pub retry_after: bool,

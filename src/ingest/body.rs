@@ -10,9 +10,9 @@ use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
 
 /// A slow client gets this long to send its body.
-pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much of an over-limit body is kept, so the record still shows what it was.
-pub const OVERSIZE_PREFIX_BYTES: usize = 64 * 1024;
+pub(crate) const OVERSIZE_PREFIX_BYTES: usize = 64 * 1024;
 /// A buffer sized from `Content-Length` starts at most this large and grows as bytes
 /// arrive, so a declared size alone costs no memory.
 const INITIAL_BUFFER_CAP: usize = 256 * 1024;

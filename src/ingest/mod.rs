@@ -29,19 +29,17 @@ use crate::model::Delivery;
 use crate::redact::Redactor;
 use crate::store::Store;
 
-pub use answer::CLIENT_LEFT;
-pub use body::{BODY_READ_TIMEOUT, OVERSIZE_PREFIX_BYTES};
 pub use server::{HEADER_READ_TIMEOUT, SHUTDOWN_GRACE, serve};
 
 /// What the receiver announces after each answered delivery.
-pub type DeliverySender = mpsc::UnboundedSender<Arc<Delivery>>;
+pub(crate) type DeliverySender = mpsc::UnboundedSender<Arc<Delivery>>;
 
 /// Replays carry this header so the new row links to the delivery it re-sends.
-pub const REPLAY_OF_HEADER: &str = "x-hookscope-replay-of";
+pub(crate) const REPLAY_OF_HEADER: &str = "x-hookscope-replay-of";
 /// The link is made only when this header holds the store's HMAC of that id (see
 /// [`crate::store::LinkKey`]): any sender can name an id, only hookscope's can sign it.
-pub const REPLAY_SIG_HEADER: &str = "x-hookscope-replay-sig";
-pub use crate::forward::FORWARDED_HEADER;
+pub(crate) const REPLAY_SIG_HEADER: &str = "x-hookscope-replay-sig";
+pub(crate) use crate::forward::FORWARDED_HEADER;
 
 /// Where recorded deliveries are announced.
 #[derive(Debug)]
@@ -89,7 +87,7 @@ const REFUSALS_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 /// What a receiver does besides recording and answering.
 #[derive(Debug, Default)]
-pub struct Options {
+pub(crate) struct Options {
     pub forward: Option<ForwardTarget>,
     /// Problems (such as a store that stopped accepting writes) go here instead of stderr,
     /// which a full-screen UI would draw over.
@@ -102,7 +100,7 @@ impl Receiver {
     }
 
     /// As [`Receiver::new`], also forwarding every delivery to `forward`'s app.
-    pub fn with_forward(
+    pub(crate) fn with_forward(
         config: Arc<Config>,
         store: Store,
         events: impl Into<Announce>,
@@ -115,7 +113,7 @@ impl Receiver {
         Self::with_options(config, store, events, options)
     }
 
-    pub fn with_options(
+    pub(crate) fn with_options(
         config: Arc<Config>,
         store: Store,
         events: impl Into<Announce>,
@@ -209,7 +207,7 @@ impl Drop for Receiver {
 
 /// The routes: every path and method reach the receiver, except `GET /` (a status page)
 /// and `POST /oauth/token` (tokens for rehearsing a client-credentials flow).
-pub fn router(state: Arc<Receiver>) -> Router {
+pub(crate) fn router(state: Arc<Receiver>) -> Router {
     use receive::receive;
     Router::new()
         .route("/", get(token::status_page).fallback(receive))

@@ -78,7 +78,7 @@ pub struct LineRef<'a> {
 
 impl Delivery {
     /// The headless line without copying the delivery's strings.
-    pub fn line_ref(&self) -> LineRef<'_> {
+    pub(crate) fn line_ref(&self) -> LineRef<'_> {
         LineRef {
             id: &self.id,
             received_at: rfc3339(self.received_at),

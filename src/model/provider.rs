@@ -21,12 +21,12 @@ impl ProviderId {
     pub const BRILLIANT: Self = Self("brilliant");
     pub const CLASSET: Self = Self("classet");
     pub const JOBMOJITO: Self = Self("jobmojito");
-    pub const STANDARD_WEBHOOKS: Self = Self("standard-webhooks");
-    pub const STRIPE: Self = Self("stripe");
-    pub const GITHUB: Self = Self("github");
-    pub const SHOPIFY: Self = Self("shopify");
-    pub const SLACK: Self = Self("slack");
-    pub const TWILIO: Self = Self("twilio");
+    pub(crate) const STANDARD_WEBHOOKS: Self = Self("standard-webhooks");
+    pub(crate) const STRIPE: Self = Self("stripe");
+    pub(crate) const GITHUB: Self = Self("github");
+    pub(crate) const SHOPIFY: Self = Self("shopify");
+    pub(crate) const SLACK: Self = Self("slack");
+    pub(crate) const TWILIO: Self = Self("twilio");
     pub const UNKNOWN: Self = Self("unknown");
 
     const BUILT_IN: [Self; 12] = [
@@ -44,21 +44,12 @@ impl ProviderId {
         Self::UNKNOWN,
     ];
 
-    /// A built-in id, usable in `const` contexts.
-    pub const fn built_in(name: &'static str) -> Self {
-        Self(name)
-    }
-
     pub fn as_str(self) -> &'static str {
         self.0
     }
 
-    pub fn is_unknown(self) -> bool {
-        self == Self::UNKNOWN
-    }
-
     /// The id of a known provider (built-in or registered), matched case-insensitively.
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         if let Some(p) = Self::BUILT_IN
             .into_iter()
             .find(|p| p.0.eq_ignore_ascii_case(s))
@@ -73,13 +64,13 @@ impl ProviderId {
     }
 
     /// Registers a name (a configured scheme) and returns its id.
-    pub fn register(name: &str) -> Self {
+    pub(crate) fn register(name: &str) -> Self {
         Self::parse(name).unwrap_or_else(|| Self::intern(name))
     }
 
     /// The id as stored or imported: known ids as themselves, other names interned while
     /// there is room, `unknown` after.
-    pub fn from_stored(s: &str) -> Self {
+    pub(crate) fn from_stored(s: &str) -> Self {
         Self::parse(s).unwrap_or_else(|| Self::intern(s))
     }
 
@@ -138,11 +129,11 @@ pub enum DetectedBy {
 }
 
 impl DetectedBy {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         s.parse().ok()
     }
 }
@@ -155,7 +146,7 @@ mod tests {
     fn built_ins_parse_case_insensitively_and_others_are_registered() {
         assert_eq!(ProviderId::parse("Classet"), Some(ProviderId::CLASSET));
         assert_eq!(ProviderId::parse("acme-test-scheme"), None);
-        let acme = ProviderId::register("acme-test-scheme");
+        let acme = ProviderId::from_stored("acme-test-scheme");
         assert_eq!(acme.as_str(), "acme-test-scheme");
         assert_eq!(ProviderId::parse("ACME-test-scheme"), Some(acme));
         let json = serde_json::to_string(&acme).unwrap();

@@ -20,7 +20,7 @@ pub struct Request {
 
 impl Request {
     /// The first header with this (case-insensitive) name.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
     }
 }

@@ -20,7 +20,7 @@ impl Secret {
     }
 
     /// `whsec_…3f` style: enough to tell two secrets apart, not enough to use one.
-    pub fn masked(&self) -> String {
+    pub(crate) fn masked(&self) -> String {
         mask(&self.0)
     }
 }

@@ -29,7 +29,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 
@@ -79,7 +79,7 @@ pub enum Hint {
 }
 
 impl Hint {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 
@@ -136,7 +136,7 @@ impl Verification {
         }
     }
 
-    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
+    pub(crate) fn with_evidence(mut self, evidence: Evidence) -> Self {
         self.evidence = Some(evidence);
         self
     }

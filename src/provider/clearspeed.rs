@@ -20,7 +20,7 @@ pub enum RiskLevel {
 }
 
 impl RiskLevel {
-    pub fn parse(code: &str) -> Self {
+    pub(crate) fn parse(code: &str) -> Self {
         match code.trim() {
             c if c.eq_ignore_ascii_case("HR") => RiskLevel::High,
             c if c.eq_ignore_ascii_case("LR") => RiskLevel::Low,
@@ -29,7 +29,7 @@ impl RiskLevel {
     }
 
     /// The vendor's code: `HR`, `LR` or whatever arrived.
-    pub fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         match self {
             RiskLevel::High => "HR",
             RiskLevel::Low => "LR",
@@ -38,7 +38,7 @@ impl RiskLevel {
     }
 
     /// For people: "high risk", "low risk", or the raw code when its meaning is unknown.
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         match self {
             RiskLevel::High => "high risk",
             RiskLevel::Low => "low risk",
@@ -86,13 +86,13 @@ pub struct Summary {
 
 impl Summary {
     /// `overall_evaluation` read as a risk code.
-    pub fn overall_risk(&self) -> Option<RiskLevel> {
+    pub(crate) fn overall_risk(&self) -> Option<RiskLevel> {
         self.overall_evaluation.as_deref().map(RiskLevel::parse)
     }
 }
 
 /// `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` (alpha ignored).
-pub fn parse_hex_colour(s: &str) -> Option<(u8, u8, u8)> {
+pub(crate) fn parse_hex_colour(s: &str) -> Option<(u8, u8, u8)> {
     let hex = s.trim().strip_prefix('#')?;
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -111,13 +111,13 @@ pub fn parse_hex_colour(s: &str) -> Option<(u8, u8, u8)> {
     Some((channel(0, width)?, channel(1, width)?, channel(2, width)?))
 }
 
-pub fn matches_body(v: &Value) -> bool {
+pub(crate) fn matches_body(v: &Value) -> bool {
     v.str_at(&["callback_type"]).as_deref() == Some("Result Update")
         || v.arr_at(&["questions_risk_rating"]).is_some()
         || (v.has_key("interview_ref_num") && v.has_key("summary_bgcolor"))
 }
 
-pub fn parse(v: &Value) -> Summary {
+pub(crate) fn parse(v: &Value) -> Summary {
     let summary_bgcolor = v.str_at(&["summary_bgcolor"]);
     let questions = v
         .arr_at(&["questions_risk_rating"])
@@ -149,7 +149,7 @@ pub fn parse(v: &Value) -> Summary {
     }
 }
 
-pub fn understand(v: &Value) -> Understanding {
+pub(crate) fn understand(v: &Value) -> Understanding {
     let s = parse(v);
     Understanding {
         event: s.callback_type.clone(),
@@ -162,7 +162,7 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-pub const EVENTS: [&str; 1] = ["Result Update"];
+pub(crate) const EVENTS: [&str; 1] = ["Result Update"];
 
 pub(crate) struct Clearspeed;
 

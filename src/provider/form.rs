@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// The body's form parameters, decoded, in order; `None` when the body is not a form
 /// (JSON, empty or not UTF-8).
-pub fn pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
+pub(crate) fn pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
     let text = std::str::from_utf8(body).ok()?.trim();
     if text.is_empty() || text.starts_with('{') || text.starts_with('[') || !text.contains('=') {
         return None;
@@ -18,7 +18,7 @@ pub fn pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
 }
 
 /// The first parameter with this name.
-pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == name)
@@ -28,12 +28,12 @@ pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// A form's `payload` parameter as JSON (GitHub's and Slack's form deliveries carry the
 /// JSON there).
-pub fn payload_json(pairs: &[(String, String)]) -> Option<Value> {
+pub(crate) fn payload_json(pairs: &[(String, String)]) -> Option<Value> {
     serde_json::from_str(param(pairs, "payload")?).ok()
 }
 
 /// Unix seconds as `2025-11-20 16:12:30 UTC (1763655150)`; other text as it is.
-pub fn unix_time(raw: &str) -> String {
+pub(crate) fn unix_time(raw: &str) -> String {
     raw.trim()
         .parse::<i64>()
         .ok()

@@ -13,11 +13,11 @@ use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Algorithm, Check, Encoding, HmacCheck, KeyRef};
 
-pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
-pub const LEGACY_SIGNATURE_HEADER: &str = "x-hub-signature";
-pub const EVENT_HEADER: &str = "x-github-event";
-pub const DELIVERY_HEADER: &str = "x-github-delivery";
-pub const EVENTS: [&str; 3] = ["push", "pull_request.opened", "ping"];
+pub(crate) const SIGNATURE_HEADER: &str = "x-hub-signature-256";
+pub(crate) const LEGACY_SIGNATURE_HEADER: &str = "x-hub-signature";
+pub(crate) const EVENT_HEADER: &str = "x-github-event";
+pub(crate) const DELIVERY_HEADER: &str = "x-github-delivery";
+pub(crate) const EVENTS: [&str; 3] = ["push", "pull_request.opened", "ping"];
 
 /// `X-GitHub-Event` and the payload's `action`: `pull_request.opened`.
 fn event(headers: &[(String, String)], v: Option<&Value>) -> Option<String> {
@@ -46,7 +46,7 @@ fn subject(v: &Value) -> Option<String> {
     }
 }
 
-pub fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understanding {
+pub(crate) fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understanding {
     let h = |name: &str| header(headers, name).map(str::to_string);
     let at = |path: &[&str]| v.and_then(|v| v.str_at(path));
     let mut o = Outline::default();

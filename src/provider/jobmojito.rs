@@ -11,9 +11,9 @@ use crate::config::{Config, JobMojitoConfig};
 use crate::model::ProviderId;
 use crate::signature::{Check, KeyRef, StaticHeaderCheck};
 
-pub const INTERVIEW_COLLECTED: &str = "interview_collected";
-pub const INTERVIEW_RESULT: &str = "interview_result";
-pub const INTERVIEW_FAILED: &str = "interview_failed";
+pub(crate) const INTERVIEW_COLLECTED: &str = "interview_collected";
+pub(crate) const INTERVIEW_RESULT: &str = "interview_result";
+pub(crate) const INTERVIEW_FAILED: &str = "interview_failed";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
@@ -46,7 +46,8 @@ pub struct Summary {
 
 impl Summary {
     /// `reason` split into field names ("score, processing_status" → two).
-    pub fn reason_fields(&self) -> Vec<&str> {
+    #[cfg(test)]
+    pub(crate) fn reason_fields(&self) -> Vec<&str> {
         self.reason
             .as_deref()
             .unwrap_or_default()
@@ -57,7 +58,7 @@ impl Summary {
 }
 
 /// The interview ids plus a key only JobMojito sends (present even when `null`).
-pub fn matches_body(v: &Value) -> bool {
+pub(crate) fn matches_body(v: &Value) -> bool {
     const OWN_KEYS: [&str; 6] = [
         "ai_analysis_recruiter",
         "ai_analysis_recruiter_score",
@@ -84,7 +85,7 @@ fn reasons(v: &Value, key: &str) -> Vec<String> {
     strings(field)
 }
 
-pub fn parse(v: &Value) -> Summary {
+pub(crate) fn parse(v: &Value) -> Summary {
     Summary {
         id: v.str_at(&["id"]),
         interview_id: v.str_at(&["interview_id"]),
@@ -112,7 +113,7 @@ pub fn parse(v: &Value) -> Summary {
 }
 
 /// The event the body implies, and why: failed status, then AI output, then collected.
-pub fn infer_event(s: &Summary) -> (&'static str, String) {
+pub(crate) fn infer_event(s: &Summary) -> (&'static str, String) {
     let statuses = [
         ("interview_status", &s.interview_status),
         ("status", &s.status),
@@ -152,7 +153,7 @@ pub fn infer_event(s: &Summary) -> (&'static str, String) {
     )
 }
 
-pub fn understand(v: &Value, route_event: Option<&str>) -> Understanding {
+pub(crate) fn understand(v: &Value, route_event: Option<&str>) -> Understanding {
     let mut s = parse(v);
     let route_event = route_event.map(str::trim).filter(|e| !e.is_empty());
     let (event, inferred) = match route_event {
@@ -178,7 +179,7 @@ fn configured_header(cfg: &JobMojitoConfig) -> Option<String> {
         .filter(|h| !h.is_empty())
 }
 
-pub const EVENTS: [&str; 3] = [INTERVIEW_COLLECTED, INTERVIEW_RESULT, INTERVIEW_FAILED];
+pub(crate) const EVENTS: [&str; 3] = [INTERVIEW_COLLECTED, INTERVIEW_RESULT, INTERVIEW_FAILED];
 
 pub(crate) struct JobMojito;
 

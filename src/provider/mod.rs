@@ -38,17 +38,15 @@ mod robustness;
 mod verdict_tests;
 
 pub use brief::{Brief, analyze_brief};
-pub use policy::{
-    Policy, answer_warnings, configured_answer_problems, configured_answer_warnings,
-    configured_delay_warning,
+pub(crate) use policy::{
+    Policy, answer_warnings, configured_answer_problems, configured_delay_warning,
 };
-pub use signing::{Signing, SigningOptions, body_signatures, resign, sign};
-pub use tolerant::JsonExt;
-pub use vendor::{Vendor, all, ids, vendor};
+pub(crate) use signing::{SigningOptions, body_signatures, resign, sign};
+pub(crate) use vendor::{Vendor, all, ids, vendor};
 
 /// What the URL says: a vendor route and what it carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Route {
+pub(crate) struct Route {
     pub provider: Option<ProviderId>,
     /// An event named by the route (`/jobmojito/{event}`).
     pub event: Option<String>,
@@ -57,7 +55,7 @@ pub struct Route {
 }
 
 /// Reads the vendor route out of a path and query.
-pub fn route(path: &str, query: Option<&str>) -> Route {
+pub(crate) fn route(path: &str, query: Option<&str>) -> Route {
     let mut segments = path.trim_start_matches('/').split('/');
     let first = segments.next().unwrap_or_default();
     let Some(v) = all()
@@ -80,19 +78,19 @@ pub fn route(path: &str, query: Option<&str>) -> Route {
 }
 
 /// One query parameter, decoded.
-pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+pub(crate) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     query_pairs(query).find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 /// `a=1&b=x%20y` (a query or a form body) as decoded name/value pairs.
-pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (String, String)> + '_ {
+pub(crate) fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (String, String)> + '_ {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
 }
 
 /// Decodes `%XX` escapes in a path segment (`+` is itself there); a malformed escape is
 /// kept as written.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
@@ -127,7 +125,7 @@ pub struct Analysis {
 
 /// The body as JSON, when it is JSON. serde_json's recursion limit keeps hostile nesting
 /// from overflowing the stack.
-pub fn body_json(body: &[u8]) -> Option<Value> {
+pub(crate) fn body_json(body: &[u8]) -> Option<Value> {
     if body.is_empty() {
         return None;
     }
@@ -135,7 +133,11 @@ pub fn body_json(body: &[u8]) -> Option<Value> {
 }
 
 /// Detects the provider: path first, then headers, then the body's shape.
-pub fn detect(req: &Request, json: Option<&Value>, config: &Config) -> (ProviderId, DetectedBy) {
+pub(crate) fn detect(
+    req: &Request,
+    json: Option<&Value>,
+    config: &Config,
+) -> (ProviderId, DetectedBy) {
     if let Some(found) = detect_without_body(req, config) {
         return found;
     }
@@ -169,7 +171,7 @@ fn detect_without_body(req: &Request, config: &Config) -> Option<(ProviderId, De
 
 /// Event, subject and typed summary of a body from `provider`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Understanding {
+pub(crate) struct Understanding {
     pub event: Option<String>,
     pub event_inferred: bool,
     pub subject: Option<String>,
@@ -180,7 +182,11 @@ pub struct Understanding {
 /// "nothing known" (but the route's event), never an error.
 /// A body holding an integer beyond 64 bits is read again as analysis reads it, so
 /// that such an id shows as written whoever parsed `json`.
-pub fn understand(provider: ProviderId, req: &Request, json: Option<&Value>) -> Understanding {
+pub(crate) fn understand(
+    provider: ProviderId,
+    req: &Request,
+    json: Option<&Value>,
+) -> Understanding {
     let exact = json
         .filter(|_| json_body::may_hold_long_integers(&req.body))
         .and_then(|_| json_body::for_analysis(&req.body));
@@ -202,7 +208,7 @@ fn understand_parsed(provider: ProviderId, req: &Request, json: Option<&Value>) 
 }
 
 /// Every check the provider supports, configured or not, in the vendor's preference order.
-pub fn checks_for(provider: ProviderId, req: &Request, config: &Config) -> Vec<Check> {
+pub(crate) fn checks_for(provider: ProviderId, req: &Request, config: &Config) -> Vec<Check> {
     let r = route(&req.path, req.query.as_deref());
     vendor(provider).map_or_else(Vec::new, |v| v.checks(config, &r))
 }
@@ -215,7 +221,12 @@ pub fn analyze(req: &Request, config: &Config, now: i64) -> Analysis {
 }
 
 /// As [`analyze`], for a provider the caller already knows (e.g. `hookscope verify`).
-pub fn analyze_as(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Analysis {
+pub(crate) fn analyze_as(
+    provider: ProviderId,
+    req: &Request,
+    config: &Config,
+    now: i64,
+) -> Analysis {
     let json = json_body::for_analysis(&req.body);
     analyze_parsed(provider, DetectedBy::None, req, json.as_ref(), config, now)
 }
@@ -247,7 +258,12 @@ fn analyze_parsed(
 /// carries: with nothing configured it is `unsigned`, or `unchecked` when a credential
 /// arrived; with something configured it is `verified` when a configured check passes
 /// and `failed` with the most specific reason otherwise.
-pub fn verify(provider: ProviderId, req: &Request, config: &Config, now: i64) -> Verification {
+pub(crate) fn verify(
+    provider: ProviderId,
+    req: &Request,
+    config: &Config,
+    now: i64,
+) -> Verification {
     let input = Input {
         headers: &req.headers,
         body: &req.body,

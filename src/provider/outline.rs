@@ -26,7 +26,7 @@ pub struct Field {
 
 impl Outline {
     /// Starts a new section; the field methods add to the last one.
-    pub fn section(&mut self, heading: impl Into<String>) -> &mut Self {
+    pub(crate) fn section(&mut self, heading: impl Into<String>) -> &mut Self {
         self.sections.push(Section {
             heading: heading.into(),
             fields: Vec::new(),
@@ -36,7 +36,7 @@ impl Outline {
     }
 
     /// A field whose absence is worth saying.
-    pub fn field(&mut self, label: &str, value: Option<String>) -> &mut Self {
+    pub(crate) fn field(&mut self, label: &str, value: Option<String>) -> &mut Self {
         self.last().fields.push(Field {
             label: label.into(),
             value,
@@ -45,20 +45,21 @@ impl Outline {
     }
 
     /// A field shown only when present.
-    pub fn maybe(&mut self, label: &str, value: Option<String>) -> &mut Self {
+    pub(crate) fn maybe(&mut self, label: &str, value: Option<String>) -> &mut Self {
         if value.is_some() {
             self.field(label, value);
         }
         self
     }
 
-    pub fn note(&mut self, text: impl Into<String>) -> &mut Self {
+    pub(crate) fn note(&mut self, text: impl Into<String>) -> &mut Self {
         self.last().notes.push(text.into());
         self
     }
 
     /// The value of the first field with this label, in any section.
-    pub fn value(&self, label: &str) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn value(&self, label: &str) -> Option<&str> {
         self.sections
             .iter()
             .flat_map(|s| &s.fields)

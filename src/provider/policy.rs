@@ -9,7 +9,7 @@ use crate::config::{Config, ResponseConfig, SenderOverride};
 use crate::model::ProviderId;
 
 /// The wait hookscope assumes where a vendor documents none.
-pub const ASSUMED_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const ASSUMED_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -49,7 +49,11 @@ impl Default for Policy {
 
 impl Policy {
     /// The vendor's policy with the settings' overrides.
-    pub fn configured(provider: ProviderId, config: &Config, backoff_base: Duration) -> Policy {
+    pub(crate) fn configured(
+        provider: ProviderId,
+        config: &Config,
+        backoff_base: Duration,
+    ) -> Policy {
         let base = vendor(provider).map_or_else(Policy::default, |v| v.policy(config));
         Policy {
             backoff_base,
@@ -58,12 +62,12 @@ impl Policy {
     }
 
     /// The vendor's policy with default settings.
-    pub fn for_provider(provider: ProviderId, backoff_base: Duration) -> Policy {
+    pub(crate) fn for_provider(provider: ProviderId, backoff_base: Duration) -> Policy {
         Self::configured(provider, &Config::default(), backoff_base)
     }
 
     /// Applies `[providers.<id>.sender]`: an overridden value is the user's, not assumed.
-    pub fn with_override(mut self, over: Option<SenderOverride>) -> Policy {
+    pub(crate) fn with_override(mut self, over: Option<SenderOverride>) -> Policy {
         let Some(over) = over else { return self };
         if let Some(r) = over.retries {
             self.retries = r;
@@ -76,7 +80,7 @@ impl Policy {
         self
     }
 
-    pub fn acknowledges(&self, status: u16) -> bool {
+    pub(crate) fn acknowledges(&self, status: u16) -> bool {
         if self.only_200 {
             status == 200
         } else {
@@ -85,12 +89,12 @@ impl Policy {
     }
 
     /// The wait before retry number `n` (1-based).
-    pub fn backoff(&self, n: u32) -> Duration {
+    pub(crate) fn backoff(&self, n: u32) -> Duration {
         self.backoff_base * 2u32.saturating_pow(n.saturating_sub(1))
     }
 
     /// "counts only HTTP 200 as delivered" / "counts any 2xx as delivered (assumed)".
-    pub fn ack_rule(&self) -> String {
+    pub(crate) fn ack_rule(&self) -> String {
         let rule = if self.only_200 {
             "counts only HTTP 200 as delivered"
         } else {
@@ -100,7 +104,7 @@ impl Policy {
     }
 
     /// "retries 3 times, doubling the wait" / "does not retry (assumed)".
-    pub fn retry_rule(&self) -> String {
+    pub(crate) fn retry_rule(&self) -> String {
         let rule = match self.retries {
             0 => "does not retry".to_string(),
             1 => "retries once".to_string(),
@@ -110,7 +114,7 @@ impl Policy {
     }
 
     /// "waits 30 s" / "waits 30 s (assumed)".
-    pub fn timeout_rule(&self) -> String {
+    pub(crate) fn timeout_rule(&self) -> String {
         format!(
             "waits {} s{}",
             self.timeout.as_secs(),
@@ -119,7 +123,7 @@ impl Policy {
     }
 
     /// One sentence for `send` and help: the whole policy.
-    pub fn describe(&self, vendor: &str) -> String {
+    pub(crate) fn describe(&self, vendor: &str) -> String {
         format!(
             "{vendor} {}, {} and {}.",
             self.ack_rule(),
@@ -142,7 +146,7 @@ enum Answerer {
 
 /// Where the app's answer (status, or none at all, after `latency`) would count as a
 /// failed delivery for the vendor.
-pub fn answer_warnings(
+pub(crate) fn answer_warnings(
     provider: ProviderId,
     config: &Config,
     status: Option<u16>,
@@ -152,7 +156,7 @@ pub fn answer_warnings(
 }
 
 /// Where hookscope's own configured answer to `provider` breaks the vendor's rule.
-pub fn configured_answer_warnings(provider: ProviderId, config: &Config) -> Vec<String> {
+pub(crate) fn configured_answer_warnings(provider: ProviderId, config: &Config) -> Vec<String> {
     let answer = response_config(provider, config);
     warnings(
         provider,
@@ -165,7 +169,7 @@ pub fn configured_answer_warnings(provider: ProviderId, config: &Config) -> Vec<
 
 /// Every vendor whose rule hookscope's configured answer breaks, with why: for the
 /// receiver's header and its start-up warnings.
-pub fn configured_answer_problems(config: &Config) -> Vec<(&'static str, String)> {
+pub(crate) fn configured_answer_problems(config: &Config) -> Vec<(&'static str, String)> {
     super::all()
         .iter()
         .flat_map(|v| {
@@ -178,7 +182,7 @@ pub fn configured_answer_problems(config: &Config) -> Vec<(&'static str, String)
 
 /// When hookscope is configured to wait longer before answering `provider` than that
 /// vendor waits for an answer.
-pub fn configured_delay_warning(provider: ProviderId, config: &Config) -> Option<String> {
+pub(crate) fn configured_delay_warning(provider: ProviderId, config: &Config) -> Option<String> {
     let v = vendor(provider)?;
     let delay = Duration::from_millis(response_config(provider, config).delay_ms);
     timeout_warning(&v.policy(config), v.name(), delay, Answerer::Hookscope)
@@ -244,7 +248,7 @@ fn timeout_warning(
 
 /// What the receiver answers deliveries from `provider`: `[response]` with the vendor
 /// section's `response` override.
-pub fn response_config(provider: ProviderId, config: &Config) -> ResponseConfig {
+pub(crate) fn response_config(provider: ProviderId, config: &Config) -> ResponseConfig {
     config.response_for(Some(provider.as_str()))
 }
 

@@ -11,16 +11,16 @@ use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef};
 
-pub const SIGNATURE_HEADER: &str = "x-shopify-hmac-sha256";
-pub const TOPIC_HEADER: &str = "x-shopify-topic";
-pub const SHOP_HEADER: &str = "x-shopify-shop-domain";
-pub const EVENTS: [&str; 3] = ["orders/create", "products/update", "app/uninstalled"];
+pub(crate) const SIGNATURE_HEADER: &str = "x-shopify-hmac-sha256";
+pub(crate) const TOPIC_HEADER: &str = "x-shopify-topic";
+pub(crate) const SHOP_HEADER: &str = "x-shopify-shop-domain";
+pub(crate) const EVENTS: [&str; 3] = ["orders/create", "products/update", "app/uninstalled"];
 
 /// The shop `send` and `demo` deliver for.
 const SAMPLE_SHOP: &str = "northwind-test.myshopify.com";
 
 /// Event from the topic header, subject the resource's id, the shop beside it.
-pub fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understanding {
+pub(crate) fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understanding {
     let h = |name: &str| header(headers, name).map(str::to_string);
     let field = |k: &str| v.and_then(|v| v.str_at(&[k]));
     let id = v.and_then(|v| v.at(&["id"])).and_then(id_text);

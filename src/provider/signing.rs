@@ -7,7 +7,7 @@ use crate::signature::{self, Check, Credential};
 
 /// A signed request and how it was authenticated, for the user's information.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Signing {
+pub(crate) struct Signing {
     pub outgoing: Outgoing,
     /// e.g. "signed with providers.talentsprout.secret" or "unsigned: …".
     pub note: String,
@@ -15,7 +15,7 @@ pub struct Signing {
 
 /// How a delivery is to be signed besides its body.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SigningOptions<'a> {
+pub(crate) struct SigningOptions<'a> {
     /// The event sent, for the headers that name it (GitHub's, Shopify's); `None`: the
     /// vendor's first documented event.
     pub event: Option<&'a str>,
@@ -28,7 +28,7 @@ pub struct SigningOptions<'a> {
 
 /// Signs `body` for `provider` to `url` with the first configured check, with the
 /// headers the vendor sends beside it. `now` is the signing time in Unix seconds.
-pub fn sign(
+pub(crate) fn sign(
     provider: ProviderId,
     url: &str,
     body: Vec<u8>,
@@ -100,7 +100,7 @@ pub fn sign(
 /// signature over the body (an edited body). The timestamp and id headers a signature
 /// draws on are refreshed with it (an id the request carries is kept). A signature header
 /// that did not arrive is not added; one whose secret is not configured is refused.
-pub fn resign(
+pub(crate) fn resign(
     provider: ProviderId,
     out: &mut Outgoing,
     config: &Config,
@@ -147,7 +147,7 @@ fn set_headers(headers: &mut Vec<(String, String)>, fresh: Vec<(String, String)>
 
 /// The headers whose signatures cover the body, each with its timestamp tolerance when
 /// the signature is timestamped.
-pub fn body_signatures(provider: ProviderId, config: &Config) -> Vec<(String, Option<u64>)> {
+pub(crate) fn body_signatures(provider: ProviderId, config: &Config) -> Vec<(String, Option<u64>)> {
     vendor(provider)
         .map_or_else(Vec::new, |v| v.checks(config, &Default::default()))
         .iter()

@@ -13,10 +13,10 @@ use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Check, Encoding, HmacCheck, KeyRef, Template};
 
-pub const SIGNATURE_HEADER: &str = "x-slack-signature";
-pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
-pub const SLASH_COMMAND: &str = "slash_command";
-pub const EVENTS: [&str; 4] = [
+pub(crate) const SIGNATURE_HEADER: &str = "x-slack-signature";
+pub(crate) const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
+pub(crate) const SLASH_COMMAND: &str = "slash_command";
+pub(crate) const EVENTS: [&str; 4] = [
     "app_mention",
     "url_verification",
     SLASH_COMMAND,
@@ -90,7 +90,7 @@ fn interaction(o: &mut Outline, v: &Value) -> (Option<String>, Option<String>) {
     (v.str_at(&["type"]), v.str_at(&["user", "id"]))
 }
 
-pub fn understand(req: &Request, json: Option<&Value>) -> Understanding {
+pub(crate) fn understand(req: &Request, json: Option<&Value>) -> Understanding {
     let mut o = Outline::default();
     let mut inferred = false;
     let (event, subject) = match (json, form::pairs(&req.body)) {

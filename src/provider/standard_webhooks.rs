@@ -15,16 +15,16 @@ use crate::signature::{
     Check, Encoding, HeaderFormat, HmacCheck, KeyRef, SecretEncoding, Template,
 };
 
-pub const SIGNATURE_HEADER: &str = "webhook-signature";
-pub const ID_HEADER: &str = "webhook-id";
-pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
-pub const EVENTS: [&str; 2] = ["contact.created", "invoice.paid"];
+pub(crate) const SIGNATURE_HEADER: &str = "webhook-signature";
+pub(crate) const ID_HEADER: &str = "webhook-id";
+pub(crate) const TIMESTAMP_HEADER: &str = "webhook-timestamp";
+pub(crate) const EVENTS: [&str; 2] = ["contact.created", "invoice.paid"];
 
 /// Data fields shown in the summary, at most.
 const DATA_FIELDS: usize = 8;
 
 /// Event `type`, subject `data.id`, the message id and timestamp from the headers.
-pub fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understanding {
+pub(crate) fn understand(headers: &[(String, String)], v: Option<&Value>) -> Understanding {
     let h = |name: &str| header(headers, name).map(str::to_string);
     let mut o = Outline::default();
     o.section("Standard Webhooks message")

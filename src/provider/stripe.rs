@@ -12,15 +12,15 @@ use crate::config::Config;
 use crate::model::{ProviderId, Request};
 use crate::signature::{Check, HmacCheck, KeyRef};
 
-pub const SIGNATURE_HEADER: &str = "stripe-signature";
-pub const EVENTS: [&str; 3] = [
+pub(crate) const SIGNATURE_HEADER: &str = "stripe-signature";
+pub(crate) const EVENTS: [&str; 3] = [
     "payment_intent.succeeded",
     "checkout.session.completed",
     "invoice.payment_failed",
 ];
 
 /// Event `type`, subject `data.object.id`, and the object's usual fields.
-pub fn understand(v: &Value) -> Understanding {
+pub(crate) fn understand(v: &Value) -> Understanding {
     let object = |k: &str| v.str_at(&["data", "object", k]);
     let mut o = Outline::default();
     o.section("Stripe event")

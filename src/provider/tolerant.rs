@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// Reads along a path of object keys. A segment that is a decimal number also indexes an
 /// array, so `&["words", "0", "start"]` works.
-pub trait JsonExt {
+pub(crate) trait JsonExt {
     /// The value at `path`; `&[]` is the value itself.
     fn at(&self, path: &[&str]) -> Option<&Value>;
 
@@ -46,11 +46,13 @@ pub trait JsonExt {
     }
 
     /// The first text found among alternative spellings of one field.
+    #[cfg(test)]
     fn first_str(&self, paths: &[&[&str]]) -> Option<String> {
         paths.iter().find_map(|p| self.str_at(p))
     }
 
     /// The first number found among alternative spellings of one field.
+    #[cfg(test)]
     fn first_num(&self, paths: &[&[&str]]) -> Option<f64> {
         paths.iter().find_map(|p| self.num_at(p))
     }
@@ -94,7 +96,7 @@ impl JsonExt for Value {
 }
 
 /// A non-blank string, or a number rendered as text.
-pub fn text(v: &Value) -> Option<String> {
+pub(crate) fn text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -103,7 +105,7 @@ pub fn text(v: &Value) -> Option<String> {
 }
 
 /// A finite number, from a JSON number or a numeric string.
-pub fn number(v: &Value) -> Option<f64> {
+pub(crate) fn number(v: &Value) -> Option<f64> {
     let n = match v {
         Value::Number(n) => n.as_f64()?,
         Value::String(s) => s.trim().parse::<f64>().ok()?,
@@ -114,7 +116,7 @@ pub fn number(v: &Value) -> Option<f64> {
 }
 
 /// A whole number: an integer, an integral float in range, or a string holding either.
-pub fn integer(v: &Value) -> Option<i64> {
+pub(crate) fn integer(v: &Value) -> Option<i64> {
     if let Some(i) = v.as_i64() {
         return Some(i);
     }
@@ -130,7 +132,7 @@ pub fn integer(v: &Value) -> Option<i64> {
 }
 
 /// `true`/`false`, or the strings "true"/"false" in any case.
-pub fn boolean(v: &Value) -> Option<bool> {
+pub(crate) fn boolean(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
@@ -140,7 +142,7 @@ pub fn boolean(v: &Value) -> Option<bool> {
 }
 
 /// An array's text items (others skipped), or one text as a single item.
-pub fn strings(v: &Value) -> Vec<String> {
+pub(crate) fn strings(v: &Value) -> Vec<String> {
     match v {
         Value::Array(items) => items.iter().filter_map(text).collect(),
         other => text(other).into_iter().collect(),
@@ -148,7 +150,7 @@ pub fn strings(v: &Value) -> Vec<String> {
 }
 
 /// A scalar as display text (bools too); objects and arrays as compact JSON.
-pub fn display(v: &Value) -> Option<String> {
+pub(crate) fn display(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::Bool(b) => Some(b.to_string()),
@@ -158,7 +160,7 @@ pub fn display(v: &Value) -> Option<String> {
 }
 
 /// An identifier as text: integers without a fractional part, strings as they are.
-pub fn id_text(v: &Value) -> Option<String> {
+pub(crate) fn id_text(v: &Value) -> Option<String> {
     match v {
         Value::Number(_) => integer(v).map(|i| i.to_string()).or_else(|| text(v)),
         _ => text(v),
@@ -166,7 +168,7 @@ pub fn id_text(v: &Value) -> Option<String> {
 }
 
 /// The header's value, matching the name case-insensitively.
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -15,12 +15,12 @@ use crate::config::Config;
 use crate::model::{ProviderId, Request, Status, Verification};
 use crate::signature::{Algorithm, Check, Encoding, HmacCheck, KeyRef, Template};
 
-pub const SIGNATURE_HEADER: &str = "x-twilio-signature";
-pub const INCOMING_MESSAGE: &str = "incoming_message";
-pub const MESSAGE_STATUS: &str = "message_status";
-pub const INCOMING_CALL: &str = "incoming_call";
-pub const CALL_STATUS: &str = "call_status";
-pub const EVENTS: [&str; 3] = [INCOMING_MESSAGE, MESSAGE_STATUS, INCOMING_CALL];
+pub(crate) const SIGNATURE_HEADER: &str = "x-twilio-signature";
+pub(crate) const INCOMING_MESSAGE: &str = "incoming_message";
+pub(crate) const MESSAGE_STATUS: &str = "message_status";
+pub(crate) const INCOMING_CALL: &str = "incoming_call";
+pub(crate) const CALL_STATUS: &str = "call_status";
+pub(crate) const EVENTS: [&str; 3] = [INCOMING_MESSAGE, MESSAGE_STATUS, INCOMING_CALL];
 
 /// Twilio names no event: what the parameters say happened, and why.
 fn infer_event(p: &[(String, String)]) -> Option<&'static str> {

@@ -12,7 +12,7 @@ use crate::signature::Check;
 
 /// Everything hookscope knows about one vendor. Defaults describe a vendor that has no
 /// route parameters, no header of its own and nothing to add to a verdict.
-pub trait Vendor: Sync {
+pub(crate) trait Vendor: Sync {
     fn id(&self) -> ProviderId;
 
     /// The vendor's own spelling of its name, e.g. `TalentSprout`.
@@ -135,13 +135,13 @@ static VENDORS: [&dyn Vendor; 11] = [
 ];
 
 /// Every built-in vendor, in the order they are listed to people.
-pub fn all() -> &'static [&'static dyn Vendor] {
+pub(crate) fn all() -> &'static [&'static dyn Vendor] {
     &VENDORS
 }
 
 /// Every built-in id then every configured scheme's, comma-separated, for "use one of"
 /// messages.
-pub fn ids() -> String {
+pub(crate) fn ids() -> String {
     all()
         .iter()
         .map(|v| v.id().as_str())
@@ -152,7 +152,7 @@ pub fn ids() -> String {
 
 /// The unit for `id`: a built-in vendor, else a configured scheme (`[schemes.NAME]`, whose
 /// shape parsing the config registered); `None` for an unrecognised sender.
-pub fn vendor(id: ProviderId) -> Option<&'static dyn Vendor> {
+pub(crate) fn vendor(id: ProviderId) -> Option<&'static dyn Vendor> {
     VENDORS
         .iter()
         .copied()

@@ -9,14 +9,14 @@ use crate::model::Request;
 mod exits;
 mod store_url;
 
-pub use exits::Redact;
-pub use store_url::mask_url_password;
+pub(crate) use exits::Redact;
+pub(crate) use store_url::mask_url_password;
 
 /// Secrets shorter than this would match innocent text.
 const MIN_SECRET_LEN: usize = 4;
 
 /// The text every marker starts with.
-pub const MARKER_PREFIX: &str = "[redacted:";
+pub(crate) const MARKER_PREFIX: &str = "[redacted:";
 
 #[derive(Clone, Default)]
 pub struct Redactor {
@@ -45,12 +45,12 @@ fn decode(text: &str, plus_is_space: bool) -> String {
         .into_owned()
 }
 
-pub fn marker(setting: &str) -> String {
+pub(crate) fn marker(setting: &str) -> String {
     format!("{MARKER_PREFIX}{setting}]")
 }
 
 /// The settings whose markers are still in `text` (no secret was there to restore).
-pub fn markers_in(text: &str) -> Vec<String> {
+pub(crate) fn markers_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find(MARKER_PREFIX) {
@@ -67,7 +67,7 @@ pub fn markers_in(text: &str) -> Vec<String> {
 
 impl Redactor {
     /// Masks each `(setting, value)` pair's value.
-    pub fn from_settings(settings: impl IntoIterator<Item = (String, String)>) -> Self {
+    pub(crate) fn from_settings(settings: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut secrets: Vec<(String, String)> = settings
             .into_iter()
             .filter(|(_, value)| value.len() >= MIN_SECRET_LEN)
@@ -94,7 +94,7 @@ impl Redactor {
     }
 
     /// Whether there is anything to mask.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.secrets.is_empty()
     }
 
@@ -106,12 +106,12 @@ impl Redactor {
     }
 
     /// [`Redactor::apply`] for a value that is passed on.
-    pub fn clean<T: Redact>(&self, mut value: T) -> T {
+    pub(crate) fn clean<T: Redact>(&self, mut value: T) -> T {
         self.apply(&mut value);
         value
     }
 
-    pub fn redact_text(&self, text: &str) -> String {
+    pub(crate) fn redact_text(&self, text: &str) -> String {
         let mut out = std::borrow::Cow::Borrowed(text);
         for (form, marker) in &self.forms {
             if out.contains(form.as_str()) {
@@ -122,7 +122,7 @@ impl Redactor {
     }
 
     /// An error as it may be shown: its whole chain, masked.
-    pub fn error(&self, e: anyhow::Error) -> anyhow::Error {
+    pub(crate) fn error(&self, e: anyhow::Error) -> anyhow::Error {
         if self.is_empty() {
             return e;
         }
@@ -206,13 +206,13 @@ impl Redactor {
     }
 
     /// The inverse, for re-sending a stored delivery with its real credentials.
-    pub fn restore_text(&self, text: &str) -> String {
+    pub(crate) fn restore_text(&self, text: &str) -> String {
         self.restore_with(text, str::to_string)
     }
 
     /// As [`Redactor::restore_text`] for a path or query: the secret goes back
     /// percent-encoded, which reads as the same key wherever it was in the URL.
-    pub fn restore_url(&self, text: &str) -> String {
+    pub(crate) fn restore_url(&self, text: &str) -> String {
         self.restore_with(text, percent_encode)
     }
 

@@ -3,7 +3,7 @@
 
 /// A connection URL as it may be shown: the password of its user part and any
 /// `password=` parameter replaced by `***`. The one place a store URL is masked.
-pub fn mask_url_password(url: &str) -> String {
+pub(crate) fn mask_url_password(url: &str) -> String {
     let (head, query) = match url.split_once('?') {
         Some((h, q)) => (h, Some(q)),
         None => (url, None),

@@ -22,7 +22,7 @@ pub struct Attempt {
 
 impl Attempt {
     /// `attempt 1: 503 Service Unavailable in 4 ms; not acknowledged; retry 1 of 3 in 1000 ms`
-    pub fn describe(&self, policy: &Policy) -> String {
+    pub(crate) fn describe(&self, policy: &Policy) -> String {
         let what = match (self.status, &self.error) {
             (Some(s), _) => {
                 let reason = reqwest::StatusCode::from_u16(s)
@@ -60,7 +60,7 @@ impl Attempt {
 
 /// Sends `outgoing` until acknowledged or the policy's retries run out. `on_attempt` sees
 /// every attempt as it completes (for live output).
-pub async fn deliver(
+pub(crate) async fn deliver(
     client: &reqwest::Client,
     outgoing: &Outgoing,
     policy: &Policy,
@@ -89,7 +89,7 @@ pub async fn deliver(
 }
 
 /// One HTTP request, byte for byte as `outgoing` describes it.
-pub async fn send_once(
+pub(crate) async fn send_once(
     client: &reqwest::Client,
     outgoing: &Outgoing,
     timeout: Duration,
@@ -133,7 +133,7 @@ pub async fn send_once(
 }
 
 /// Headers the HTTP client sets itself from the body and the URL.
-pub fn is_hop_by_hop(name: &str) -> bool {
+pub(crate) fn is_hop_by_hop(name: &str) -> bool {
     matches!(
         name.to_ascii_lowercase().as_str(),
         "host"

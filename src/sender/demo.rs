@@ -14,7 +14,7 @@ use crate::provider::{SigningOptions, sign};
 
 /// What is deliberately wrong with a scripted delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flaw {
+pub(crate) enum Flaw {
     None,
     /// Signed with another key.
     BadSignature,
@@ -26,7 +26,7 @@ pub enum Flaw {
 
 /// One scripted delivery.
 #[derive(Debug, Clone, Copy)]
-pub struct Step {
+pub(crate) struct Step {
     pub provider: ProviderId,
     pub event: &'static str,
     pub flaw: Flaw,
@@ -46,7 +46,7 @@ const fn step(provider: ProviderId, event: &'static str, flaw: Flaw) -> Step {
 use Flaw::*;
 
 /// The script: every vendor, repeat deliveries about one subject, and the usual failures.
-pub const SCRIPT: &[Step] = &[
+pub(crate) const SCRIPT: &[Step] = &[
     step(ProviderId::TALENTSPROUT, "interview.completed", None),
     step(ProviderId::CLASSET, "candidate.interview.updated", None),
     step(ProviderId::CLEARSPEED, "Result Published", None),
@@ -100,7 +100,7 @@ pub const SCRIPT: &[Step] = &[
 
 /// A config with fresh secrets for every vendor, pointing the Clearspeed token flow at
 /// the demo's own receiver on `port`.
-pub fn config(port: u16) -> Config {
+pub(crate) fn config(port: u16) -> Config {
     let fresh = |prefix: &str| format!("{prefix}{}", uuid::Uuid::now_v7().simple());
     let mut c = Config::default();
     c.server.addr = format!("127.0.0.1:{port}");
@@ -136,7 +136,7 @@ pub fn config(port: u16) -> Config {
 }
 
 /// The request a step sends to the receiver at `base` (`http://host:port`).
-pub async fn prepare(
+pub(crate) async fn prepare(
     client: &reqwest::Client,
     step: &Step,
     config: &Config,
@@ -187,7 +187,7 @@ fn rescore(body: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Sends the script once (or forever with `repeat`), `pause` apart. Reports each failure
 /// to send through `on_error`; the receiver records what arrives.
-pub async fn run(
+pub(crate) async fn run(
     config: &Config,
     base: &str,
     pause: Duration,

@@ -13,7 +13,7 @@ use super::replay::failed_for_vendor;
 
 /// One failed delivery and the vendor's retries of it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failed {
+pub(crate) struct Failed {
     /// The latest copy, whose signature is the freshest.
     pub delivery: Delivery,
     /// Every stored copy, oldest first.
@@ -24,7 +24,7 @@ pub struct Failed {
 
 /// Collects the failed deliveries from the history, read in arrival order.
 #[derive(Debug, Default)]
-pub struct FailedSelection {
+pub(crate) struct FailedSelection {
     failed: Vec<Failed>,
     by_payload: HashMap<(ProviderId, [u8; 32]), usize>,
     /// Original id → the replay of it that was acknowledged.
@@ -32,7 +32,7 @@ pub struct FailedSelection {
 }
 
 impl FailedSelection {
-    pub fn add(&mut self, d: Delivery) {
+    pub(crate) fn add(&mut self, d: Delivery) {
         if let Some(original) = &d.replay_of {
             if !failed_for_vendor(&d) {
                 self.acknowledged
@@ -63,7 +63,7 @@ impl FailedSelection {
     }
 
     /// What to send, and (unless `again`) what a replay already delivered.
-    pub fn finish(mut self, again: bool) -> (Vec<Failed>, Vec<Failed>) {
+    pub(crate) fn finish(mut self, again: bool) -> (Vec<Failed>, Vec<Failed>) {
         for f in &mut self.failed {
             f.acknowledged_by = f
                 .ids

@@ -7,6 +7,6 @@ pub mod failed;
 pub mod replay;
 pub mod samples;
 
-pub use crate::model::Outgoing;
-pub use crate::provider::{Policy, sign};
-pub use deliver::{Attempt, deliver, send_once};
+pub(crate) use crate::model::Outgoing;
+pub(crate) use crate::provider::{Policy, sign};
+pub(crate) use deliver::{Attempt, deliver, send_once};

@@ -14,7 +14,7 @@ use crate::oauth as token;
 
 /// `to` as given when it names a path; with only a host (`http://localhost:3000` or a
 /// trailing `/`), the delivery's own path and query are appended.
-pub fn replay_url(to: &str, path: &str, query: Option<&str>) -> String {
+pub(crate) fn replay_url(to: &str, path: &str, query: Option<&str>) -> String {
     let after_scheme = to.split_once("://").map_or(to, |(_, rest)| rest);
     let has_path = after_scheme
         .split_once('/')
@@ -30,7 +30,7 @@ pub fn replay_url(to: &str, path: &str, query: Option<&str>) -> String {
 /// with the configured secret, since an exact replay of an old delivery fails the
 /// tolerance check. With the key of the store `d` came from, a receiver writing to that
 /// store links the replay to `d`.
-pub fn prepare(
+pub(crate) fn prepare(
     d: &Delivery,
     to: &str,
     config: &Config,
@@ -121,7 +121,7 @@ pub struct TokenRefresh {
 impl TokenRefresh {
     /// `None` unless `d` carried a fetched bearer token (not a configured credential, which
     /// is stored as a marker) and the token flow is configured.
-    pub fn for_delivery(d: &Delivery, config: &Config) -> Option<TokenRefresh> {
+    pub(crate) fn for_delivery(d: &Delivery, config: &Config) -> Option<TokenRefresh> {
         if !crate::provider::vendor(d.findings.provider).is_some_and(|v| v.uses_token_flow()) {
             return None;
         }
@@ -143,7 +143,11 @@ impl TokenRefresh {
     }
 
     /// Fetches a token and puts it in `out`'s `Authorization` header.
-    pub async fn apply(&self, client: &reqwest::Client, out: &mut Outgoing) -> Result<(), String> {
+    pub(crate) async fn apply(
+        &self,
+        client: &reqwest::Client,
+        out: &mut Outgoing,
+    ) -> Result<(), String> {
         let cfg = crate::config::ClearspeedConfig {
             token_url: Some(self.token_url.clone()),
             client_id: Some(self.client_id.clone()),
@@ -165,7 +169,7 @@ impl TokenRefresh {
 
 /// Whether a stored delivery failed for its vendor: our answer (or the app's, when it was
 /// forwarded) would not count as delivered. This is what `replay --failed` re-sends.
-pub fn failed_for_vendor(d: &Delivery) -> bool {
+pub(crate) fn failed_for_vendor(d: &Delivery) -> bool {
     let policy =
         super::Policy::for_provider(d.findings.provider, std::time::Duration::from_secs(1));
     match &d.forward {

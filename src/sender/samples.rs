@@ -18,7 +18,7 @@ macro_rules! sample {
 }
 
 /// (provider, event, pretty-printed JSON body).
-pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
+pub(crate) const SAMPLES: &[(ProviderId, &str, &str)] = &[
     sample!(TALENTSPROUT, "interview.completed", "talentsprout"),
     sample!(TALENTSPROUT, "interview.abandoned", "talentsprout"),
     sample!(CLASSET, "candidate.interview.updated", "classet"),
@@ -70,7 +70,7 @@ pub const SAMPLES: &[(ProviderId, &str, &str)] = &[
 ];
 
 /// The events a provider documents, first one being the default for `send`.
-pub fn events(provider: ProviderId) -> Vec<&'static str> {
+pub(crate) fn events(provider: ProviderId) -> Vec<&'static str> {
     SAMPLES
         .iter()
         .filter(|(p, _, _)| *p == provider)
@@ -80,7 +80,7 @@ pub fn events(provider: ProviderId) -> Vec<&'static str> {
 
 /// The sample body for `event` (case-insensitive): JSON compact as vendors send it, a form
 /// body as written; a configured scheme's generic sample where no file is kept.
-pub fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String> {
+pub(crate) fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String> {
     let found = SAMPLES
         .iter()
         .find(|(p, e, _)| *p == provider && event.is_none_or(|want| e.eq_ignore_ascii_case(want)));
@@ -103,7 +103,7 @@ pub fn body(provider: ProviderId, event: Option<&str>) -> Result<Vec<u8>, String
 }
 
 /// Re-serializes JSON compactly, keeping key order.
-pub fn compact(body: &[u8]) -> Result<Vec<u8>, String> {
+pub(crate) fn compact(body: &[u8]) -> Result<Vec<u8>, String> {
     let v: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("sample is not JSON: {e}"))?;
     serde_json::to_vec(&v).map_err(|e| e.to_string())

@@ -40,7 +40,7 @@ enum Found<'a> {
     Nothing,
 }
 
-pub fn verify_bearer(c: &BearerCheck, input: &Input<'_>) -> Verification {
+pub(crate) fn verify_bearer(c: &BearerCheck, input: &Input<'_>) -> Verification {
     let configured =
         c.static_token.value.is_some() || c.jwt_secret.value.is_some() || c.jwks_file.is_some();
     let set_hint = format!(

@@ -21,7 +21,7 @@ mod tests;
 mod timestamp;
 
 pub(super) use credential::{find_key_in_headers, split_auth_scheme};
-pub use credential::{verify_static_header, verify_url_key};
+pub(crate) use credential::{verify_static_header, verify_url_key};
 
 /// How many other headers are searched for a misplaced credential.
 pub(super) const MAX_HEADERS_SEARCHED: usize = 100;
@@ -74,7 +74,7 @@ struct Case<'a> {
     vendor: String,
 }
 
-pub fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
+pub(crate) fn verify_hmac(c: &HmacCheck, input: &Input<'_>) -> Verification {
     let received = input.header(&c.header);
     let Some(secret) = &c.key.value else {
         return match received {

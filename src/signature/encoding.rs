@@ -15,7 +15,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    pub fn encode(self, bytes: &[u8]) -> String {
+    pub(crate) fn encode(self, bytes: &[u8]) -> String {
         match self {
             Encoding::Hex => hex::encode(bytes),
             Encoding::Base64 => STANDARD.encode(bytes),
@@ -24,12 +24,12 @@ impl Encoding {
     }
 
     /// How the encoding is described to people, e.g. "base64url without padding".
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.form().description()
     }
 
     /// The exact written form this encoding produces.
-    pub fn form(self) -> Form {
+    pub(crate) fn form(self) -> Form {
         match self {
             Encoding::Hex => Form::LowerHex,
             Encoding::Base64 => Form::Base64Padded,
@@ -40,7 +40,7 @@ impl Encoding {
 
 /// One concrete way bytes can be written as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
+pub(crate) enum Form {
     LowerHex,
     UpperHex,
     MixedCaseHex,
@@ -51,7 +51,7 @@ pub enum Form {
 }
 
 impl Form {
-    pub const ALL: [Form; 7] = [
+    pub(crate) const ALL: [Form; 7] = [
         Form::LowerHex,
         Form::UpperHex,
         Form::MixedCaseHex,
@@ -61,7 +61,7 @@ impl Form {
         Form::Base64UrlUnpadded,
     ];
 
-    pub fn description(self) -> &'static str {
+    pub(crate) fn description(self) -> &'static str {
         match self {
             Form::LowerHex => "lowercase hex",
             Form::UpperHex => "uppercase hex",
@@ -82,7 +82,7 @@ impl Form {
     }
 
     /// Strict decoding: `None` unless `s` is exactly in this form.
-    pub fn decode(self, s: &str) -> Option<Vec<u8>> {
+    pub(crate) fn decode(self, s: &str) -> Option<Vec<u8>> {
         let has_lower = s.bytes().any(|b| b.is_ascii_lowercase());
         let has_upper = s.bytes().any(|b| b.is_ascii_uppercase());
         match self {
@@ -106,14 +106,14 @@ impl Form {
 
 /// A received string read in one form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     pub form: Form,
     pub bytes: Vec<u8>,
 }
 
 /// Every form `s` is valid in, with the bytes each yields. A string can be valid in several
 /// forms (a hex string is also valid base64), so all readings are returned.
-pub fn decode_any(s: &str) -> Vec<Decoded> {
+pub(crate) fn decode_any(s: &str) -> Vec<Decoded> {
     let s = s.trim();
     if s.is_empty() {
         return Vec::new();
@@ -125,7 +125,7 @@ pub fn decode_any(s: &str) -> Vec<Decoded> {
 }
 
 /// The form in which `s` decodes to `bytes`, preferring the one most like `expected`.
-pub fn form_of(s: &str, bytes: &[u8], expected: Encoding) -> Option<Form> {
+pub(crate) fn form_of(s: &str, bytes: &[u8], expected: Encoding) -> Option<Form> {
     let mut matches: Vec<Form> = decode_any(s)
         .into_iter()
         .filter(|d| super::ct_eq(&d.bytes, bytes))
@@ -136,7 +136,7 @@ pub fn form_of(s: &str, bytes: &[u8], expected: Encoding) -> Option<Form> {
 }
 
 /// Reads a secret as base64 in whichever alphabet and padding it uses.
-pub fn decode_base64_lenient(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64_lenient(s: &str) -> Option<Vec<u8>> {
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
         .find_map(|engine| engine.decode(s).ok())

@@ -21,17 +21,17 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// `sha1`, `sha256`, `sha512`: as written in the config.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         use strum::IntoEnumIterator;
         Self::iter().find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
     /// `HMAC-SHA256`, for people.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Algorithm::Sha1 => "HMAC-SHA1",
             Algorithm::Sha256 => "HMAC-SHA256",
@@ -40,7 +40,7 @@ impl Algorithm {
     }
 
     /// Digest length in bytes.
-    pub fn digest_len(self) -> usize {
+    pub(crate) fn digest_len(self) -> usize {
         match self {
             Algorithm::Sha1 => 20,
             Algorithm::Sha256 => 32,
@@ -49,7 +49,7 @@ impl Algorithm {
     }
 
     /// HMAC of `msg` under `key`.
-    pub fn mac(self, key: &[u8], msg: &[u8]) -> Vec<u8> {
+    pub(crate) fn mac(self, key: &[u8], msg: &[u8]) -> Vec<u8> {
         macro_rules! mac {
             ($digest:ty) => {{
                 let mut m =
@@ -99,20 +99,20 @@ pub enum SecretEncoding {
 }
 
 /// The prefix some senders put before a base64 secret.
-pub const WHSEC: &str = "whsec_";
+pub(crate) const WHSEC: &str = "whsec_";
 
 impl SecretEncoding {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         self.into()
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         use strum::IntoEnumIterator;
         Self::iter().find(|e| e.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
     /// The HMAC key the secret stands for; `Err` says why it cannot be read so.
-    pub fn key(self, secret: &str) -> Result<Vec<u8>, String> {
+    pub(crate) fn key(self, secret: &str) -> Result<Vec<u8>, String> {
         match self {
             SecretEncoding::Raw => Ok(secret.as_bytes().to_vec()),
             SecretEncoding::Base64 => {
@@ -194,28 +194,28 @@ impl HmacCheck {
         }
     }
 
-    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+    pub(crate) fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
     }
 
-    pub fn prefix(mut self, prefix: impl Into<Cow<'static, str>>) -> Self {
+    pub(crate) fn prefix(mut self, prefix: impl Into<Cow<'static, str>>) -> Self {
         self.prefix = Some(prefix.into());
         self
     }
 
-    pub fn format(mut self, format: HeaderFormat) -> Self {
+    pub(crate) fn format(mut self, format: HeaderFormat) -> Self {
         self.format = format;
         self
     }
 
-    pub fn signed(mut self, template: Template) -> Self {
+    pub(crate) fn signed(mut self, template: Template) -> Self {
         self.signed = template;
         self
     }
 
     /// The timestamp in `header` (or in the signature header when `None`).
-    pub fn timestamp(
+    pub(crate) fn timestamp(
         mut self,
         header: Option<impl Into<Cow<'static, str>>>,
         tolerance_secs: u64,
@@ -227,34 +227,34 @@ impl HmacCheck {
         self
     }
 
-    pub fn id_header(mut self, header: impl Into<Cow<'static, str>>) -> Self {
+    pub(crate) fn id_header(mut self, header: impl Into<Cow<'static, str>>) -> Self {
         self.id_header = Some(header.into());
         self
     }
 
-    pub fn secret_encoding(mut self, encoding: SecretEncoding) -> Self {
+    pub(crate) fn secret_encoding(mut self, encoding: SecretEncoding) -> Self {
         self.secret_encoding = encoding;
         self
     }
 
-    pub fn public_url(mut self, url: Option<String>) -> Self {
+    pub(crate) fn public_url(mut self, url: Option<String>) -> Self {
         self.public_url = url.filter(|u| !u.trim().is_empty());
         self
     }
 
     /// The tolerance of a timestamped signature.
-    pub fn tolerance(&self) -> Option<u64> {
+    pub(crate) fn tolerance(&self) -> Option<u64> {
         self.timestamp.as_ref().map(|t| t.tolerance_secs)
     }
 
     /// MAC of `msg` with this check's algorithm.
-    pub fn mac(&self, key: &[u8], msg: &[u8]) -> Vec<u8> {
+    pub(crate) fn mac(&self, key: &[u8], msg: &[u8]) -> Vec<u8> {
         self.algorithm.mac(key, msg)
     }
 
     /// The MAC as it is written in the header: `v1,<b64>` for Standard Webhooks, the
     /// prefix and the MAC for a single value, the MAC alone inside a Stripe header.
-    pub fn written(&self, mac: &[u8]) -> String {
+    pub(crate) fn written(&self, mac: &[u8]) -> String {
         let encoded = self.encoding.encode(mac);
         match self.format {
             HeaderFormat::Single => format!("{}{encoded}", self.prefix.as_deref().unwrap_or("")),
@@ -264,7 +264,7 @@ impl HmacCheck {
     }
 
     /// "the HMAC-SHA256 as lowercase hex after sha256=", for messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let what = format!("the {} as {}", self.algorithm.label(), self.encoding.name());
         match (self.format, self.prefix.as_deref()) {
             (HeaderFormat::Stripe, _) => format!("t=<unix seconds>,v1=<{}>", self.encoding.name()),

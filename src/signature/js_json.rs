@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// The compact JSON a JavaScript sender would sign for `v`.
-pub fn stringify(v: &Value) -> String {
+pub(crate) fn stringify(v: &Value) -> String {
     let mut out = String::new();
     write(v, &mut out);
     out

@@ -18,10 +18,10 @@ mod vectors;
 
 pub use encoding::Encoding;
 pub use hmac::{Algorithm, HeaderFormat, HmacCheck, SecretEncoding, TimestampRule};
-pub use js_json::stringify as js_stringify;
-pub use sign::{Credential, sign};
+pub(crate) use js_json::stringify as js_stringify;
+pub(crate) use sign::{Credential, sign};
 pub use stripe::{StripeHeader, parse_stripe_header};
-pub use template::{PLACEHOLDERS, Part, Template};
+pub(crate) use template::{Part, Template};
 
 /// Where a credential is configured, for "set X" messages.
 #[derive(Debug, Clone)]
@@ -42,12 +42,12 @@ impl KeyRef {
         }
     }
 
-    pub fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         self.value.is_some()
     }
 
     /// `providers.talentsprout.secret (or HOOKSCOPE_TALENTSPROUT_SECRET)`
-    pub fn how_to_set(&self) -> String {
+    pub(crate) fn how_to_set(&self) -> String {
         let mut parts = self.setting.split('.').skip(1);
         let provider = parts.next().unwrap_or_default();
         let key = parts.next().unwrap_or_default();
@@ -85,7 +85,7 @@ pub struct Input<'a> {
 
 impl Input<'_> {
     /// The first header with this (case-insensitive) name.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -141,7 +141,7 @@ pub struct UrlKeyCheck {
 
 impl Check {
     /// Whether the user configured what this check compares against.
-    pub fn is_configured(&self) -> bool {
+    pub(crate) fn is_configured(&self) -> bool {
         match self {
             Check::Hmac(c) => c.key.is_set(),
             Check::StaticHeader(c) => c.key.is_set(),
@@ -153,7 +153,7 @@ impl Check {
         }
     }
 
-    pub fn scheme(&self) -> &'static str {
+    pub(crate) fn scheme(&self) -> &'static str {
         match self {
             Check::Hmac(c) => c.scheme,
             Check::StaticHeader(c) => c.scheme,
@@ -178,13 +178,14 @@ pub fn verify(check: &Check, input: &Input<'_>) -> Verification {
 }
 
 /// Constant-time equality of two byte strings (length is not secret).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
 /// HMAC-SHA256 of `msg` under `key`.
-pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+#[cfg(test)]
+pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     use ::hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(msg);
@@ -192,7 +193,7 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
 }
 
 /// "2 h 13 min", "45 s", "3 d 4 h": durations for people.
-pub fn human_duration(secs: u64) -> String {
+pub(crate) fn human_duration(secs: u64) -> String {
     let (d, h, m, s) = (
         secs / 86_400,
         secs % 86_400 / 3600,

@@ -18,7 +18,7 @@ pub(super) struct Presented {
 
 impl Presented {
     /// Reads `raw` in this check's header format; `Err` says in plain words what is wrong.
-    pub fn read(c: &HmacCheck, raw: &str) -> Result<Self, String> {
+    pub(crate) fn read(c: &HmacCheck, raw: &str) -> Result<Self, String> {
         match c.format {
             HeaderFormat::Stripe => match parse_stripe_header(raw) {
                 Ok(h) => Ok(Self {
@@ -71,7 +71,7 @@ impl Presented {
 
     /// Whether a header that does not read in this format still carries a signature
     /// (mis-written) rather than none at all.
-    pub fn names_a_signature(c: &HmacCheck, raw: &str) -> bool {
+    pub(crate) fn names_a_signature(c: &HmacCheck, raw: &str) -> bool {
         match c.format {
             HeaderFormat::Stripe => raw.split(',').any(|part| {
                 part.split_once('=')
@@ -123,7 +123,7 @@ pub(super) struct Material<'a> {
 impl<'a> Material<'a> {
     /// The material of `input` for `c`, the timestamp taken from `presented` when the
     /// signature header carries it.
-    pub fn new(c: &HmacCheck, input: &'a Input<'a>, presented: Option<&Presented>) -> Self {
+    pub(crate) fn new(c: &HmacCheck, input: &'a Input<'a>, presented: Option<&Presented>) -> Self {
         let timestamp = match c.timestamp.as_ref().and_then(|t| t.header.as_deref()) {
             Some(h) => input.header(h).map(|v| v.trim().to_string()),
             None => presented.and_then(|p| p.t_text.clone()),
@@ -140,7 +140,7 @@ impl<'a> Material<'a> {
         }
     }
 
-    pub fn context(&self) -> Context<'_> {
+    pub(crate) fn context(&self) -> Context<'_> {
         Context {
             timestamp: self.timestamp.as_deref(),
             id: self.id.as_deref(),
@@ -152,7 +152,7 @@ impl<'a> Material<'a> {
     }
 
     /// The exact bytes the sender signs, with `body` in place of the body.
-    pub fn message(&self, c: &HmacCheck, body: &[u8]) -> Vec<u8> {
+    pub(crate) fn message(&self, c: &HmacCheck, body: &[u8]) -> Vec<u8> {
         c.signed.render(&self.context(), body)
     }
 }

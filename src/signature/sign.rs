@@ -10,7 +10,7 @@ use crate::model::Outgoing;
 
 /// What signing adds to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
+pub(crate) enum Credential {
     /// Headers to set (names lower-case): the signature and what it signs with the body
     /// (timestamp, id).
     Headers(Vec<(String, String)>),
@@ -27,7 +27,12 @@ const CORRUPTION: &str = "-not-the-configured-key";
 /// The credential that makes `check` verify `request` at `now` (Unix seconds), from the
 /// configured key; `None` when the check has no key configured. `corrupt` signs with a
 /// plausible wrong key instead, for rehearsing failures.
-pub fn sign(check: &Check, request: &Outgoing, now: i64, corrupt: bool) -> Option<Credential> {
+pub(crate) fn sign(
+    check: &Check,
+    request: &Outgoing,
+    now: i64,
+    corrupt: bool,
+) -> Option<Credential> {
     let key = |s: &str| {
         if corrupt {
             format!("{s}{CORRUPTION}")

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// One piece of the signed content.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part {
+pub(crate) enum Part {
     Literal(String),
     /// The raw body bytes.
     Body,
@@ -26,7 +26,7 @@ pub enum Part {
 }
 
 /// The placeholders a template may use, as written.
-pub const PLACEHOLDERS: &str =
+pub(crate) const PLACEHOLDERS: &str =
     "{body} {timestamp} {id} {method} {url} {path} {header:Name} {form_params_sorted}";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,31 +45,31 @@ pub struct Context<'a> {
 }
 
 impl Template {
-    pub fn new(parts: Vec<Part>) -> Self {
+    pub(crate) fn new(parts: Vec<Part>) -> Self {
         Self(parts)
     }
 
     /// The body alone.
-    pub fn body() -> Self {
+    pub(crate) fn body() -> Self {
         Self(vec![Part::Body])
     }
 
     /// `{timestamp}.{body}`.
-    pub fn timestamp_dot_body() -> Self {
+    pub(crate) fn timestamp_dot_body() -> Self {
         Self(vec![Part::Timestamp, Part::Literal(".".into()), Part::Body])
     }
 
-    pub fn parts(&self) -> &[Part] {
+    pub(crate) fn parts(&self) -> &[Part] {
         &self.0
     }
 
-    pub fn uses(&self, part: &Part) -> bool {
+    pub(crate) fn uses(&self, part: &Part) -> bool {
         self.0.contains(part)
     }
 
     /// Parses `{timestamp}.{body}`; `{{` and `}}` stand for braces. `Err` names the bad
     /// placeholder.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut chars = text.chars().peekable();
@@ -109,7 +109,7 @@ impl Template {
     }
 
     /// The exact bytes signed, with `body` for `{body}`.
-    pub fn render(&self, ctx: &Context<'_>, body: &[u8]) -> Vec<u8> {
+    pub(crate) fn render(&self, ctx: &Context<'_>, body: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(body.len() + 64);
         for part in &self.0 {
             match part {

@@ -5,7 +5,7 @@ use std::time::Duration;
 const HELP: &str = "use a number and a unit (w, d, h, m, s), e.g. 15d, 2h, 30m or 1h30m";
 
 /// Parses a duration such as `1w`, `15d`, `2h`, `30m`, `45s` or `1h30m` (`1h 30m` too).
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let text = s.trim();
     if text.is_empty() {
         return Err(format!("empty duration; {HELP}"));
@@ -49,7 +49,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// The instant `text` (as [`parse_duration`] reads it) before `now`; an error when that
 /// is before any date there can be.
-pub fn since(
+pub(crate) fn since(
     text: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<chrono::DateTime<chrono::Utc>, String> {

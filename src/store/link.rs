@@ -58,7 +58,7 @@ impl LinkKey {
     }
 
     /// Whether `signature` is [`LinkKey::sign`] of `id`, compared in constant time.
-    pub fn verifies(&self, id: &str, signature: &str) -> bool {
+    pub(crate) fn verifies(&self, id: &str, signature: &str) -> bool {
         match hex::decode(signature.trim()) {
             Ok(bytes) => self.mac(id).verify_slice(&bytes).is_ok(),
             Err(_) => false,

@@ -32,7 +32,7 @@ mod search_tests;
 mod watch;
 mod writer;
 
-pub use duration::{parse_duration, since};
+pub(crate) use duration::{parse_duration, since};
 pub use export::{export_har, export_ndjson};
 pub use import::{ImportReport, import_ndjson};
 pub use link::LinkKey;
@@ -40,9 +40,8 @@ pub use query::{Answer, Exclusions, Filter, SeqRange, Tally};
 pub use read::{Row, Stored};
 pub use reader::{Interrupt, Reader};
 pub use schema::SCHEMA_VERSION;
-pub use search::{phrase_in, words};
 pub(crate) use watch::file_identity;
-pub use watch::{Change, POLL, Watch};
+pub(crate) use watch::{Change, Watch};
 
 use read::SqliteReader;
 use writer::{Job, NewRow};
@@ -126,7 +125,7 @@ impl StoreError {
     }
 
     /// Whether a query was stopped by [`Reader::interrupt_handle`].
-    pub fn is_interrupted(&self) -> bool {
+    pub(crate) fn is_interrupted(&self) -> bool {
         match self {
             StoreError::Sqlite { source, .. } => {
                 source.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted)
@@ -383,12 +382,12 @@ impl Store {
 
     /// The key replays of this store's deliveries are signed with, so that a receiver
     /// writing here links them to their originals.
-    pub fn link_key(&self) -> Option<&LinkKey> {
+    pub(crate) fn link_key(&self) -> Option<&LinkKey> {
         self.inner.link.get()
     }
 
     /// Whether delivery `id` is stored (asked of the writer, so it sees every commit).
-    pub async fn contains(&self, id: &str) -> Result<bool, StoreError> {
+    pub(crate) async fn contains(&self, id: &str) -> Result<bool, StoreError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.send(Job::Contains {
             id: id.to_string(),
@@ -435,7 +434,11 @@ impl Store {
     }
 
     /// Records what the user's app answered when delivery `id` was forwarded to it.
-    pub async fn set_forward(&self, id: &str, forward: &Forward) -> Result<bool, StoreError> {
+    pub(crate) async fn set_forward(
+        &self,
+        id: &str,
+        forward: &Forward,
+    ) -> Result<bool, StoreError> {
         let json = serde_json::to_string(forward).unwrap_or_default();
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.send(Job::SetForward {
@@ -449,7 +452,7 @@ impl Store {
     }
 
     /// Corrects the answer recorded for delivery `id` (the client left before it was sent).
-    pub async fn set_status(&self, id: &str, status: u16) -> Result<bool, StoreError> {
+    pub(crate) async fn set_status(&self, id: &str, status: u16) -> Result<bool, StoreError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.send(Job::SetStatus {
             id: id.to_string(),
@@ -499,12 +502,12 @@ impl Store {
 
 /// Whether `--store` names a PostgreSQL database (`postgres://` or `postgresql://`)
 /// rather than a SQLite file.
-pub fn is_url(path: &Path) -> bool {
+pub(crate) fn is_url(path: &Path) -> bool {
     path.to_str().is_some_and(pg::is_url)
 }
 
 /// `--store` as it may be shown: a URL's password masked.
-pub fn shown(path: &Path) -> String {
+pub(crate) fn shown(path: &Path) -> String {
     match path.to_str() {
         Some(s) if pg::is_url(s) => crate::redact::mask_url_password(s),
         _ => path.display().to_string(),

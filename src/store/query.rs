@@ -47,7 +47,7 @@ pub struct Exclusions {
 }
 
 impl Exclusions {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.providers.is_empty()
             && self.statuses.is_empty()
             && self.hints.is_empty()
@@ -82,7 +82,7 @@ impl Answer {
         })
     }
 
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         if self.from == self.to {
             self.from.to_string()
         } else {
@@ -182,7 +182,7 @@ fn in_sql(
 }
 
 impl Filter {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.providers.is_empty()
             && self.statuses.is_empty()
             && self.hints.is_empty()
@@ -412,7 +412,7 @@ pub struct Tally {
 
 impl Tally {
     /// Adds a tally of later rows to this one.
-    pub fn add(&mut self, later: Tally) {
+    pub(crate) fn add(&mut self, later: Tally) {
         self.last_seq = later.last_seq.or(self.last_seq);
         self.total += later.total;
         self.verified += later.verified;
@@ -463,7 +463,7 @@ fn where_sql(conditions: &[String]) -> String {
 impl SqliteReader {
     /// Counts the deliveries stored after seq `after` (all when `None`), by status, in
     /// one statement so that the counts and `last_seq` agree.
-    pub fn tally(&self, after: Option<i64>) -> Result<Tally, StoreError> {
+    pub(crate) fn tally(&self, after: Option<i64>) -> Result<Tally, StoreError> {
         let mut stmt = self
             .conn()
             .prepare_cached(
@@ -498,7 +498,11 @@ impl SqliteReader {
     }
 
     /// How many deliveries in `range` match `filter`.
-    pub fn count_matching(&self, filter: &Filter, range: SeqRange) -> Result<u64, StoreError> {
+    pub(crate) fn count_matching(
+        &self,
+        filter: &Filter,
+        range: SeqRange,
+    ) -> Result<u64, StoreError> {
         let indexed = self.indexed_upto()?;
         let mut params = Vec::new();
         let conditions = filter.conditions(range, indexed, &mut params);
@@ -522,7 +526,11 @@ impl SqliteReader {
 
     /// The seqs of the deliveries in `range` matching `filter`, in arrival order: what a
     /// filtered table pages through, so that any page is read by key.
-    pub fn matching_seqs(&self, filter: &Filter, range: SeqRange) -> Result<Vec<i64>, StoreError> {
+    pub(crate) fn matching_seqs(
+        &self,
+        filter: &Filter,
+        range: SeqRange,
+    ) -> Result<Vec<i64>, StoreError> {
         let indexed = self.indexed_upto()?;
         let mut params = Vec::new();
         let sql = filter.matching_sql(range, indexed, &mut params);
@@ -542,7 +550,7 @@ impl SqliteReader {
     }
 
     /// The rows with these seqs, in arrival order; seqs no longer stored are skipped.
-    pub fn rows_at(&self, seqs: &[i64]) -> Result<Vec<Row>, StoreError> {
+    pub(crate) fn rows_at(&self, seqs: &[i64]) -> Result<Vec<Row>, StoreError> {
         if seqs.is_empty() {
             return Ok(Vec::new());
         }
@@ -560,7 +568,7 @@ impl SqliteReader {
     }
 
     /// Every event name stored, as first spelled, for recognising event names in a filter.
-    pub fn event_names(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn event_names(&self) -> Result<Vec<String>, StoreError> {
         self.conn()
             .prepare_cached("SELECT name FROM delivery_events ORDER BY name")
             .and_then(|mut s| {

@@ -1,9 +1,9 @@
 //! Read connections: paging through rows in arrival order and fetching single deliveries
 //! with their headers and body, on demand.
 
+use bytes::Bytes;
 use std::path::Path;
 
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -44,7 +44,7 @@ pub struct Row {
 impl Row {
     /// The delivery this row lists, without its headers, body and later findings: what
     /// announcing a delivery stored by another process needs.
-    pub fn into_delivery(self) -> Delivery {
+    pub(crate) fn into_delivery(self) -> Delivery {
         stored_from(self, "[]", Bytes::new(), None, None).delivery
     }
 }
@@ -85,13 +85,18 @@ impl SqliteReader {
     }
 
     /// Another reader of the same database, for another thread.
-    pub fn another(&self) -> Result<SqliteReader, StoreError> {
+    pub(crate) fn another(&self) -> Result<SqliteReader, StoreError> {
         self.location.open_reader()
+    }
+
+    /// The database this reader reads, for messages.
+    pub(crate) fn path(&self) -> &Path {
+        self.location.label()
     }
 
     /// Stops the query running on this reader from another thread; it fails with an
     /// interrupted error.
-    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+    pub(crate) fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
         self.conn.get_interrupt_handle()
     }
 
@@ -104,13 +109,8 @@ impl SqliteReader {
         &self.conn
     }
 
-    /// The database this reader reads, for messages.
-    pub fn path(&self) -> &Path {
-        self.location.label()
-    }
-
     /// Number of deliveries stored.
-    pub fn count(&self) -> Result<u64, StoreError> {
+    pub(crate) fn count(&self) -> Result<u64, StoreError> {
         self.count_in(&self.conn).map_err(|e| self.err(e))
     }
 
@@ -123,7 +123,7 @@ impl SqliteReader {
 
     /// How many deliveries the free-text index has not reached yet (they are still found,
     /// row by row).
-    pub fn unindexed(&self) -> Result<u64, StoreError> {
+    pub(crate) fn unindexed(&self) -> Result<u64, StoreError> {
         self.conn
             .query_row(
                 &format!(
@@ -139,14 +139,14 @@ impl SqliteReader {
 
     /// A number that changes whenever another connection (of this process or another)
     /// commits to the database: cheap enough to ask every second.
-    pub fn data_version(&self) -> Result<i64, StoreError> {
+    pub(crate) fn data_version(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
 
     /// The highest seq stored, `None` when the table is empty.
-    pub fn last_seq(&self) -> Result<Option<i64>, StoreError> {
+    pub(crate) fn last_seq(&self) -> Result<Option<i64>, StoreError> {
         self.conn
             .query_row("SELECT max(seq) FROM deliveries", [], |r| r.get(0))
             .map_err(|e| self.err(e))
@@ -154,7 +154,7 @@ impl SqliteReader {
 
     /// How many deliveries came before the one with `seq`: its index in the whole table.
     /// Found by key unless rows were deleted by hand.
-    pub fn position(&self, seq: i64) -> Result<u64, StoreError> {
+    pub(crate) fn position(&self, seq: i64) -> Result<u64, StoreError> {
         let run = || -> rusqlite::Result<u64> {
             let tx = self.conn.unchecked_transaction()?;
             let (first, last): (Option<i64>, Option<i64>) = tx.query_row(
@@ -181,7 +181,7 @@ impl SqliteReader {
     }
 
     /// Up to `limit` rows in arrival order, skipping the first `offset`.
-    pub fn rows(&self, offset: u64, limit: usize) -> Result<Vec<Row>, StoreError> {
+    pub(crate) fn rows(&self, offset: u64, limit: usize) -> Result<Vec<Row>, StoreError> {
         self.rows_in_snapshot(offset, limit)
             .map_err(|e| self.err(e))
     }
@@ -218,7 +218,7 @@ impl SqliteReader {
     }
 
     /// Up to `limit` rows with seq greater than `after_seq`, in arrival order.
-    pub fn rows_after(&self, after_seq: i64, limit: usize) -> Result<Vec<Row>, StoreError> {
+    pub(crate) fn rows_after(&self, after_seq: i64, limit: usize) -> Result<Vec<Row>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let sql =
             format!("SELECT {ROW_COLUMNS} FROM deliveries WHERE seq > ?1 ORDER BY seq LIMIT ?2");
@@ -232,24 +232,24 @@ impl SqliteReader {
     }
 
     /// The full delivery with this id.
-    pub fn get(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+    pub(crate) fn get(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
         Ok(self.one("WHERE id = ?1", params![id])?.map(|s| s.delivery))
     }
 
     /// The full delivery with this seq.
-    pub fn get_by_seq(&self, seq: i64) -> Result<Option<Delivery>, StoreError> {
+    pub(crate) fn get_by_seq(&self, seq: i64) -> Result<Option<Delivery>, StoreError> {
         Ok(self
             .one("WHERE seq = ?1", params![seq])?
             .map(|s| s.delivery))
     }
 
     /// The delivery with this id, with its seq and fetched JSON.
-    pub fn stored(&self, id: &str) -> Result<Option<Stored>, StoreError> {
+    pub(crate) fn stored(&self, id: &str) -> Result<Option<Stored>, StoreError> {
         self.one("WHERE id = ?1", params![id])
     }
 
     /// What a vendor API returned about delivery `id`, if anything was fetched.
-    pub fn fetched(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+    pub(crate) fn fetched(&self, id: &str) -> Result<Option<serde_json::Value>, StoreError> {
         let raw: Option<Option<String>> = self
             .conn
             .query_row("SELECT fetched FROM deliveries WHERE id = ?1", [id], |r| {
@@ -261,7 +261,7 @@ impl SqliteReader {
     }
 
     /// The latest delivery before `before_seq` about the same subject from `provider`.
-    pub fn previous_for_subject(
+    pub(crate) fn previous_for_subject(
         &self,
         provider: ProviderId,
         subject: &str,
@@ -283,7 +283,7 @@ impl SqliteReader {
 
     /// Calls `f` with every delivery received at or after `since` (all when `None`), in
     /// arrival order, one row at a time. Returns how many were passed to `f`.
-    pub fn each_since<E: From<StoreError>>(
+    pub(crate) fn each_since<E: From<StoreError>>(
         &self,
         since: Option<DateTime<Utc>>,
         mut f: impl FnMut(Stored) -> Result<(), E>,

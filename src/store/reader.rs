@@ -50,7 +50,7 @@ enum InterruptBackend {
 }
 
 impl Interrupt {
-    pub fn interrupt(&self) {
+    pub(crate) fn interrupt(&self) {
         match &self.0 {
             InterruptBackend::Sqlite(h) => h.interrupt(),
             InterruptBackend::Postgres(cancel, target) => {
@@ -65,24 +65,24 @@ impl Interrupt {
 
 impl Reader {
     /// Another reader of the same database, for another thread.
-    pub fn another(&self) -> Result<Reader, StoreError> {
+    pub(crate) fn another(&self) -> Result<Reader, StoreError> {
         Ok(either!(self, r => r.another()?.into()))
     }
 
-    /// Where the running query of this reader can be stopped from.
-    pub fn interrupt_handle(&self) -> Interrupt {
-        Interrupt(match &self.0 {
-            Backend::Sqlite(r) => InterruptBackend::Sqlite(r.interrupt_handle()),
-            Backend::Postgres(r) => InterruptBackend::Postgres(r.cancel(), r.target().clone()),
-        })
-    }
-
     /// The database this reader reads, for messages (a URL's password masked).
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         match &self.0 {
             Backend::Sqlite(r) => r.path(),
             Backend::Postgres(r) => r.target().label(),
         }
+    }
+
+    /// Where the running query of this reader can be stopped from.
+    pub(crate) fn interrupt_handle(&self) -> Interrupt {
+        Interrupt(match &self.0 {
+            Backend::Sqlite(r) => InterruptBackend::Sqlite(r.interrupt_handle()),
+            Backend::Postgres(r) => InterruptBackend::Postgres(r.cancel(), r.target().clone()),
+        })
     }
 
     /// The PostgreSQL database this reader reads, if it reads one.
@@ -95,7 +95,7 @@ impl Reader {
 
     /// Whether the store could be reached when last tried; a file always can (its
     /// problems are told as errors).
-    pub fn connected(&self) -> bool {
+    pub(crate) fn connected(&self) -> bool {
         match &self.0 {
             Backend::Sqlite(_) => true,
             Backend::Postgres(r) => r.target().reachable(),
@@ -128,7 +128,7 @@ impl Reader {
     /// A number that changes whenever another connection commits new deliveries: cheap
     /// enough to ask every second. (SQLite's data version; over PostgreSQL the highest
     /// seq, which every receiver's commit raises.)
-    pub fn data_version(&self) -> Result<i64, StoreError> {
+    pub(crate) fn data_version(&self) -> Result<i64, StoreError> {
         match &self.0 {
             Backend::Sqlite(r) => r.data_version(),
             Backend::Postgres(r) => Ok(r.last_seq()?.unwrap_or(0)),
@@ -161,7 +161,11 @@ impl Reader {
     }
 
     /// Rows whose id starts with `prefix`, in id order, at most `limit`.
-    pub fn with_id_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Row>, StoreError> {
+    pub(crate) fn with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Row>, StoreError> {
         either!(self, r => r.with_id_prefix(prefix, limit))
     }
 

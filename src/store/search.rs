@@ -53,7 +53,7 @@ fn fold_into(word: &str, out: &mut String) {
 }
 
 /// The words of a filter term, case-folded; empty when it has none (`--`, `@`).
-pub fn words(term: &str) -> Vec<String> {
+pub(crate) fn words(term: &str) -> Vec<String> {
     raw_words(term).map(fold).collect()
 }
 
@@ -123,7 +123,7 @@ fn word_starts(word: &str, folded: &str) -> bool {
 }
 
 /// Whether `text` holds the phrase `words` (case-folded, the last one a prefix).
-pub fn phrase_in(text: &str, words: &[String]) -> bool {
+pub(crate) fn phrase_in(text: &str, words: &[String]) -> bool {
     let Some((last, init)) = words.split_last() else {
         return false;
     };

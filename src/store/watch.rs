@@ -15,14 +15,14 @@ pub(crate) fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
 }
 
 /// How often the store is asked for new rows without being told of any.
-pub const POLL: Duration = Duration::from_millis(250);
+pub(crate) const POLL: Duration = Duration::from_millis(250);
 
 /// Rows read per look.
 const BATCH: usize = 1000;
 
 /// What changed since the last look.
 #[derive(Debug)]
-pub enum Change {
+pub(crate) enum Change {
     /// Rows stored since, in arrival order.
     Rows(Vec<Row>),
     /// The store cannot be read (the first failure after it could).
@@ -31,7 +31,7 @@ pub enum Change {
     Back,
 }
 
-pub struct Watch {
+pub(crate) struct Watch {
     reader: Reader,
     last: Option<i64>,
     listener: Option<pg::watch::Listener>,
@@ -40,7 +40,7 @@ pub struct Watch {
 
 impl Watch {
     /// Watches from the rows stored now on: only later ones are reported.
-    pub fn new(reader: Reader) -> Result<Watch, StoreError> {
+    pub(crate) fn new(reader: Reader) -> Result<Watch, StoreError> {
         let last = reader.last_seq()?;
         let listener = reader.pg_target().map(pg::watch::Listener::new);
         Ok(Watch {
@@ -53,7 +53,7 @@ impl Watch {
 
     /// Waits up to [`POLL`] (less when told of a commit) and reports what changed, if
     /// anything.
-    pub fn changes(&mut self) -> Vec<Change> {
+    pub(crate) fn changes(&mut self) -> Vec<Change> {
         match &mut self.listener {
             Some(l) => l.wait(POLL),
             None => std::thread::sleep(POLL),

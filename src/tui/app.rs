@@ -67,7 +67,7 @@ pub enum AppEvent {
 
 impl AppEvent {
     /// The event for a terminal event, if it matters to the UI.
-    pub fn from_terminal(event: crossterm::event::Event) -> Option<AppEvent> {
+    pub(crate) fn from_terminal(event: crossterm::event::Event) -> Option<AppEvent> {
         use crossterm::event::Event;
         match event {
             Event::Key(k) => Some(AppEvent::Key(k)),
@@ -217,38 +217,33 @@ impl App {
         self
     }
 
-    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
-        self.keymap = keymap;
-        self
-    }
-
-    pub fn context(&self) -> &Context {
+    pub(crate) fn context(&self) -> &Context {
         &self.context
     }
-    pub fn keymap(&self) -> &Keymap {
+    pub(crate) fn keymap(&self) -> &Keymap {
         &self.keymap
     }
-    pub fn theme(&self) -> Theme {
+    pub(crate) fn theme(&self) -> Theme {
         self.theme
     }
-    pub fn clock(&self) -> Clock {
+    pub(crate) fn clock(&self) -> Clock {
         self.clock
     }
-    pub fn tally(&self) -> &Tally {
+    pub(crate) fn tally(&self) -> &Tally {
         &self.tally
     }
     pub fn list(&self) -> &List {
         &self.list
     }
     /// Whether the store could be reached when last tried (always, for a file).
-    pub fn store_connected(&self) -> bool {
+    pub(crate) fn store_connected(&self) -> bool {
         self.connected
     }
     /// Whether the store's file was found deleted or replaced when last asked.
-    pub fn store_gone(&self) -> bool {
+    pub(crate) fn store_gone(&self) -> bool {
         self.store_gone
     }
-    pub fn filter(&self) -> &FilterState {
+    pub(crate) fn filter(&self) -> &FilterState {
         &self.filter
     }
     pub fn detail(&self) -> Option<&Detail> {
@@ -258,7 +253,7 @@ impl App {
         self.help
     }
     /// Drawing says how far the help scrolls at the screen's size.
-    pub fn note_help_end(&self, end: u16) {
+    pub(crate) fn note_help_end(&self, end: u16) {
         self.help_end.set(end);
     }
     /// The footer's message, with every configured secret masked: the footer is an exit.
@@ -267,7 +262,8 @@ impl App {
         self.redactor.apply(&mut m.text);
         Some(m)
     }
-    pub fn area(&self) -> Rect {
+    #[cfg(test)]
+    pub(crate) fn area(&self) -> Rect {
         self.area
     }
     pub fn editor(&self) -> Option<&BodyEditor> {
@@ -280,14 +276,14 @@ impl App {
         self.confirm.as_ref()
     }
     /// Where `w` writes settings, as known when the app started or last wrote.
-    pub fn with_settings_file(mut self, target: Target) -> Self {
+    pub(crate) fn with_settings_file(mut self, target: Target) -> Self {
         self.settings_file = target;
         self
     }
 
     /// Applies one event. Cheap for deliveries, so a burst of thousands costs little
     /// before the next [`App::refresh`].
-    pub fn update(&mut self, event: AppEvent) -> Vec<Command> {
+    pub(crate) fn update(&mut self, event: AppEvent) -> Vec<Command> {
         match event {
             AppEvent::Key(key) => return self.key(key),
             AppEvent::Mouse(m) => return self.mouse(m),
@@ -356,12 +352,12 @@ impl App {
     }
 
     /// Rows the table shows at the current size.
-    pub fn table_height(&self) -> u16 {
+    pub(crate) fn table_height(&self) -> u16 {
         self.areas(self.area).body.height
     }
 
     /// Where each part of a screen of `area` goes.
-    pub fn areas(&self, area: Rect) -> Areas {
+    pub(crate) fn areas(&self, area: Rect) -> Areas {
         let message = self
             .message()
             .map_or(1, |m| m.rows(area.width).len() as u16);

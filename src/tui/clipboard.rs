@@ -14,7 +14,7 @@ pub enum CopyMethod {
 }
 
 impl CopyMethod {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             CopyMethod::System => "system clipboard",
             CopyMethod::Osc52 => "OSC 52",
@@ -28,7 +28,7 @@ pub trait Clipboard {
 }
 
 /// The OSC 52 sequence that sets the terminal's clipboard to `text`.
-pub fn osc52(text: &str) -> String {
+pub(crate) fn osc52(text: &str) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     format!("\u{1b}]52;c;{payload}\u{7}")
 }
@@ -36,7 +36,7 @@ pub fn osc52(text: &str) -> String {
 /// Whether the system clipboard can be reached from here: there is a display, and we
 /// are not behind SSH, tmux or a CI runner where it would be the wrong machine's (or
 /// no one's) clipboard. `var` reads an environment variable.
-pub fn system_clipboard_reachable(var: impl Fn(&str) -> Option<String>) -> bool {
+pub(crate) fn system_clipboard_reachable(var: impl Fn(&str) -> Option<String>) -> bool {
     let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
     let display = set("DISPLAY") || set("WAYLAND_DISPLAY");
     let elsewhere = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "TMUX", "CI"]
@@ -47,14 +47,14 @@ pub fn system_clipboard_reachable(var: impl Fn(&str) -> Option<String>) -> bool 
 
 /// The clipboard of the terminal the UI runs in: the system one when reachable, OSC 52
 /// written to `out` (the terminal) otherwise or when the system one fails.
-pub struct TerminalClipboard<W: Write> {
+pub(crate) struct TerminalClipboard<W: Write> {
     system: Option<arboard::Clipboard>,
     try_system: bool,
     out: W,
 }
 
 impl TerminalClipboard<std::io::Stdout> {
-    pub fn stdout() -> Self {
+    pub(crate) fn stdout() -> Self {
         Self::new(
             std::io::stdout(),
             system_clipboard_reachable(|v| std::env::var(v).ok()),
@@ -63,7 +63,7 @@ impl TerminalClipboard<std::io::Stdout> {
 }
 
 impl<W: Write> TerminalClipboard<W> {
-    pub fn new(out: W, try_system: bool) -> Self {
+    pub(crate) fn new(out: W, try_system: bool) -> Self {
         Self {
             system: None,
             try_system,

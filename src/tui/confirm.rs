@@ -16,14 +16,14 @@ pub struct WriteSetting {
 
 impl WriteSetting {
     /// The environment variable that overrides this setting, when one can.
-    pub fn env_var(&self) -> Option<String> {
+    pub(crate) fn env_var(&self) -> Option<String> {
         let rest = self.setting.strip_prefix("providers.")?;
         let (provider, key) = rest.split_once('.')?;
         (!key.contains(['.', '['])).then(|| crate::config::env_var_name(provider, key))
     }
 
     /// Carries the write out, and says how it went.
-    pub fn execute(&self, env_set: impl Fn(&str) -> bool) -> Result<String, String> {
+    pub(crate) fn execute(&self, env_set: impl Fn(&str) -> bool) -> Result<String, String> {
         crate::config_file::write_setting(&self.path, self.setting, &self.value)
             .map_err(|e| format!("Could not write {}: {e}", self.setting))?;
         let mut text = format!(
@@ -49,7 +49,7 @@ pub struct Confirm {
 
 impl Confirm {
     /// Asks before writing `value` as `setting` into `target`.
-    pub fn write_setting(target: &Target, setting: &'static str, value: Secret) -> Self {
+    pub(crate) fn write_setting(target: &Target, setting: &'static str, value: Secret) -> Self {
         let file = target.path.display().to_string();
         let mut lines = vec![format!("{setting} = \"{}\"", mask(value.expose()))];
         if target.exists {

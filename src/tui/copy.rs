@@ -11,7 +11,7 @@ pub enum CopyWhat {
 }
 
 impl CopyWhat {
-    pub fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             CopyWhat::Body => "the body",
             CopyWhat::Curl => "a curl command",
@@ -28,7 +28,7 @@ pub struct Copy {
     pub notes: Vec<String>,
 }
 
-pub fn body(d: &Delivery) -> Copy {
+pub(crate) fn body(d: &Delivery) -> Copy {
     let r = &d.request;
     let mut notes = truncation_note(r);
     let text = match std::str::from_utf8(&r.body) {
@@ -45,7 +45,7 @@ pub fn body(d: &Delivery) -> Copy {
     }
 }
 
-pub fn headers(d: &Delivery) -> Copy {
+pub(crate) fn headers(d: &Delivery) -> Copy {
     let mut text = String::new();
     for (name, value) in &d.request.headers {
         text.push_str(name);
@@ -62,7 +62,7 @@ pub fn headers(d: &Delivery) -> Copy {
 
 /// A curl command sending the request again to `http://{listen}`: the method, the path
 /// and query, every header, and the exact body bytes.
-pub fn curl(d: &Delivery, listen: &str) -> Copy {
+pub(crate) fn curl(d: &Delivery, listen: &str) -> Copy {
     let r = &d.request;
     let mut notes = truncation_note(r);
     notes.extend(redaction_note(r));
@@ -138,7 +138,7 @@ fn redaction_note(r: &Request) -> Vec<String> {
 /// `bytes` as one shell word: single-quoted when it is plain UTF-8 text, else as a
 /// `$'…'` string with escapes (bash, zsh, ksh). `None` when it holds a NUL byte, which no
 /// shell argument can.
-pub fn shell_word(bytes: &[u8]) -> Option<String> {
+pub(crate) fn shell_word(bytes: &[u8]) -> Option<String> {
     if bytes.contains(&0) {
         return None;
     }

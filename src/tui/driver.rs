@@ -33,7 +33,7 @@ impl Tui<StoreReads> {
     }
 
     /// Waits for the next answer of the filter worker, for the loop.
-    pub async fn next_found(&mut self) -> super::matcher::Found {
+    pub(crate) async fn next_found(&mut self) -> super::matcher::Found {
         self.reads.next_found().await
     }
 
@@ -44,11 +44,11 @@ impl Tui<StoreReads> {
 }
 
 impl<R: Reads> Tui<R> {
-    pub fn with_reads(app: App, reads: R) -> Self {
+    pub(crate) fn with_reads(app: App, reads: R) -> Self {
         Tui { app, reads }
     }
 
-    pub fn app(&self) -> &App {
+    pub(crate) fn app(&self) -> &App {
         &self.app
     }
 
@@ -115,10 +115,6 @@ impl<R: Reads> Tui<R> {
             self.update(AppEvent::Found(found));
             self.refresh();
         }
-    }
-
-    pub fn reads_mut(&mut self) -> &mut R {
-        &mut self.reads
     }
 }
 

@@ -30,7 +30,7 @@ const KEYS: [&str; 7] = [
 /// else text to find in the subject or the body. `key:value` says which it is
 /// (`provider:`, `status:`, `hint:`, `event:`, `answer:4xx`, `since:15m`, `id:`), and a
 /// leading `-` leaves out what the word matches.
-pub fn parse(text: &str, known_events: &[String]) -> Filter {
+pub(crate) fn parse(text: &str, known_events: &[String]) -> Filter {
     let mut f = Filter::default();
     for token in tokens(text) {
         apply(&mut f, token, known_events);
@@ -221,7 +221,7 @@ fn token(word: &str, quoted: bool) -> Option<Token> {
 }
 
 /// What a filter will match, in words: `provider classet · status failed · text "cand"`.
-pub fn describe(f: &Filter) -> String {
+pub(crate) fn describe(f: &Filter) -> String {
     let mut parts = Vec::new();
     let mut list = |name: &str, items: Vec<String>| {
         if !items.is_empty() {
@@ -266,7 +266,7 @@ pub fn describe(f: &Filter) -> String {
 
 /// The filter of the table: the text typed, what it means, and the field while it has
 /// focus.
-pub struct FilterState {
+pub(crate) struct FilterState {
     input: Option<TextArea<'static>>,
     text: String,
     applied: Filter,
@@ -274,7 +274,7 @@ pub struct FilterState {
 
 /// What a key did to the filter field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterKey {
+pub(crate) enum FilterKey {
     /// The text changed: the table must be filtered anew.
     Changed,
     /// Enter: the field closes, the filter stays.
@@ -291,7 +291,7 @@ impl Default for FilterState {
 }
 
 impl FilterState {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             input: None,
             text: String::new(),
@@ -299,31 +299,32 @@ impl FilterState {
         }
     }
 
-    pub fn is_editing(&self) -> bool {
+    pub(crate) fn is_editing(&self) -> bool {
         self.input.is_some()
     }
 
     /// The text typed so far.
-    pub fn text(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
-    pub fn filter(&self) -> &Filter {
+    pub(crate) fn filter(&self) -> &Filter {
         &self.applied
     }
 
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         !self.applied.is_empty()
     }
 
     /// The field, while it has focus.
-    pub fn input(&self) -> Option<&TextArea<'static>> {
+    pub(crate) fn input(&self) -> Option<&TextArea<'static>> {
         self.input.as_ref()
     }
 
     /// Gives the field focus, holding the current text followed by a space: typing adds
     /// a word, Ctrl-U starts over.
-    pub fn open(&mut self) {
+    pub(crate) fn open(&mut self) {
         let mut text = self.text.trim_end().to_string();
         if !text.is_empty() {
             text.push(' ');
@@ -337,7 +338,7 @@ impl FilterState {
     }
 
     /// Clears the filter and closes the field. `true` if a filter was in force.
-    pub fn clear(&mut self) -> bool {
+    pub(crate) fn clear(&mut self) -> bool {
         self.input = None;
         self.text.clear();
         let was_active = self.is_active();
@@ -346,14 +347,14 @@ impl FilterState {
     }
 
     /// Sets the text as if typed, e.g. from a test or a saved view.
-    pub fn set_text(&mut self, text: &str, known_events: &[String]) {
+    pub(crate) fn set_text(&mut self, text: &str, known_events: &[String]) {
         self.text = text.to_string();
         self.applied = parse(text, known_events);
     }
 
     /// A key for the focused field: `action` is what the keymap made of it in a
     /// one-line field, and a key that is no action is text.
-    pub fn key(
+    pub(crate) fn key(
         &mut self,
         action: Option<Action>,
         key: KeyEvent,

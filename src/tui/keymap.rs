@@ -66,7 +66,7 @@ pub enum Action {
 /// Where a binding applies. The focused scope's bindings are looked at before the global
 /// ones, so a key can mean one thing in a dialog and another at the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     Global,
     /// A question waiting for yes or no.
     Confirm,
@@ -89,7 +89,7 @@ impl Scope {
 
 /// The sections of the help screen, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
+pub(crate) enum Group {
     Navigation,
     Detail,
     Actions,
@@ -98,15 +98,7 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [
-        Group::Navigation,
-        Group::Detail,
-        Group::Actions,
-        Group::Filter,
-        Group::General,
-    ];
-
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Group::Navigation => "Navigation",
             Group::Detail => "Detail",
@@ -118,7 +110,7 @@ impl Group {
 }
 
 impl Action {
-    pub fn group(self) -> Group {
+    pub(crate) fn group(self) -> Group {
         use Action::*;
         match self {
             Up | Down | PageUp | PageDown | Top | Bottom => Group::Navigation,
@@ -132,7 +124,7 @@ impl Action {
         }
     }
 
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         use Action::*;
         match self {
             Up => "Previous delivery (pauses following)".into(),
@@ -184,27 +176,27 @@ impl Action {
 /// A key with its modifiers. Shift is not compared: a letter's case already says it, and
 /// terminals disagree about reporting it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyBinding {
+pub(crate) struct KeyBinding {
     pub code: KeyCode,
     pub modifiers: KeyModifiers,
 }
 
 impl KeyBinding {
-    pub const fn plain(code: KeyCode) -> Self {
+    pub(crate) const fn plain(code: KeyCode) -> Self {
         Self {
             code,
             modifiers: KeyModifiers::NONE,
         }
     }
 
-    pub const fn ctrl(c: char) -> Self {
+    pub(crate) const fn ctrl(c: char) -> Self {
         Self {
             code: KeyCode::Char(c),
             modifiers: KeyModifiers::CONTROL,
         }
     }
 
-    pub fn matches(&self, key: &KeyEvent) -> bool {
+    pub(crate) fn matches(&self, key: &KeyEvent) -> bool {
         let ignore = KeyModifiers::SHIFT;
         let same_char = match (self.code, key.code) {
             (KeyCode::Char(a), KeyCode::Char(b)) => {
@@ -221,7 +213,7 @@ impl KeyBinding {
     }
 
     /// How the key is written in the footer and the help screen.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let key = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) => c.to_string(),
@@ -341,7 +333,7 @@ impl Default for Keymap {
 
 impl Keymap {
     /// What `key` does, if anything. Key releases do nothing.
-    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+    pub(crate) fn action(&self, key: &KeyEvent) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
@@ -352,7 +344,7 @@ impl Keymap {
     }
 
     /// What `key` does where `scope` has focus: its own bindings first, then the global.
-    pub fn action_in(&self, scope: Scope, key: &KeyEvent) -> Option<Action> {
+    pub(crate) fn action_in(&self, scope: Scope, key: &KeyEvent) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
@@ -371,7 +363,7 @@ impl Keymap {
 
     /// The key a hint names for `action` in `scope`: the scope's first, else the first
     /// global letter (`j` rather than `↓`, as a hint reads `j/k scroll`).
-    pub fn hint_key(&self, scope: Scope, action: Action) -> String {
+    pub(crate) fn hint_key(&self, scope: Scope, action: Action) -> String {
         self.scoped
             .iter()
             .find(|(s, _, a)| *s == scope && *a == action)
@@ -389,7 +381,7 @@ impl Keymap {
 
     /// The scope's own bindings, each action once with its keys: the help screen's rows
     /// for a tab.
-    pub fn entries_in(&self, scope: Scope) -> Vec<(String, String)> {
+    pub(crate) fn entries_in(&self, scope: Scope) -> Vec<(String, String)> {
         let mut seen: Vec<Action> = Vec::new();
         let mut out = Vec::new();
         for (s, _, action) in &self.scoped {
@@ -403,7 +395,7 @@ impl Keymap {
     }
 
     /// The keys bound to `action` in `scope`, e.g. `y/Enter`.
-    pub fn keys_in(&self, scope: Scope, action: Action) -> String {
+    pub(crate) fn keys_in(&self, scope: Scope, action: Action) -> String {
         let labels: Vec<String> = self
             .scoped
             .iter()
@@ -414,12 +406,13 @@ impl Keymap {
     }
 
     /// Adds a binding that takes precedence over the existing ones.
-    pub fn bind(&mut self, key: KeyBinding, action: Action) {
+    #[cfg(test)]
+    pub(crate) fn bind(&mut self, key: KeyBinding, action: Action) {
         self.bindings.insert(0, (key, action));
     }
 
     /// The first key bound to `action`, as written on screen; empty when unbound.
-    pub fn first_key(&self, action: Action) -> String {
+    pub(crate) fn first_key(&self, action: Action) -> String {
         self.bindings
             .iter()
             .find(|(_, a)| *a == action)
@@ -428,7 +421,7 @@ impl Keymap {
     }
 
     /// The keys bound to `action`, e.g. `k/↑`.
-    pub fn keys(&self, action: Action) -> String {
+    pub(crate) fn keys(&self, action: Action) -> String {
         let labels: Vec<String> = self
             .bindings
             .iter()
@@ -439,7 +432,7 @@ impl Keymap {
     }
 
     /// Every bound action once, in binding order, with its keys: the help screen's rows.
-    pub fn entries(&self, group: Group) -> Vec<(String, String)> {
+    pub(crate) fn entries(&self, group: Group) -> Vec<(String, String)> {
         let mut seen: Vec<Action> = Vec::new();
         let mut out = Vec::new();
         for (_, action) in &self.bindings {

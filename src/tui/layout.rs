@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Where each part of the screen goes, for drawing and for mouse clicks.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Areas {
+pub(crate) struct Areas {
     pub header: Rect,
     pub main: Rect,
     /// The table's title line, its column names and its rows.
@@ -19,7 +19,7 @@ pub struct Areas {
 
 /// How tall the parts around the table are.
 #[derive(Debug, Clone, Copy)]
-pub struct Sizes {
+pub(crate) struct Sizes {
     pub header: u16,
     /// A filter field or URL prompt has focus.
     pub field: bool,
@@ -29,12 +29,12 @@ pub struct Sizes {
 
 /// The header: the status line, and the routes line where there is a receiver to send
 /// to and room for it.
-pub fn header_height(area: Rect, listening: bool) -> u16 {
+pub(crate) fn header_height(area: Rect, listening: bool) -> u16 {
     1 + u16::from(listening && area.height >= 8 && area.width > 0)
 }
 
 impl Areas {
-    pub fn new(area: Rect, sizes: Sizes) -> Self {
+    pub(crate) fn new(area: Rect, sizes: Sizes) -> Self {
         let footer_height = if area.height >= 10 {
             1 + sizes.message
         } else {

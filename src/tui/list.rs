@@ -5,7 +5,7 @@
 use crate::store::Row;
 
 /// Rows kept above and below the viewport, so that scrolling a little reads nothing.
-pub const CACHE_MARGIN: u64 = 50;
+pub(crate) const CACHE_MARGIN: u64 = 50;
 
 #[derive(Debug, Clone)]
 pub struct List {
@@ -38,25 +38,26 @@ impl List {
         self.total
     }
 
-    pub fn selected(&self) -> Option<u64> {
+    pub(crate) fn selected(&self) -> Option<u64> {
         self.selected
     }
 
-    pub fn follow(&self) -> bool {
+    pub(crate) fn follow(&self) -> bool {
         self.follow
     }
 
-    pub fn offset(&self) -> u64 {
+    pub(crate) fn offset(&self) -> u64 {
         self.offset
     }
 
     /// How many rows are held in memory.
-    pub fn cached(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn cached(&self) -> usize {
         self.cache.len()
     }
 
     /// The row at `index`, when it is cached.
-    pub fn row(&self, index: u64) -> Option<&Row> {
+    pub(crate) fn row(&self, index: u64) -> Option<&Row> {
         let i = usize::try_from(index.checked_sub(self.cache_start)?).ok()?;
         self.cache.get(i)
     }
@@ -65,7 +66,7 @@ impl List {
         self.total.checked_sub(1)
     }
 
-    pub fn up(&mut self, n: u64) {
+    pub(crate) fn up(&mut self, n: u64) {
         self.follow = false;
         if let Some(last) = self.last() {
             self.selected = Some(self.selected.unwrap_or(last).saturating_sub(n));
@@ -73,27 +74,27 @@ impl List {
     }
 
     /// Moving down onto the last row resumes following.
-    pub fn down(&mut self, n: u64) {
+    pub(crate) fn down(&mut self, n: u64) {
         if let Some(last) = self.last() {
             let to = self.selected.unwrap_or(last).saturating_add(n).min(last);
             self.select(to);
         }
     }
 
-    pub fn top(&mut self) {
+    pub(crate) fn top(&mut self) {
         self.follow = false;
         if self.total > 0 {
             self.selected = Some(0);
         }
     }
 
-    pub fn bottom(&mut self) {
+    pub(crate) fn bottom(&mut self) {
         self.follow = true;
         self.selected = self.last();
     }
 
     /// Selects `index` (a click); following resumes only on the last row.
-    pub fn select(&mut self, index: u64) {
+    pub(crate) fn select(&mut self, index: u64) {
         if let Some(last) = self.last() {
             let index = index.min(last);
             self.selected = Some(index);
@@ -102,13 +103,13 @@ impl List {
     }
 
     /// `n` more rows matched at the end. Cached rows keep their indexes.
-    pub fn grow(&mut self, n: u64) {
+    pub(crate) fn grow(&mut self, n: u64) {
         self.total += n;
     }
 
     /// A new sequence (the filter changed): `selected` is the index to keep selected,
     /// if any. Nothing cached is valid any more.
-    pub fn reset(&mut self, total: u64, selected: Option<u64>) {
+    pub(crate) fn reset(&mut self, total: u64, selected: Option<u64>) {
         self.total = total;
         self.selected = selected;
         self.cache.clear();
@@ -117,7 +118,7 @@ impl List {
 
     /// Applies following, clamps the selection and scrolls it into a viewport of
     /// `height` rows.
-    pub fn settle(&mut self, height: u16) {
+    pub(crate) fn settle(&mut self, height: u16) {
         let Some(last) = self.last() else {
             self.selected = None;
             self.offset = 0;
@@ -138,7 +139,7 @@ impl List {
     }
 
     /// The rows on screen in a viewport of `height`: `offset..end`.
-    pub fn visible(&self, height: u16) -> std::ops::Range<u64> {
+    pub(crate) fn visible(&self, height: u16) -> std::ops::Range<u64> {
         let end = self
             .offset
             .saturating_add(u64::from(height))
@@ -148,7 +149,7 @@ impl List {
 
     /// The page to read (start, count) when some visible row is not cached: the viewport
     /// and a margin either side.
-    pub fn missing(&self, height: u16) -> Option<(u64, usize)> {
+    pub(crate) fn missing(&self, height: u16) -> Option<(u64, usize)> {
         let visible = self.visible(height);
         if visible.is_empty() {
             return None;
@@ -165,11 +166,11 @@ impl List {
     /// Replaces the cache with `rows`, the page starting at `start`.
     /// The cached row with this id, if it is cached: for what is learnt about a
     /// delivery after it was stored (its forward).
-    pub fn cached_mut(&mut self, id: &str) -> Option<&mut Row> {
+    pub(crate) fn cached_mut(&mut self, id: &str) -> Option<&mut Row> {
         self.cache.iter_mut().rev().find(|r| r.id == id)
     }
 
-    pub fn fill(&mut self, start: u64, rows: Vec<Row>) {
+    pub(crate) fn fill(&mut self, start: u64, rows: Vec<Row>) {
         self.cache_start = start;
         self.cache = rows;
     }

@@ -35,7 +35,7 @@ pub enum Found {
     Events(Result<Vec<String>, StoreError>),
 }
 
-pub struct Matcher {
+pub(crate) struct Matcher {
     jobs: mpsc::Sender<Job>,
     found: UnboundedReceiver<Found>,
     interrupt: crate::store::Interrupt,
@@ -43,7 +43,7 @@ pub struct Matcher {
 
 impl Matcher {
     /// Starts the worker on `reader`, its own connection.
-    pub fn start(reader: Reader) -> std::io::Result<Matcher> {
+    pub(crate) fn start(reader: Reader) -> std::io::Result<Matcher> {
         let (jobs, queue) = mpsc::channel();
         let (sender, found) = unbounded_channel();
         let interrupt = reader.interrupt_handle();
@@ -59,24 +59,24 @@ impl Matcher {
 
     /// Runs `search`, interrupting any earlier run: its answer, if it still comes,
     /// carries its older generation.
-    pub fn search(&mut self, search: Search) {
+    pub(crate) fn search(&mut self, search: Search) {
         self.cancel();
         // A send fails only when the worker is gone; `next` then says so.
         let _ = self.jobs.send(Job::Match(search));
     }
 
     /// Interrupts the run in progress, if any.
-    pub fn cancel(&mut self) {
+    pub(crate) fn cancel(&mut self) {
         self.interrupt.interrupt();
     }
 
     /// Asks for the stored event names.
-    pub fn events(&self) {
+    pub(crate) fn events(&self) {
         let _ = self.jobs.send(Job::Events);
     }
 
     /// Waits for the next result; never resolves once the worker is gone.
-    pub async fn next(&mut self) -> Found {
+    pub(crate) async fn next(&mut self) -> Found {
         match self.found.recv().await {
             Some(found) => found,
             None => std::future::pending().await,
@@ -84,12 +84,12 @@ impl Matcher {
     }
 
     /// A result already waiting, if any.
-    pub fn try_next(&mut self) -> Option<Found> {
+    pub(crate) fn try_next(&mut self) -> Option<Found> {
         self.found.try_recv().ok()
     }
 
     /// Waits for the next result from a thread that is not running the async loop.
-    pub fn next_blocking(&mut self) -> Option<Found> {
+    pub(crate) fn next_blocking(&mut self) -> Option<Found> {
         self.found.blocking_recv()
     }
 }

@@ -17,7 +17,7 @@ const INFO_TICKS: u32 = 5;
 const ERROR_TICKS: u32 = 10;
 
 impl Message {
-    pub fn info(text: impl Into<String>) -> Self {
+    pub(crate) fn info(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
             error: false,
@@ -25,7 +25,7 @@ impl Message {
         }
     }
 
-    pub fn error(text: impl Into<String>) -> Self {
+    pub(crate) fn error(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
             error: true,
@@ -45,7 +45,7 @@ const MESSAGE_ROWS: usize = 3;
 
 impl Message {
     /// As shown: an error says so.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         let text = sanitize::line(&self.text);
         if self.error {
             format!("Error: {text}")
@@ -55,14 +55,14 @@ impl Message {
     }
 
     /// The rows at `width` (see [`rows`]).
-    pub fn rows(&self, width: u16) -> Vec<String> {
+    pub(crate) fn rows(&self, width: u16) -> Vec<String> {
         rows(&self.shown(), width)
     }
 }
 
 /// A footer text's rows at `width`: wrapped, and only the last of [`MESSAGE_ROWS`] cut
 /// with `…`.
-pub fn rows(text: &str, width: u16) -> Vec<String> {
+pub(crate) fn rows(text: &str, width: u16) -> Vec<String> {
     let mut rows = wrap_words(text, usize::from(width));
     if rows.len() > MESSAGE_ROWS {
         let rest = rows.split_off(MESSAGE_ROWS - 1).join(" ");

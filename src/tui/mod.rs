@@ -36,7 +36,7 @@ pub use run::{Feeds, draw, run_loop};
 
 /// Takes over the terminal, runs the UI until the user quits, and gives the terminal
 /// back: on return, on error, and on panic.
-pub async fn run(mut app: Tui, feeds: Feeds) -> io::Result<()> {
+pub(crate) async fn run(mut app: Tui, feeds: Feeds) -> io::Result<()> {
     let mut session = TerminalSession::enter()?;
     let mut clipboard = clipboard::TerminalClipboard::stdout();
     run_loop(

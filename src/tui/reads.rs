@@ -69,7 +69,7 @@ pub enum Query {
 }
 
 /// A delivery to open, with the previous one about the same subject.
-pub type Opened = (Stored, Option<Delivery>);
+pub(crate) type Opened = (Stored, Option<Delivery>);
 
 /// The answer to a [`Query`].
 #[derive(Debug, Clone)]
@@ -137,7 +137,7 @@ pub struct StoreReads {
 impl StoreReads {
     /// Reads through `reader`; the matcher gets a connection of its own. Also returns why
     /// the matcher could not start, if it could not.
-    pub fn new(reader: Reader) -> (StoreReads, Option<String>) {
+    pub(crate) fn new(reader: Reader) -> (StoreReads, Option<String>) {
         let (matcher, problem) = match reader.another().map(Matcher::start) {
             Ok(Ok(m)) => {
                 m.events();
@@ -163,13 +163,8 @@ impl StoreReads {
         )
     }
 
-    /// Whether the store could be reached when last tried.
-    pub fn connected(&self) -> bool {
-        self.reader.connected()
-    }
-
     /// Waits for the matcher's next answer; never resolves without a matcher.
-    pub async fn next_found(&mut self) -> Found {
+    pub(crate) async fn next_found(&mut self) -> Found {
         match self.matcher.as_mut() {
             Some(m) => m.next().await,
             None => std::future::pending().await,
@@ -177,7 +172,7 @@ impl StoreReads {
     }
 
     /// A matcher answer already waiting, if any.
-    pub fn try_found(&mut self) -> Option<Found> {
+    pub(crate) fn try_found(&mut self) -> Option<Found> {
         self.matcher.as_mut().and_then(Matcher::try_next)
     }
 

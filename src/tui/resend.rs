@@ -15,8 +15,8 @@ use crate::store::LinkKey;
 mod editor;
 mod prompt;
 
-pub use editor::{BodyEditor, EditorKey};
-pub use prompt::{PromptKey, UrlPrompt};
+pub(crate) use editor::{BodyEditor, EditorKey};
+pub(crate) use prompt::{PromptKey, UrlPrompt};
 
 /// A delivery waiting for somewhere to go: as stored, or with its body edited.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +61,7 @@ fn carried_signatures(d: &Delivery, config: &Config) -> Vec<(String, Option<u64>
 }
 
 /// Whether `e` re-signs what it sends for this delivery.
-pub fn resigns(d: &Delivery) -> bool {
+pub(crate) fn resigns(d: &Delivery) -> bool {
     !carried_signatures(d, &Config::default()).is_empty()
 }
 
@@ -170,7 +170,7 @@ pub async fn execute(client: &reqwest::Client, mut resend: Resend) -> Resent {
 
 /// The id as the footer shows it: its first 13 characters hold the arrival time to the
 /// millisecond (fewer repeat for a minute), and `hookscope replay` accepts them.
-pub fn short_id(id: &str) -> &str {
+pub(crate) fn short_id(id: &str) -> &str {
     id.get(..13).unwrap_or(id)
 }
 
@@ -184,7 +184,7 @@ fn what(id: &str, edited: bool) -> String {
 
 impl Resend {
     /// Shown while the request is on its way.
-    pub fn message(&self) -> Message {
+    pub(crate) fn message(&self) -> Message {
         Message::info(format!(
             "Re-sending {} to {}…",
             what(&self.original, self.edited),
@@ -195,7 +195,7 @@ impl Resend {
 
 impl Resent {
     /// `Re-sent 019aa1b2-dabb to http://127.0.0.1:8787/classet: 200 OK in 4 ms (acknowledged)`
-    pub fn message(&self) -> Message {
+    pub(crate) fn message(&self) -> Message {
         let a = &self.attempt;
         let target = format!("{} to {}", what(&self.original, self.edited), self.url);
         let mut text = match (a.status, &a.error) {
@@ -235,7 +235,7 @@ impl Resent {
 }
 
 /// Whether `text` is a URL a re-send can go to.
-pub fn check_url(text: &str) -> Result<(), String> {
+pub(crate) fn check_url(text: &str) -> Result<(), String> {
     match reqwest::Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
         _ => Err(format!("not an http:// or https:// URL: {text:?}")),

@@ -45,21 +45,22 @@ impl Tab {
         }
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
     /// The tab for key `1`…`6`.
-    pub fn from_digit(c: char) -> Option<Tab> {
+    #[cfg(test)]
+    pub(crate) fn from_digit(c: char) -> Option<Tab> {
         let n = c.to_digit(10)? as usize;
         Tab::ALL.get(n.checked_sub(1)?).copied()
     }
 
-    pub fn next(self) -> Tab {
+    pub(crate) fn next(self) -> Tab {
         Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
     }
 
-    pub fn prev(self) -> Tab {
+    pub(crate) fn prev(self) -> Tab {
         Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
     }
 }

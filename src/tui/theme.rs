@@ -14,7 +14,7 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         Self::from_no_color(std::env::var_os("NO_COLOR"))
     }
 
@@ -35,7 +35,7 @@ impl Theme {
 
     /// Takes every colour out of `area` when colours are off, whoever drew them (the
     /// detail tabs' styles included); bold, reverse and the words stay.
-    pub fn settle(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+    pub(crate) fn settle(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
         if self.color {
             return;
         }
@@ -49,7 +49,7 @@ impl Theme {
         }
     }
 
-    pub fn fg(self, color: Color) -> Style {
+    pub(crate) fn fg(self, color: Color) -> Style {
         if self.color {
             Style::new().fg(color)
         } else {
@@ -57,32 +57,32 @@ impl Theme {
         }
     }
 
-    pub fn dim(self) -> Style {
+    pub(crate) fn dim(self) -> Style {
         self.fg(Color::DarkGray)
     }
 
-    pub fn key(self) -> Style {
+    pub(crate) fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
-    pub fn title(self) -> Style {
+    pub(crate) fn title(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 
-    pub fn selected(self) -> Style {
+    pub(crate) fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 
-    pub fn warn(self) -> Style {
+    pub(crate) fn warn(self) -> Style {
         self.fg(Color::Yellow)
     }
 
-    pub fn error(self) -> Style {
+    pub(crate) fn error(self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
     /// The symbol and word for a verification status, and its colour.
-    pub fn status(self, status: Status) -> (&'static str, Style) {
+    pub(crate) fn status(self, status: Status) -> (&'static str, Style) {
         match status {
             Status::Verified => ("✓ verified", self.fg(Color::Green)),
             Status::Failed => ("✗ failed", self.fg(Color::Red).add_modifier(Modifier::BOLD)),
@@ -92,7 +92,7 @@ impl Theme {
     }
 
     /// Our answer's status code: errors stand out.
-    pub fn answer(self, code: u16) -> Style {
+    pub(crate) fn answer(self, code: u16) -> Style {
         match code {
             200..=299 => Style::new(),
             400..=499 => self.fg(Color::Yellow),

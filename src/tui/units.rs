@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, Utc};
 
 /// `512 B`, `2.1 KiB`, `3.0 MiB`.
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes < 1024 {
         return format!("{bytes} B");
@@ -26,7 +26,7 @@ pub struct Clock {
 }
 
 impl Clock {
-    pub fn local() -> Self {
+    pub(crate) fn local() -> Self {
         Self { fixed: None }
     }
 
@@ -38,7 +38,7 @@ impl Clock {
     }
 
     /// The current date where the user is.
-    pub fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         match self.fixed {
             Some((offset, now)) => now.with_timezone(&offset).date_naive(),
             None => Local::now().date_naive(),
@@ -47,7 +47,7 @@ impl Clock {
 
     /// `14:03:27` for a time today, `Nov 19 14:03` for another day this year,
     /// `2024-11-19` for an earlier year: a date whenever it is not today.
-    pub fn time(&self, t: DateTime<Utc>, today: NaiveDate) -> String {
+    pub(crate) fn time(&self, t: DateTime<Utc>, today: NaiveDate) -> String {
         let t = match self.fixed {
             Some((offset, _)) => t.with_timezone(&offset).naive_local(),
             None => t.with_timezone(&Local).naive_local(),

@@ -29,17 +29,17 @@ pub struct Summary {
 
 impl Summary {
     /// `timestamp` as a date, when it is a valid Unix time.
-    pub fn time(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn time(&self) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp(self.timestamp?, 0)
     }
 }
 
 /// Whether API access is configured completely, so verified deliveries are fetched.
-pub fn api_configured(cfg: &crate::config::BrilliantConfig) -> bool {
+pub(crate) fn api_configured(cfg: &crate::config::BrilliantConfig) -> bool {
     matches!(api::Access::from_config(cfg), Ok(Some(_)))
 }
 
-pub fn matches_body(v: &Value) -> bool {
+pub(crate) fn matches_body(v: &Value) -> bool {
     v.str_at(&["EventType"])
         .is_some_and(|e| e.starts_with("response."))
         || response_id(v).is_some()
@@ -52,7 +52,7 @@ fn response_id(v: &Value) -> Option<String> {
         .find_map(|k| v.at(&["Data", k]).and_then(id_text))
 }
 
-pub fn parse(v: &Value) -> Summary {
+pub(crate) fn parse(v: &Value) -> Summary {
     Summary {
         event: v.str_at(&["EventType"]),
         timestamp: v.int_at(&["Timestamp"]),
@@ -61,7 +61,7 @@ pub fn parse(v: &Value) -> Summary {
     }
 }
 
-pub fn understand(v: &Value) -> Understanding {
+pub(crate) fn understand(v: &Value) -> Understanding {
     let s = parse(v);
     Understanding {
         event: s.event.clone(),
@@ -71,7 +71,7 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-pub const EVENTS: [&str; 4] = [
+pub(crate) const EVENTS: [&str; 4] = [
     "response.created",
     "response.started",
     "response.changed",

@@ -15,7 +15,7 @@ use super::INTERVIEW_UPDATED;
 use crate::provider::tolerant::text;
 
 /// `(event, subject)` of an interview update; `None` when the full reader must decide.
-pub fn read(body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+pub(crate) fn read(body: &[u8]) -> Option<(Option<String>, Option<String>)> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let top = de.deserialize_any(TopVisitor).ok()?;
     de.end().ok()?;

@@ -60,14 +60,14 @@ pub struct CallAnalysis {
 }
 
 /// Keys only the call shape has.
-pub fn looks_like_call(v: &Value) -> bool {
+pub(crate) fn looks_like_call(v: &Value) -> bool {
     ["call_id", "call_status", "call_details"]
         .iter()
         .any(|k| v.has_key(k))
         || v.arr_at(&["transcript"]).is_some()
 }
 
-pub fn parse(v: &Value) -> CallCompleted {
+pub(crate) fn parse(v: &Value) -> CallCompleted {
     CallCompleted {
         candidate_id: v.str_at(&["candidate_id"]),
         candidate_phone: v.str_at(&["candidate_phone"]),

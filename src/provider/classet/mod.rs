@@ -15,13 +15,13 @@ mod call;
 #[cfg(test)]
 mod tests;
 
-pub use call::{CallAnalysis, CallCompleted, CallDetails, QuestionAnswer, Turn};
+pub(crate) use call::CallCompleted;
 
-pub const SIGNATURE_HEADER: &str = "x-classet-webhook-signature";
-pub const KEY_HEADER: &str = "x-classet-key";
-pub const INTERVIEW_UPDATED: &str = "candidate.interview.updated";
+pub(crate) const SIGNATURE_HEADER: &str = "x-classet-webhook-signature";
+pub(crate) const KEY_HEADER: &str = "x-classet-key";
+pub(crate) const INTERVIEW_UPDATED: &str = "candidate.interview.updated";
 /// The deprecated shape has no `event` key; this names it.
-pub const CALL_COMPLETED: &str = "call_completed";
+pub(crate) const CALL_COMPLETED: &str = "call_completed";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -109,7 +109,7 @@ const OUTCOMES: [(&str, InterviewOutcome); 10] = [
 ];
 
 impl InterviewOutcome {
-    pub fn parse(s: &str) -> Self {
+    pub(crate) fn parse(s: &str) -> Self {
         OUTCOMES.iter().find(|(code, _)| *code == s).map_or_else(
             || InterviewOutcome::Other(s.to_string()),
             |(_, o)| o.clone(),
@@ -117,7 +117,7 @@ impl InterviewOutcome {
     }
 
     /// The vendor's code, e.g. `not_sent_unreachable`.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             InterviewOutcome::Other(s) => s,
             known => OUTCOMES
@@ -128,7 +128,7 @@ impl InterviewOutcome {
     }
 
     /// For people: "not sent unreachable".
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         self.as_str().replace('_', " ")
     }
 }
@@ -140,7 +140,7 @@ impl Serialize for InterviewOutcome {
 }
 
 impl Summary {
-    pub fn candidate_id(&self) -> Option<&str> {
+    pub(crate) fn candidate_id(&self) -> Option<&str> {
         match &self.kind {
             Kind::InterviewUpdated(u) => u.data.as_ref()?.candidate_id.as_deref(),
             Kind::CallCompleted(c) => c.candidate_id.as_deref(),
@@ -149,13 +149,13 @@ impl Summary {
     }
 }
 
-pub fn matches_body(v: &Value) -> bool {
+pub(crate) fn matches_body(v: &Value) -> bool {
     v.str_at(&["event"]).as_deref() == Some(INTERVIEW_UPDATED)
         || (v.obj_at(&["changes"]).is_some() && v.str_at(&["data", "candidate_id"]).is_some())
         || (v.has_key("call_id") && v.has_key("call_status"))
 }
 
-pub fn parse(v: &Value) -> Summary {
+pub(crate) fn parse(v: &Value) -> Summary {
     let event = v.str_at(&["event"]);
     let diff_shaped = v
         .at(&["changes"])
@@ -219,7 +219,7 @@ fn interview_update(v: &Value) -> InterviewUpdate {
     InterviewUpdate { changes, data }
 }
 
-pub fn understand(v: &Value) -> Understanding {
+pub(crate) fn understand(v: &Value) -> Understanding {
     let s = parse(v);
     Understanding {
         event: s.event.clone(),
@@ -229,7 +229,7 @@ pub fn understand(v: &Value) -> Understanding {
     }
 }
 
-pub const EVENTS: [&str; 2] = [INTERVIEW_UPDATED, CALL_COMPLETED];
+pub(crate) const EVENTS: [&str; 2] = [INTERVIEW_UPDATED, CALL_COMPLETED];
 
 pub(crate) struct Classet;
 

@@ -14,13 +14,13 @@ mod sections;
 #[cfg(test)]
 mod tests;
 
-pub use sections::{
-    AiSummary, Candidate, Evaluation, Integrity, Interview, NameValue, NamedScore,
-    ResumeEvaluation, Scores, Session, TranscriptLine, Validation,
+pub(crate) use sections::{
+    Candidate, Evaluation, Integrity, Interview, NamedScore, ResumeEvaluation, Scores, Session,
+    TranscriptLine, Validation,
 };
 
-pub const SIGNATURE_HEADER: &str = "x-talentsprout-signature";
-pub const EVENTS: [&str; 2] = ["interview.completed", "interview.abandoned"];
+pub(crate) const SIGNATURE_HEADER: &str = "x-talentsprout-signature";
+pub(crate) const EVENTS: [&str; 2] = ["interview.completed", "interview.abandoned"];
 
 /// Every section is `None` when the payload lacks it (an abandoned interview has no
 /// scores), so "not sent" and "sent empty" stay distinguishable.
@@ -42,7 +42,7 @@ pub struct Summary {
 
 impl Summary {
     /// External user id, else email, else session id, else interview id.
-    pub fn subject(&self) -> Option<String> {
+    pub(crate) fn subject(&self) -> Option<String> {
         let c = self.candidate.as_ref();
         c.and_then(|c| c.external_user_id.clone())
             .or_else(|| c.and_then(|c| c.email.clone()))
@@ -51,7 +51,7 @@ impl Summary {
     }
 }
 
-pub fn matches_body(v: &Value) -> bool {
+pub(crate) fn matches_body(v: &Value) -> bool {
     let named = |k: &str| v.str_at(&[k]).is_some_and(|e| EVENTS.contains(&e.as_str()));
     let has_obj = |k: &str| v.obj_at(&[k]).is_some();
     named("event")
@@ -59,7 +59,7 @@ pub fn matches_body(v: &Value) -> bool {
         || (has_obj("candidate") && has_obj("session") && has_obj("interview"))
 }
 
-pub fn parse(v: &Value) -> Summary {
+pub(crate) fn parse(v: &Value) -> Summary {
     Summary {
         event: v.str_any(&["event", "type", "event_type"]),
         api_version: v.str_any(&["api_version", "apiVersion", "version"]),
@@ -76,7 +76,7 @@ pub fn parse(v: &Value) -> Summary {
     }
 }
 
-pub fn understand(v: &Value) -> Understanding {
+pub(crate) fn understand(v: &Value) -> Understanding {
     let s = parse(v);
     Understanding {
         event: s.event.clone(),

@@ -114,7 +114,7 @@ fn section<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
         .find_map(|k| v.at(&[k]).filter(|s| s.is_object()))
 }
 
-pub fn interview(v: &Value) -> Option<Interview> {
+pub(crate) fn interview(v: &Value) -> Option<Interview> {
     let s = section(v, &["interview"])?;
     Some(Interview {
         id: s.str_any(&["id", "interview_id", "interviewId"]),
@@ -124,7 +124,7 @@ pub fn interview(v: &Value) -> Option<Interview> {
     })
 }
 
-pub fn candidate(v: &Value) -> Option<Candidate> {
+pub(crate) fn candidate(v: &Value) -> Option<Candidate> {
     let s = section(v, &["candidate"])?;
     let first_name = s.str_any(&["first_name", "firstName"]);
     let last_name = s.str_any(&["last_name", "lastName"]);
@@ -148,7 +148,7 @@ pub fn candidate(v: &Value) -> Option<Candidate> {
     })
 }
 
-pub fn session(v: &Value) -> Option<Session> {
+pub(crate) fn session(v: &Value) -> Option<Session> {
     let s = section(v, &["session"])?;
     Some(Session {
         id: s.str_any(&["id", "session_id", "sessionId"]),
@@ -163,7 +163,7 @@ pub fn session(v: &Value) -> Option<Session> {
     })
 }
 
-pub fn validation(v: &Value) -> Option<Validation> {
+pub(crate) fn validation(v: &Value) -> Option<Validation> {
     let s = section(v, &["validation"])?;
     Some(Validation {
         passed: ["passed", "valid", "is_valid"]
@@ -174,7 +174,7 @@ pub fn validation(v: &Value) -> Option<Validation> {
     })
 }
 
-pub fn scores(v: &Value) -> Option<Scores> {
+pub(crate) fn scores(v: &Value) -> Option<Scores> {
     let s = section(v, &["scores"])?;
     Some(Scores {
         overall: s.num_any(&["overall", "overall_score", "overallScore", "total"]),
@@ -183,7 +183,7 @@ pub fn scores(v: &Value) -> Option<Scores> {
     })
 }
 
-pub fn integrity(v: &Value) -> Option<Integrity> {
+pub(crate) fn integrity(v: &Value) -> Option<Integrity> {
     let s = section(v, &["integrity"])?;
     // A flag may be a plain string or an object naming it.
     let flags = match s.value_any(&["flags", "integrity_flags"]) {
@@ -201,7 +201,7 @@ pub fn integrity(v: &Value) -> Option<Integrity> {
     })
 }
 
-pub fn evaluation(v: &Value) -> Option<Evaluation> {
+pub(crate) fn evaluation(v: &Value) -> Option<Evaluation> {
     let s = section(v, &["evaluation"])?;
     let ai_summary = match s.value_any(&["ai_summary", "aiSummary"]) {
         Some(a @ Value::Object(_)) => Some(AiSummary {
@@ -240,7 +240,7 @@ pub fn evaluation(v: &Value) -> Option<Evaluation> {
     })
 }
 
-pub fn resume_evaluation(v: &Value) -> Option<ResumeEvaluation> {
+pub(crate) fn resume_evaluation(v: &Value) -> Option<ResumeEvaluation> {
     let s = section(v, &["resume_evaluation", "resumeEvaluation"])?;
     Some(ResumeEvaluation {
         overall_score: s.num_any(&["overall_score", "overallScore", "overall", "score"]),
@@ -253,7 +253,7 @@ pub fn resume_evaluation(v: &Value) -> Option<ResumeEvaluation> {
 }
 
 /// A list of `{name, score}` items, or an object mapping name to score.
-pub fn named_scores(v: &Value) -> Vec<NamedScore> {
+pub(crate) fn named_scores(v: &Value) -> Vec<NamedScore> {
     const NAMES: [&str; 5] = ["name", "category", "label", "title", "criterion"];
     const SCORES: [&str; 4] = ["score", "value", "rating", "points"];
     match v {
@@ -311,7 +311,7 @@ fn name_values(v: &Value) -> Vec<NameValue> {
 }
 
 /// The transcript: an array of lines, or an object holding one under a usual key.
-pub fn transcript(v: &Value) -> Vec<TranscriptLine> {
+pub(crate) fn transcript(v: &Value) -> Vec<TranscriptLine> {
     let lines = match v.value_any(&["transcript"]) {
         Some(Value::Array(items)) => items.as_slice(),
         Some(t @ Value::Object(_)) => ["messages", "entries", "items", "segments", "lines"]
@@ -357,7 +357,7 @@ fn transcript_line(item: &Value) -> Option<TranscriptLine> {
 }
 
 /// Seconds as a number, a numeric string, or a clock reading `mm:ss` / `hh:mm:ss(.f)`.
-pub fn seconds(v: &Value) -> Option<f64> {
+pub(crate) fn seconds(v: &Value) -> Option<f64> {
     if let Some(n) = number(v) {
         return Some(n);
     }

@@ -74,7 +74,7 @@ fn presents(header: &str, value: &str, key: &str) -> bool {
             (Some(s), rest) if s.eq_ignore_ascii_case("bearer") && ct_eq(rest.as_bytes(), key.as_bytes()))
 }
 
-pub fn verify_static_header(c: &StaticHeaderCheck, input: &Input<'_>) -> Verification {
+pub(crate) fn verify_static_header(c: &StaticHeaderCheck, input: &Input<'_>) -> Verification {
     let header = c.header.trim().to_ascii_lowercase();
     let received = if header.is_empty() {
         None
@@ -174,7 +174,7 @@ pub fn verify_static_header(c: &StaticHeaderCheck, input: &Input<'_>) -> Verific
     verdict.with_evidence(evidence)
 }
 
-pub fn verify_url_key(c: &UrlKeyCheck, input: &Input<'_>) -> Verification {
+pub(crate) fn verify_url_key(c: &UrlKeyCheck, input: &Input<'_>) -> Verification {
     let presented = c
         .presented
         .as_deref()

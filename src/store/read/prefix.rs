@@ -17,7 +17,11 @@ fn range_sql(bounded: bool) -> String {
 
 impl SqliteReader {
     /// Rows whose id starts with `prefix`, in id order, at most `limit`.
-    pub fn with_id_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Row>, StoreError> {
+    pub(crate) fn with_id_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<Row>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let end = prefix_successor(prefix);
         self.conn

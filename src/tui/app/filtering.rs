@@ -24,7 +24,7 @@ impl App {
 
     /// The filter whose matches the table shows; `None` when it shows every delivery
     /// (also when the filter field holds a filter whose search failed).
-    pub fn shown_filter(&self) -> Option<&Filter> {
+    pub(crate) fn shown_filter(&self) -> Option<&Filter> {
         match &self.shown {
             Shown::All => None,
             Shown::Matches { filter, .. } => Some(filter),
@@ -32,7 +32,7 @@ impl App {
     }
 
     /// Whether the stored event names were read (filter words are read against them).
-    pub fn events_loaded(&self) -> bool {
+    pub(crate) fn events_loaded(&self) -> bool {
         self.events_loaded
     }
 

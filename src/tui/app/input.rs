@@ -172,7 +172,7 @@ impl App {
 
     /// Filters the table as if `text` had been typed into the filter field, read
     /// against the event names known so far (see [`App::events_loaded`]).
-    pub fn set_filter(&mut self, text: &str) {
+    pub(crate) fn set_filter(&mut self, text: &str) {
         self.filter.set_text(text, &self.known_events);
         self.refilter = true;
     }

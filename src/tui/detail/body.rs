@@ -17,7 +17,7 @@ use crate::tui::widgets::doc::{self, DIM, WARN};
 use crate::tui::widgets::scroll::{self, Scroll};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Pretty,
     Text,
     Hex,
@@ -60,7 +60,7 @@ impl Component for BodyView {
     }
 }
 
-pub struct BodyView {
+pub(crate) struct BodyView {
     bytes: Bytes,
     /// The body when it is UTF-8.
     text: Option<String>,
@@ -76,7 +76,7 @@ pub struct BodyView {
 }
 
 impl BodyView {
-    pub fn new(req: &Request, json: Option<&serde_json::Value>) -> Self {
+    pub(crate) fn new(req: &Request, json: Option<&serde_json::Value>) -> Self {
         let text = std::str::from_utf8(&req.body).ok().map(str::to_string);
         let json = json.map(JsonRows::new);
         let mode = match (&json, &text) {
@@ -99,7 +99,7 @@ impl BodyView {
     }
 
     #[cfg(test)]
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         self.mode
     }
 

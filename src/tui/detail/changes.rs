@@ -68,7 +68,7 @@ impl Component for ChangesView {
     }
 }
 
-pub struct ChangesView {
+pub(crate) struct ChangesView {
     comparison: Comparison,
     previous: Option<Previous>,
     received_at: DateTime<Utc>,
@@ -81,7 +81,11 @@ pub struct ChangesView {
 }
 
 impl ChangesView {
-    pub fn new(delivery: &Delivery, json: Option<&Value>, previous: Option<&Delivery>) -> Self {
+    pub(crate) fn new(
+        delivery: &Delivery,
+        json: Option<&Value>,
+        previous: Option<&Delivery>,
+    ) -> Self {
         let comparison = match previous {
             None => Comparison::NoPrevious,
             Some(p) => match (provider::body_json(&p.request.body), json) {

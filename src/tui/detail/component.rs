@@ -18,15 +18,15 @@ pub struct Hint {
     pub what: &'static str,
 }
 
-pub const fn hint(actions: &'static [Action], what: &'static str) -> Hint {
+pub(crate) const fn hint(actions: &'static [Action], what: &'static str) -> Hint {
     Hint { actions, what }
 }
 
 /// Scrolling, which every tab has.
-pub const SCROLL: Hint = hint(&[Action::Down, Action::Up], "scroll");
-pub const ENDS: Hint = hint(&[Action::Top, Action::Bottom], "top/end");
+pub(crate) const SCROLL: Hint = hint(&[Action::Down, Action::Up], "scroll");
+pub(crate) const ENDS: Hint = hint(&[Action::Top, Action::Bottom], "top/end");
 
-pub trait Component {
+pub(crate) trait Component {
     fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer);
 
     /// An action while no field has focus; `Ignored` leaves it to the caller (Esc goes
@@ -58,7 +58,8 @@ pub trait Component {
 
 /// Hands a key to `c` as the app does: resolved in the focused field's scope, else in
 /// the tab's own; a key that is no action reaches a focused field as text.
-pub fn press(
+#[cfg(test)]
+pub(crate) fn press(
     c: &mut dyn Component,
     own: Scope,
     keymap: &crate::tui::keymap::Keymap,

@@ -52,7 +52,7 @@ impl Component for HeadersView {
     }
 }
 
-pub struct HeadersView {
+pub(crate) struct HeadersView {
     /// Header names configured to carry credentials (lower-case).
     configured: Vec<String>,
     brilliant: bool,
@@ -61,7 +61,7 @@ pub struct HeadersView {
 }
 
 /// Whether a header's value must be masked.
-pub fn is_credential(name: &str, configured: &[String]) -> bool {
+pub(crate) fn is_credential(name: &str, configured: &[String]) -> bool {
     let name = name.to_ascii_lowercase();
     if SIGNATURE_HEADERS.contains(&name.as_str()) {
         return false;
@@ -73,7 +73,7 @@ pub fn is_credential(name: &str, configured: &[String]) -> bool {
 
 /// The value with its secret part masked: `Bearer ey••••J9`. Redaction markers name a
 /// setting, not a secret, and stay readable.
-pub fn masked(value: &str) -> String {
+pub(crate) fn masked(value: &str) -> String {
     if value.contains("[redacted:") {
         return value.to_string();
     }
@@ -89,7 +89,7 @@ pub fn masked(value: &str) -> String {
 }
 
 impl HeadersView {
-    pub fn new(config: &Config, provider: ProviderId) -> Self {
+    pub(crate) fn new(config: &Config, provider: ProviderId) -> Self {
         let p = &config.providers;
         let configured = [
             Some(p.clearspeed.api_key_header.as_str()),

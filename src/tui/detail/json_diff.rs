@@ -4,14 +4,14 @@
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Added,
     Removed,
     Changed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Difference {
+pub(crate) struct Difference {
     pub kind: Kind,
     /// `evaluation.categories[2].score`; `(root)` when the documents differ as a whole.
     pub path: String,
@@ -22,7 +22,7 @@ pub struct Difference {
 /// Every difference from `old` to `new`, in document order: within an object the old
 /// keys first (changed or removed), then the keys only `new` has. Arrays are compared
 /// index by index, so an insertion shows as changes plus an addition at the end.
-pub fn diff(old: &Value, new: &Value) -> Vec<Difference> {
+pub(crate) fn diff(old: &Value, new: &Value) -> Vec<Difference> {
     let mut out = Vec::new();
     walk(&mut String::new(), old, new, &mut out);
     out

@@ -45,7 +45,7 @@ struct Row {
 
 /// A JSON document as foldable rows.
 #[derive(Debug, Clone)]
-pub struct JsonRows {
+pub(crate) struct JsonRows {
     rows: Vec<Row>,
     /// Indices of folded `Open` rows.
     folded: BTreeSet<usize>,
@@ -54,7 +54,7 @@ pub struct JsonRows {
 }
 
 impl JsonRows {
-    pub fn new(value: &Value) -> Self {
+    pub(crate) fn new(value: &Value) -> Self {
         let mut rows = Vec::new();
         flatten(value, None, 0, false, &mut rows);
         let visible = (0..rows.len()).collect();
@@ -65,13 +65,13 @@ impl JsonRows {
         }
     }
 
-    pub fn visible_len(&self) -> usize {
+    pub(crate) fn visible_len(&self) -> usize {
         self.visible.len()
     }
 
     /// Folds or unfolds the container on visible row `at` (its opening or closing line).
     /// Returns the visible index of the container's first line afterwards.
-    pub fn toggle(&mut self, at: usize) -> Option<usize> {
+    pub(crate) fn toggle(&mut self, at: usize) -> Option<usize> {
         let row = *self.visible.get(at)?;
         let open = self.open_of(row)?;
         if !self.folded.remove(&open) {
@@ -82,7 +82,7 @@ impl JsonRows {
     }
 
     /// Folds every container below the top level, so the top-level keys show.
-    pub fn fold_all(&mut self) {
+    pub(crate) fn fold_all(&mut self) {
         self.folded = self
             .rows
             .iter()
@@ -93,13 +93,13 @@ impl JsonRows {
         self.refresh();
     }
 
-    pub fn unfold_all(&mut self) {
+    pub(crate) fn unfold_all(&mut self) {
         self.folded.clear();
         self.refresh();
     }
 
     #[cfg(test)]
-    pub fn is_folded(&self, at: usize) -> bool {
+    pub(crate) fn is_folded(&self, at: usize) -> bool {
         self.visible
             .get(at)
             .is_some_and(|r| self.folded.contains(r))
@@ -130,7 +130,7 @@ impl JsonRows {
     }
 
     /// Visible row `at` as a coloured line, with a fold marker in a two-cell gutter.
-    pub fn line(&self, at: usize, gutter: bool) -> Line<'static> {
+    pub(crate) fn line(&self, at: usize, gutter: bool) -> Line<'static> {
         let Some(&index) = self.visible.get(at) else {
             return Line::default();
         };
@@ -177,7 +177,7 @@ impl JsonRows {
     }
 
     /// Every row, unfolded, without a gutter: for small documents shown inline.
-    pub fn all_lines(&self) -> Vec<Line<'static>> {
+    pub(crate) fn all_lines(&self) -> Vec<Line<'static>> {
         (0..self.visible.len())
             .map(|i| self.line(i, false))
             .collect()

@@ -6,7 +6,7 @@ use crate::model::ProviderId;
 use crate::provider;
 
 /// `0190abcd-1234…`: enough of a time-ordered id to tell deliveries apart.
-pub fn short_id(id: &str) -> String {
+pub(crate) fn short_id(id: &str) -> String {
     let cut: String = id.chars().take(13).collect();
     if cut.len() < id.len() {
         format!("{cut}…")
@@ -15,11 +15,11 @@ pub fn short_id(id: &str) -> String {
     }
 }
 
-pub fn time(t: DateTime<Utc>) -> String {
+pub(crate) fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 /// The vendor's own spelling of its name.
-pub fn vendor_name(p: ProviderId) -> &'static str {
+pub(crate) fn vendor_name(p: ProviderId) -> &'static str {
     provider::vendor(p).map_or("unknown", |v| v.name())
 }

@@ -14,7 +14,7 @@ use crate::provider;
 use crate::tui::keymap::{Action, Keymap, Scope};
 
 use component::Component;
-pub use component::Hint;
+pub(crate) use component::Hint;
 
 mod body;
 mod changes;
@@ -93,11 +93,11 @@ impl Detail {
         }
     }
 
-    pub fn delivery(&self) -> &Delivery {
+    pub(crate) fn delivery(&self) -> &Delivery {
         &self.delivery
     }
 
-    pub fn tab(&self) -> Tab {
+    pub(crate) fn tab(&self) -> Tab {
         self.tab
     }
 
@@ -107,11 +107,11 @@ impl Detail {
         self.tab = tab;
     }
 
-    pub fn next_tab(&mut self) {
+    pub(crate) fn next_tab(&mut self) {
         self.set_tab(self.tab.next());
     }
 
-    pub fn prev_tab(&mut self) {
+    pub(crate) fn prev_tab(&mut self) {
         self.set_tab(self.tab.prev());
     }
 
@@ -143,7 +143,7 @@ impl Detail {
     }
 
     /// Where keys are resolved: the focused field's scope, else the open tab's.
-    pub fn scope(&self) -> Scope {
+    pub(crate) fn scope(&self) -> Scope {
         self.component(self.tab)
             .focus()
             .unwrap_or(Scope::Tab(self.tab))
@@ -152,7 +152,7 @@ impl Detail {
     /// An action resolved in [`Detail::scope`]; `key` is the key it came from, which a
     /// focused field takes as text when it is no action there. Tabs switch here while no
     /// field has focus.
-    pub fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> DetailOutcome {
+    pub(crate) fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> DetailOutcome {
         if self.is_editing() {
             return match action {
                 Some(a) => self.current_mut().handle(a),
@@ -182,7 +182,7 @@ impl Detail {
     }
 
     /// The footer's keys for the current tab, as `(keys, what)`, named with `keymap`.
-    pub fn key_hints(&self, keymap: &Keymap) -> Vec<(String, &'static str)> {
+    pub(crate) fn key_hints(&self, keymap: &Keymap) -> Vec<(String, &'static str)> {
         let scope = self.scope();
         self.hints()
             .into_iter()
@@ -198,18 +198,18 @@ impl Detail {
     }
 
     /// An action with no key behind it (the mouse wheel).
-    pub fn act(&mut self, action: Action) -> DetailOutcome {
+    pub(crate) fn act(&mut self, action: Action) -> DetailOutcome {
         self.current_mut().handle(action)
     }
 
     /// True while a text field has focus: the caller then sends every key (except
     /// Ctrl-C) here.
-    pub fn is_editing(&self) -> bool {
+    pub(crate) fn is_editing(&self) -> bool {
         self.component(self.tab).focus().is_some()
     }
 
     /// The tab whose title is drawn at `at` when the view is rendered in `area`.
-    pub fn tab_at(&self, area: Rect, at: ratatui::layout::Position) -> Option<Tab> {
+    pub(crate) fn tab_at(&self, area: Rect, at: ratatui::layout::Position) -> Option<Tab> {
         if at.y != area.y || at.x < area.x {
             return None;
         }
@@ -256,7 +256,7 @@ impl Detail {
 
     /// Keys for the footer, for the current tab and state. Switching tabs and going back
     /// are the caller's, which names them with its keymap.
-    pub fn hints(&self) -> Vec<Hint> {
+    pub(crate) fn hints(&self) -> Vec<Hint> {
         self.component(self.tab).hints()
     }
 }

@@ -14,7 +14,7 @@ type Rows = Vec<(usize, usize)>;
 
 /// The text's display rows, computed for the last width drawn.
 #[derive(Debug, Default)]
-pub struct TextRows {
+pub(crate) struct TextRows {
     cache: RefCell<Option<(usize, Rows)>>,
 }
 
@@ -58,12 +58,12 @@ fn rows_for(text: &str, width: usize) -> Vec<(usize, usize)> {
 
 impl TextRows {
     /// How many rows `text` takes at `width`.
-    pub fn len(&self, text: &str, width: usize) -> usize {
+    pub(crate) fn len(&self, text: &str, width: usize) -> usize {
         self.with(text, width, |rows| rows.len())
     }
 
     /// Row `index` of `text` at `width`, sanitized.
-    pub fn line(&self, text: &str, width: usize, index: usize) -> Line<'static> {
+    pub(crate) fn line(&self, text: &str, width: usize, index: usize) -> Line<'static> {
         self.with(text, width, |rows| {
             rows.get(index)
                 .and_then(|(s, e)| text.get(*s..*e))
@@ -86,7 +86,7 @@ impl TextRows {
 }
 
 /// Bytes per hex row that fit `width`: 16, 8 or 4.
-pub fn hex_bytes_per_row(width: usize) -> usize {
+pub(crate) fn hex_bytes_per_row(width: usize) -> usize {
     match width {
         w if w >= 78 => 16,
         w if w >= 44 => 8,
@@ -94,12 +94,12 @@ pub fn hex_bytes_per_row(width: usize) -> usize {
     }
 }
 
-pub fn hex_rows(len: usize, per_row: usize) -> usize {
+pub(crate) fn hex_rows(len: usize, per_row: usize) -> usize {
     len.div_ceil(per_row.max(1)).max(1)
 }
 
 /// `00000010  7b 22 …  |{"…|` for row `index`.
-pub fn hex_line(bytes: &[u8], per_row: usize, index: usize) -> Line<'static> {
+pub(crate) fn hex_line(bytes: &[u8], per_row: usize, index: usize) -> Line<'static> {
     let start = index * per_row;
     let chunk = bytes
         .get(start..(start + per_row).min(bytes.len()))

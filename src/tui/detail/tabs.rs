@@ -37,7 +37,7 @@ fn labels(current: Tab, width: usize) -> Vec<String> {
 }
 
 /// The tab whose label is `dx` columns into a bar `width` wide.
-pub fn tab_at(current: Tab, width: usize, dx: usize) -> Option<Tab> {
+pub(crate) fn tab_at(current: Tab, width: usize, dx: usize) -> Option<Tab> {
     let mut x = 0;
     for (tab, label) in Tab::ALL.iter().zip(labels(current, width)) {
         let w = text_width(&label);
@@ -51,7 +51,13 @@ pub fn tab_at(current: Tab, width: usize, dx: usize) -> Option<Tab> {
 
 /// `1 Summary  2 Transcript …`: the current tab highlighted, tabs without content for
 /// this delivery dimmed, `right` (the delivery's identity) in what width is left.
-pub fn render_bar(current: Tab, applies: [bool; 6], right: &str, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render_bar(
+    current: Tab,
+    applies: [bool; 6],
+    right: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     if area.width == 0 || area.height == 0 {
         return;
     }

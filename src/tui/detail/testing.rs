@@ -17,22 +17,22 @@ use crate::provider;
 use crate::redact::Redactor;
 use crate::signature::hmac_sha256;
 
-pub const TS_SECRET: &str = "whsec_dGVzdF9zZWNyZXRfZm9yX3RhbGVudHNwcm91dA";
-pub const CL_SECRET: &str = "classet_sig_secret_1b7e";
+pub(crate) const TS_SECRET: &str = "whsec_dGVzdF9zZWNyZXRfZm9yX3RhbGVudHNwcm91dA";
+pub(crate) const CL_SECRET: &str = "classet_sig_secret_1b7e";
 /// 2025-11-20T15:46:40Z.
-pub const RECEIVED: i64 = 1_763_653_600;
+pub(crate) const RECEIVED: i64 = 1_763_653_600;
 
-pub fn config(toml: &str) -> Arc<Config> {
+pub(crate) fn config(toml: &str) -> Arc<Config> {
     Arc::new(Config::from_parts(toml, None, &[]).expect("test config parses"))
 }
 
-pub fn ts_config() -> Arc<Config> {
+pub(crate) fn ts_config() -> Arc<Config> {
     config(&format!(
         "[providers.talentsprout]\nsecret = \"{TS_SECRET}\"\n[providers.classet]\nsecret = \"{CL_SECRET}\"\n"
     ))
 }
 
-pub fn fixture(rel: &str) -> Vec<u8> {
+pub(crate) fn fixture(rel: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/payloads")
         .join(rel);
@@ -40,12 +40,12 @@ pub fn fixture(rel: &str) -> Vec<u8> {
 }
 
 /// The fixture as one line, as vendors send it.
-pub fn compact(rel: &str) -> Vec<u8> {
+pub(crate) fn compact(rel: &str) -> Vec<u8> {
     let v: serde_json::Value = serde_json::from_slice(&fixture(rel)).expect("fixture is JSON");
     serde_json::to_vec(&v).expect("serializes")
 }
 
-pub fn ts_signature(secret: &str, t: i64, body: &[u8]) -> String {
+pub(crate) fn ts_signature(secret: &str, t: i64, body: &[u8]) -> String {
     let msg = [format!("{t}.").as_bytes(), body].concat();
     format!(
         "t={t},v1={}",
@@ -53,12 +53,17 @@ pub fn ts_signature(secret: &str, t: i64, body: &[u8]) -> String {
     )
 }
 
-pub fn classet_signature(secret: &str, body: &[u8]) -> String {
+pub(crate) fn classet_signature(secret: &str, body: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hmac_sha256(secret.as_bytes(), body))
 }
 
 /// A delivery as the store holds it: analysed on arrival, secrets then redacted.
-pub fn delivery(config: &Config, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Delivery {
+pub(crate) fn delivery(
+    config: &Config,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Delivery {
     let (path, query) = match path.split_once('?') {
         Some((p, q)) => (p.to_string(), Some(q.to_string())),
         None => (path.to_string(), None),
@@ -92,7 +97,7 @@ pub fn delivery(config: &Config, path: &str, headers: &[(&str, &str)], body: &[u
     }
 }
 
-pub fn detail(delivery: Delivery, config: Arc<Config>) -> Detail {
+pub(crate) fn detail(delivery: Delivery, config: Arc<Config>) -> Detail {
     Detail::new(DetailInput {
         delivery,
         previous: None,
@@ -101,19 +106,19 @@ pub fn detail(delivery: Delivery, config: Arc<Config>) -> Detail {
     })
 }
 
-pub fn key(code: KeyCode) -> KeyEvent {
+pub(crate) fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-pub fn ctrl(c: char) -> KeyEvent {
+pub(crate) fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
-pub fn press(d: &mut Detail, code: KeyCode) -> DetailOutcome {
+pub(crate) fn press(d: &mut Detail, code: KeyCode) -> DetailOutcome {
     d.press(&crate::tui::keymap::Keymap::default(), key(code))
 }
 
-pub fn type_text(d: &mut Detail, text: &str) {
+pub(crate) fn type_text(d: &mut Detail, text: &str) {
     for c in text.chars() {
         d.press(
             &crate::tui::keymap::Keymap::default(),
@@ -122,7 +127,7 @@ pub fn type_text(d: &mut Detail, text: &str) {
     }
 }
 
-pub fn render(d: &Detail, width: u16, height: u16) -> Buffer {
+pub(crate) fn render(d: &Detail, width: u16, height: u16) -> Buffer {
     let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
     d.render(area, &mut buf);
@@ -130,7 +135,7 @@ pub fn render(d: &Detail, width: u16, height: u16) -> Buffer {
 }
 
 /// The buffer's text, one line per row.
-pub fn text(buf: &Buffer) -> String {
+pub(crate) fn text(buf: &Buffer) -> String {
     let a = buf.area;
     (a.top()..a.bottom())
         .map(|y| {

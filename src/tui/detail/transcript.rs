@@ -55,7 +55,7 @@ fn speaker_style(speaker: &str) -> Style {
 }
 
 /// `mm:ss`, or `h:mm:ss` past an hour.
-pub fn clock(secs: f64) -> String {
+pub(crate) fn clock(secs: f64) -> String {
     let total = secs.max(0.0).floor() as u64;
     let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
     if h > 0 {
@@ -65,7 +65,7 @@ pub fn clock(secs: f64) -> String {
     }
 }
 
-pub struct TranscriptView {
+pub(crate) struct TranscriptView {
     entries: Vec<Entry>,
     /// Why there is nothing to show, when there is not.
     absent: String,
@@ -82,7 +82,7 @@ pub struct TranscriptView {
 }
 
 impl TranscriptView {
-    pub fn new(provider: ProviderId, summary: &Summary) -> Self {
+    pub(crate) fn new(provider: ProviderId, summary: &Summary) -> Self {
         let entry = |speaker: Option<&str>, text: Option<&str>, start: Option<f64>| {
             let speaker = sanitize::line(speaker.unwrap_or("(unnamed)"));
             Entry {
@@ -138,12 +138,12 @@ impl TranscriptView {
     }
 
     #[cfg(test)]
-    pub fn match_count(&self) -> usize {
+    pub(crate) fn match_count(&self) -> usize {
         self.matches.len()
     }
 
     #[cfg(test)]
-    pub fn current_match(&self) -> Option<usize> {
+    pub(crate) fn current_match(&self) -> Option<usize> {
         self.current
     }
 

@@ -20,7 +20,7 @@ pub struct BodyEditor {
 
 /// What a key did in the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EditorKey {
+pub(crate) enum EditorKey {
     /// Ctrl-S: send what is in the field.
     Send,
     /// Esc: close without sending.
@@ -31,7 +31,7 @@ pub enum EditorKey {
 impl BodyEditor {
     /// The editor over `d`'s body, or why it cannot be edited as text. `gutter` styles the
     /// line numbers.
-    pub fn open(d: &Delivery, gutter: Style) -> Result<Self, String> {
+    pub(crate) fn open(d: &Delivery, gutter: Style) -> Result<Self, String> {
         let r = &d.request;
         if r.body_truncated {
             return Err(format!(
@@ -64,26 +64,26 @@ impl BodyEditor {
         })
     }
 
-    pub fn delivery(&self) -> &Delivery {
+    pub(crate) fn delivery(&self) -> &Delivery {
         &self.delivery
     }
 
-    pub fn input(&self) -> &TextArea<'static> {
+    pub(crate) fn input(&self) -> &TextArea<'static> {
         &self.input
     }
 
     /// Whether the body was JSON, shown pretty-printed.
-    pub fn is_pretty(&self) -> bool {
+    pub(crate) fn is_pretty(&self) -> bool {
         self.pretty
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.input.lines().join("\n")
     }
 
     /// A key: `action` is what the keymap made of it in a multi-line field; every key
     /// but sending and cancelling is text (Tab indents).
-    pub fn key(&mut self, action: Option<Action>, key: KeyEvent) -> EditorKey {
+    pub(crate) fn key(&mut self, action: Option<Action>, key: KeyEvent) -> EditorKey {
         match action {
             Some(Action::Submit) => EditorKey::Send,
             Some(Action::Back) => EditorKey::Cancel,
@@ -95,7 +95,7 @@ impl BodyEditor {
     }
 
     /// Moves the view (and the cursor with it) by `rows`.
-    pub fn scroll(&mut self, rows: i16) {
+    pub(crate) fn scroll(&mut self, rows: i16) {
         self.input.scroll((rows, 0));
     }
 
@@ -103,7 +103,7 @@ impl BodyEditor {
     /// again (the signature then covers exactly what is sent), anything else as typed.
     /// A JSON body edited into something that no longer parses is refused, with the
     /// cursor put where it breaks.
-    pub fn pending(&mut self) -> Result<Pending, String> {
+    pub(crate) fn pending(&mut self) -> Result<Pending, String> {
         let text = self.text();
         let mut pending = Pending::stored(self.delivery.clone());
         if text == self.opened {

@@ -18,7 +18,7 @@ pub struct UrlPrompt {
 
 /// What a key did in the prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PromptKey {
+pub(crate) enum PromptKey {
     /// Enter, with the URL as typed (trimmed).
     Submit(String),
     /// Esc.
@@ -37,7 +37,7 @@ fn field(url: &str) -> TextArea<'static> {
 
 impl UrlPrompt {
     /// Offers `url`, with `recent` targets (newest first) a ↑ away.
-    pub fn open(url: &str, recent: &[String], pending: Pending) -> Self {
+    pub(crate) fn open(url: &str, recent: &[String], pending: Pending) -> Self {
         let mut choices = vec![url.to_string()];
         for r in recent {
             if !choices.contains(r) {
@@ -59,22 +59,22 @@ impl UrlPrompt {
         }
     }
 
-    pub fn input(&self) -> &TextArea<'static> {
+    pub(crate) fn input(&self) -> &TextArea<'static> {
         &self.input
     }
 
-    pub fn pending(&self) -> &Pending {
+    pub(crate) fn pending(&self) -> &Pending {
         &self.pending
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.input.lines().join("")
     }
 
     /// A key: `action` is what the keymap made of it in a one-line field (Enter, and
     /// the Ctrl-M or Ctrl-J some terminals send for it, submit); a key that is no action
     /// is text.
-    pub fn key(&mut self, action: Option<Action>, key: KeyEvent) -> PromptKey {
+    pub(crate) fn key(&mut self, action: Option<Action>, key: KeyEvent) -> PromptKey {
         match action {
             Some(Action::Submit) => PromptKey::Submit(self.text().trim().to_string()),
             Some(Action::Back) => PromptKey::Cancel,

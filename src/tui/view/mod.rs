@@ -14,11 +14,11 @@ pub(crate) mod help;
 mod resend;
 mod table;
 
-pub use super::layout::Areas;
+pub(crate) use super::layout::Areas;
 pub use super::theme::Theme;
 
 /// Draws the whole screen.
-pub fn render(app: &App, frame: &mut Frame) {
+pub(crate) fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let areas = app.areas(area);
     let buf = frame.buffer_mut();

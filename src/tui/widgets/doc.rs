@@ -4,30 +4,30 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-pub use super::{char_width, text_width, truncate};
+pub(crate) use super::{char_width, text_width, truncate};
 use crate::sanitize;
 
 /// Widest label column; narrower areas get a third of their width.
 const LABEL_WIDTH: usize = 16;
 
-pub const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-pub const LABEL: Style = Style::new().add_modifier(Modifier::BOLD);
-pub const DIM: Style = Style::new().fg(Color::DarkGray);
-pub const MISSING: Style = Style::new()
+pub(crate) const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+pub(crate) const LABEL: Style = Style::new().add_modifier(Modifier::BOLD);
+pub(crate) const DIM: Style = Style::new().fg(Color::DarkGray);
+pub(crate) const MISSING: Style = Style::new()
     .fg(Color::DarkGray)
     .add_modifier(Modifier::ITALIC);
-pub const GOOD: Style = Style::new().fg(Color::Green);
-pub const BAD: Style = Style::new().fg(Color::Red);
-pub const WARN: Style = Style::new().fg(Color::Yellow);
+pub(crate) const GOOD: Style = Style::new().fg(Color::Green);
+pub(crate) const BAD: Style = Style::new().fg(Color::Red);
+pub(crate) const WARN: Style = Style::new().fg(Color::Yellow);
 
 /// A payload-derived span: sanitized onto one line first.
-pub fn safe(text: &str, style: Style) -> Span<'static> {
+pub(crate) fn safe(text: &str, style: Style) -> Span<'static> {
     Span::styled(sanitize::line(text), style)
 }
 
 /// Breaks sanitized one-line `text` into rows of at most `width` cells, at spaces when
 /// possible. Always at least one row.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut rows = Vec::new();
     let mut row = String::new();
@@ -60,7 +60,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// `12,345 bytes`.
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -74,7 +74,7 @@ pub fn bytes(n: u64) -> String {
 
 /// Breaks sanitized `text` into rows of exactly `width` cells (the last shorter),
 /// ignoring word boundaries: for signatures and signed strings.
-pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_hard(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut rows = vec![String::new()];
     let mut used = 0;
@@ -94,7 +94,7 @@ pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
 
 /// Rows of `text` as character ranges: the first at most `first` cells wide, the rest
 /// `rest`, each broken after its last space when it has one. Always at least one row.
-pub fn wrap_ranges(text: &[char], first: usize, rest: usize) -> Vec<(usize, usize)> {
+pub(crate) fn wrap_ranges(text: &[char], first: usize, rest: usize) -> Vec<(usize, usize)> {
     let mut rows = Vec::new();
     let mut start = 0;
     while start < text.len() {
@@ -126,7 +126,7 @@ pub fn wrap_ranges(text: &[char], first: usize, rest: usize) -> Vec<(usize, usiz
 }
 
 /// Lines built to fit one width: what every document-like tab draws.
-pub struct Doc {
+pub(crate) struct Doc {
     pub width: usize,
     pub lines: Vec<Line<'static>>,
     /// Where each section starts (its heading line).
@@ -135,7 +135,7 @@ pub struct Doc {
 }
 
 impl Doc {
-    pub fn new(width: usize) -> Self {
+    pub(crate) fn new(width: usize) -> Self {
         Self {
             width: width.max(1),
             lines: Vec::new(),
@@ -144,16 +144,16 @@ impl Doc {
         }
     }
 
-    pub fn push(&mut self, line: impl Into<Line<'static>>) {
+    pub(crate) fn push(&mut self, line: impl Into<Line<'static>>) {
         self.lines.push(line.into());
     }
 
-    pub fn blank(&mut self) {
+    pub(crate) fn blank(&mut self) {
         self.lines.push(Line::default());
     }
 
     /// A section title, set off from what precedes it.
-    pub fn heading(&mut self, title: &str) {
+    pub(crate) fn heading(&mut self, title: &str) {
         if !self.lines.is_empty() {
             self.blank();
         }
@@ -167,7 +167,7 @@ impl Doc {
     }
 
     /// Payload text as paragraphs (its newlines kept), wrapped, every row indented.
-    pub fn text(&mut self, raw: &str, indent: usize, style: Style) {
+    pub(crate) fn text(&mut self, raw: &str, indent: usize, style: Style) {
         let pad = " ".repeat(indent.min(self.width / 2));
         let avail = self.width.saturating_sub(pad.len());
         for para in sanitize::for_screen(raw, true).split('\n') {
@@ -181,12 +181,12 @@ impl Doc {
     }
 
     /// `marker` then payload text, continuation rows aligned under the text.
-    pub fn item(&mut self, marker: Span<'static>, raw: &str, style: Style) {
+    pub(crate) fn item(&mut self, marker: Span<'static>, raw: &str, style: Style) {
         self.item_with(vec![marker], raw, style);
     }
 
     /// As [`Doc::item`] with a head of several (safe) spans.
-    pub fn item_with(&mut self, head: Vec<Span<'static>>, raw: &str, style: Style) {
+    pub(crate) fn item_with(&mut self, head: Vec<Span<'static>>, raw: &str, style: Style) {
         let lead: usize = head.iter().map(Span::width).sum();
         let avail = self.width.saturating_sub(lead);
         let mut head = Some(head);
@@ -207,22 +207,22 @@ impl Doc {
     }
 
     /// `label  value`, the payload value wrapped under itself.
-    pub fn field(&mut self, label: &str, raw: &str) {
+    pub(crate) fn field(&mut self, label: &str, raw: &str) {
         self.field_styled(label, raw, Style::new());
     }
 
-    pub fn label_width(&self) -> usize {
+    pub(crate) fn label_width(&self) -> usize {
         self.label_width
     }
 
-    pub fn field_styled(&mut self, label: &str, raw: &str, style: Style) {
+    pub(crate) fn field_styled(&mut self, label: &str, raw: &str, style: Style) {
         let avail = self.width.saturating_sub(self.label_width).max(1);
         let rows = wrap(&sanitize::line(raw), avail);
         self.field_rows(label, rows, style);
     }
 
     /// A field broken at the width regardless of words (signatures, signed strings).
-    pub fn field_hard(&mut self, label: &str, raw: &str, style: Style) {
+    pub(crate) fn field_hard(&mut self, label: &str, raw: &str, style: Style) {
         let avail = self.width.saturating_sub(self.label_width).max(1);
         let rows = wrap_hard(&sanitize::line(raw), avail);
         self.field_rows(label, rows, style);
@@ -240,7 +240,7 @@ impl Doc {
     }
 
     /// A field whose absence is worth saying.
-    pub fn field_opt(&mut self, label: &str, raw: Option<&str>) {
+    pub(crate) fn field_opt(&mut self, label: &str, raw: Option<&str>) {
         match raw {
             Some(v) => self.field(label, v),
             None => self.missing(label),
@@ -248,7 +248,7 @@ impl Doc {
     }
 
     /// `label  spans`, for values already made of safe spans; not wrapped.
-    pub fn field_spans(&mut self, label: &str, spans: Vec<Span<'static>>) {
+    pub(crate) fn field_spans(&mut self, label: &str, spans: Vec<Span<'static>>) {
         let mut all = vec![self.label_span(label)];
         all.extend(spans);
         self.push(Line::from(all));
@@ -256,7 +256,7 @@ impl Doc {
 
     /// Styled spans (already safe) wrapped at spaces where possible, continuation rows
     /// indented.
-    pub fn spans_wrapped(&mut self, spans: Vec<Span<'static>>, indent: usize) {
+    pub(crate) fn spans_wrapped(&mut self, spans: Vec<Span<'static>>, indent: usize) {
         let indent = indent.min(self.width / 2);
         let cells: Vec<(char, Style)> = spans
             .iter()
@@ -288,12 +288,12 @@ impl Doc {
         }
     }
 
-    pub fn missing(&mut self, label: &str) {
+    pub(crate) fn missing(&mut self, label: &str) {
         self.field_spans(label, vec![Span::styled("not present", MISSING)]);
     }
 
     /// The lines split in two at the section start nearest the middle, for two columns.
-    pub fn halves(&self) -> (&[Line<'static>], &[Line<'static>]) {
+    pub(crate) fn halves(&self) -> (&[Line<'static>], &[Line<'static>]) {
         let middle = self.lines.len() / 2;
         let split = self
             .sections
@@ -308,7 +308,7 @@ impl Doc {
         (left, right)
     }
 
-    pub fn note(&mut self, text: &str) {
+    pub(crate) fn note(&mut self, text: &str) {
         self.text(text, 0, DIM);
     }
 }

@@ -18,7 +18,7 @@ const CURSOR: Style = Style::new().add_modifier(Modifier::REVERSED);
 
 /// How a field is drawn.
 #[derive(Debug, Clone, Copy)]
-pub struct Look {
+pub(crate) struct Look {
     /// Draw this character for every character of the text.
     pub mask: Option<char>,
     pub focused: bool,
@@ -86,7 +86,13 @@ fn rows(lines: &[String], mask: Option<char>, width: usize) -> Vec<Row> {
 
 /// Draws `ta` into `area`. `top` keeps the first visible row between frames so the view
 /// only scrolls when the cursor leaves it.
-pub fn render(ta: &TextArea<'_>, look: Look, top: &Cell<usize>, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render(
+    ta: &TextArea<'_>,
+    look: Look,
+    top: &Cell<usize>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     if area.width == 0 || area.height == 0 {
         return;
     }

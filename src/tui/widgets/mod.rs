@@ -10,18 +10,18 @@ use ratatui::buffer::Buffer;
 use ratatui::text::{Line, Span};
 
 /// Cells one character takes on screen.
-pub fn char_width(c: char) -> usize {
+pub(crate) fn char_width(c: char) -> usize {
     let mut buf = [0u8; 4];
     Span::raw(&*c.encode_utf8(&mut buf)).width()
 }
 
 /// Cells a (sanitized) text takes on screen.
-pub fn text_width(s: &str) -> usize {
+pub(crate) fn text_width(s: &str) -> usize {
     Span::raw(s).width()
 }
 
 /// Cuts sanitized `text` to `width` cells, ending in `…` when something was cut.
-pub fn truncate(text: &str, width: usize) -> String {
+pub(crate) fn truncate(text: &str, width: usize) -> String {
     if text_width(text) <= width {
         return text.to_string();
     }
@@ -43,7 +43,7 @@ pub fn truncate(text: &str, width: usize) -> String {
 
 /// Spans cut to `width` cells, ending in `…` (in the style of the span it cuts) when
 /// something was cut.
-pub fn clip(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+pub(crate) fn clip(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
     let total: usize = spans.iter().map(Span::width).sum();
     if total <= width {
         return spans;
@@ -77,7 +77,13 @@ pub fn clip(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
 }
 
 /// Draws `spans` into one row of `area`, cut with `…` when it does not fit.
-pub fn draw_clipped(spans: Vec<Span<'static>>, x: u16, y: u16, width: u16, buf: &mut Buffer) {
+pub(crate) fn draw_clipped(
+    spans: Vec<Span<'static>>,
+    x: u16,
+    y: u16,
+    width: u16,
+    buf: &mut Buffer,
+) {
     if width == 0 {
         return;
     }
@@ -87,7 +93,7 @@ pub fn draw_clipped(spans: Vec<Span<'static>>, x: u16, y: u16, width: u16, buf: 
 
 /// Breaks `text` into rows of at most `width` cells at spaces; a word longer than a row
 /// is cut with `…`. Always at least one row.
-pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut rows = Vec::new();
     let mut row = String::new();

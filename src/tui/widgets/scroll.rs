@@ -14,18 +14,18 @@ use crate::tui::keymap::Action;
 /// A vertical scroll position kept in cells so drawing can stay `&self`; the last drawn
 /// height and length let key handling clamp and page without a frame.
 #[derive(Debug, Default)]
-pub struct Scroll {
+pub(crate) struct Scroll {
     offset: Cell<usize>,
     height: Cell<usize>,
     total: Cell<usize>,
 }
 
 impl Scroll {
-    pub fn offset(&self) -> usize {
+    pub(crate) fn offset(&self) -> usize {
         self.offset.get()
     }
 
-    pub fn height(&self) -> usize {
+    pub(crate) fn height(&self) -> usize {
         self.height.get().max(1)
     }
 
@@ -33,19 +33,19 @@ impl Scroll {
         self.total.get().saturating_sub(self.height.get())
     }
 
-    pub fn set(&self, offset: usize) {
+    pub(crate) fn set(&self, offset: usize) {
         self.offset.set(offset);
     }
 
     /// Records the drawn window and keeps the offset inside it.
-    pub fn fit(&self, total: usize, height: usize) {
+    pub(crate) fn fit(&self, total: usize, height: usize) {
         self.total.set(total);
         self.height.set(height);
         self.offset.set(self.offset.get().min(self.max_offset()));
     }
 
     /// Scrolls just enough for `row` to be visible.
-    pub fn reveal(&self, row: usize) {
+    pub(crate) fn reveal(&self, row: usize) {
         let h = self.height();
         let off = self.offset.get();
         if row < off {
@@ -55,13 +55,13 @@ impl Scroll {
         }
     }
 
-    pub fn by(&self, delta: isize) {
+    pub(crate) fn by(&self, delta: isize) {
         let off = self.offset.get().saturating_add_signed(delta);
         self.offset.set(off.min(self.max_offset()));
     }
 
     /// The moves (up, down, a page, the ends). `true` when the action was one.
-    pub fn act(&self, action: Action) -> bool {
+    pub(crate) fn act(&self, action: Action) -> bool {
         let page = self.height().saturating_sub(1).max(1) as isize;
         match action {
             Action::Down => self.by(1),
@@ -77,7 +77,7 @@ impl Scroll {
 }
 
 /// The area left for text once the scrollbar column is set aside.
-pub fn text_area(area: Rect) -> Rect {
+pub(crate) fn text_area(area: Rect) -> Rect {
     Rect {
         width: area.width.saturating_sub(1),
         ..area
@@ -85,7 +85,7 @@ pub fn text_area(area: Rect) -> Rect {
 }
 
 /// Draws the visible window of `lines` into `area` (the scrollbar in its last column).
-pub fn render_lines(lines: &[Line<'_>], scroll: &Scroll, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render_lines(lines: &[Line<'_>], scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     let inner = text_area(area);
     let height = usize::from(area.height);
     scroll.fit(lines.len(), height);
@@ -97,7 +97,7 @@ pub fn render_lines(lines: &[Line<'_>], scroll: &Scroll, area: Rect, buf: &mut B
 }
 
 /// Two columns of lines side by side in `area`, scrolled together.
-pub fn render_columns(
+pub(crate) fn render_columns(
     left: &[Line<'_>],
     right: &[Line<'_>],
     scroll: &Scroll,
@@ -119,7 +119,7 @@ pub fn render_columns(
 }
 
 /// A scrollbar in the last column of `area` when `total` rows overflow it.
-pub fn render_scrollbar(total: usize, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render_scrollbar(total: usize, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     let height = usize::from(area.height);
     if total <= height || area.width < 2 || area.height < 2 {
         return;
@@ -136,7 +136,14 @@ pub fn render_scrollbar(total: usize, scroll: &Scroll, area: Rect, buf: &mut Buf
 }
 
 /// Draws `line` from its `skip`th cell on: a horizontally panned row.
-pub fn set_line_panned(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, skip: usize, width: u16) {
+pub(crate) fn set_line_panned(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    line: &Line<'_>,
+    skip: usize,
+    width: u16,
+) {
     if skip == 0 {
         buf.set_line(x, y, line, width);
         return;

@@ -8,7 +8,7 @@ use super::super::json_view::JsonRows;
 use crate::provider::brilliant::Summary;
 use crate::tui::widgets::doc::{Doc, MISSING};
 
-pub fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configured: bool) {
+pub(crate) fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configured: bool) {
     d.heading("Brilliant response event");
     d.field_opt("Event", s.event.as_deref());
     d.field_opt("ResponseId", s.response_id.as_deref());

@@ -12,7 +12,7 @@ use crate::provider::classet::{CallCompleted, InterviewUpdate, Kind, Summary};
 use crate::signature::human_duration;
 use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, LABEL, MISSING, safe};
 
-pub fn render(d: &mut Doc, s: &Summary) {
+pub(crate) fn render(d: &mut Doc, s: &Summary) {
     match &s.kind {
         Kind::InterviewUpdated(u) => interview_updated(d, u),
         Kind::CallCompleted(c) => call_completed(d, c),

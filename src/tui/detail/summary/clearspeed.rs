@@ -10,7 +10,7 @@ use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, safe, text_width};
 
 /// Black or white, whichever reads better on `(r, g, b)`: YIQ luma against Bootstrap's
 /// threshold, since the vendor's colours are Bootstrap's (`#dc3545`, `#ffc107`…).
-pub fn text_on(rgb: (u8, u8, u8)) -> Color {
+pub(crate) fn text_on(rgb: (u8, u8, u8)) -> Color {
     let luma = (u32::from(rgb.0) * 299 + u32::from(rgb.1) * 587 + u32::from(rgb.2) * 114) / 1000;
     if luma >= 150 {
         Color::Black
@@ -35,7 +35,7 @@ fn level_words(level: &RiskLevel) -> String {
     }
 }
 
-pub fn render(d: &mut Doc, s: &Summary) {
+pub(crate) fn render(d: &mut Doc, s: &Summary) {
     d.heading("Clearspeed result");
     d.field_opt("Status", s.status.as_deref());
     verdict(d, s);

@@ -8,7 +8,7 @@ use super::{flag, number};
 use crate::provider::jobmojito::Summary;
 use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN};
 
-pub fn render(d: &mut Doc, s: &Summary, inferred: bool) {
+pub(crate) fn render(d: &mut Doc, s: &Summary, inferred: bool) {
     d.heading("JobMojito interview");
     if inferred {
         let why = s.event_basis.as_deref().unwrap_or("no reason recorded");

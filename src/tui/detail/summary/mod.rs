@@ -45,7 +45,7 @@ impl Component for SummaryView {
     }
 }
 
-pub struct SummaryView {
+pub(crate) struct SummaryView {
     understanding: Understanding,
     fetched: Option<Value>,
     /// Brilliant's API base and key are set, so the full response can be fetched.
@@ -56,7 +56,7 @@ pub struct SummaryView {
 }
 
 impl SummaryView {
-    pub fn new(
+    pub(crate) fn new(
         delivery: &Delivery,
         json: Option<&Value>,
         fetched: Option<Value>,
@@ -76,7 +76,7 @@ impl SummaryView {
         }
     }
 
-    pub fn summary(&self) -> &Summary {
+    pub(crate) fn summary(&self) -> &Summary {
         &self.understanding.summary
     }
 
@@ -256,7 +256,7 @@ fn unknown(d: &mut Doc, delivery: &Delivery) {
 }
 
 /// A `yes`/`no` span, `good` saying which answer is the reassuring one.
-pub fn flag(value: Option<bool>, good: bool) -> Span<'static> {
+pub(crate) fn flag(value: Option<bool>, good: bool) -> Span<'static> {
     match value {
         Some(v) if v == good => Span::styled(if v { "yes" } else { "no" }, GOOD),
         Some(v) => Span::styled(if v { "yes" } else { "no" }, BAD),
@@ -265,7 +265,7 @@ pub fn flag(value: Option<bool>, good: bool) -> Span<'static> {
 }
 
 /// A number without a needless `.0`.
-pub fn number(n: f64) -> String {
+pub(crate) fn number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
@@ -274,7 +274,7 @@ pub fn number(n: f64) -> String {
 }
 
 /// `█████▍░░░░  82`: a score out of `max` as a bar `width` cells wide.
-pub fn bar(score: Option<f64>, max: f64, width: usize) -> Vec<Span<'static>> {
+pub(crate) fn bar(score: Option<f64>, max: f64, width: usize) -> Vec<Span<'static>> {
     let Some(score) = score else {
         return vec![Span::styled("not present", MISSING)];
     };
@@ -299,7 +299,7 @@ pub fn bar(score: Option<f64>, max: f64, width: usize) -> Vec<Span<'static>> {
 }
 
 /// Bar width for a document: what is left after a label, capped.
-pub fn bar_width(d: &Doc, label: usize) -> usize {
+pub(crate) fn bar_width(d: &Doc, label: usize) -> usize {
     d.width.saturating_sub(label + 5).clamp(4, 40)
 }
 

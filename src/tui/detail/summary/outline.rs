@@ -4,7 +4,7 @@
 use crate::provider::outline::Outline;
 use crate::tui::widgets::doc::Doc;
 
-pub fn render(d: &mut Doc, o: &Outline) {
+pub(crate) fn render(d: &mut Doc, o: &Outline) {
     for s in &o.sections {
         d.heading(&s.heading);
         for f in &s.fields {

@@ -13,7 +13,7 @@ use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, safe, text_wi
 /// Scores are out of 100.
 const MAX_SCORE: f64 = 100.0;
 
-pub fn render(d: &mut Doc, s: &Summary) {
+pub(crate) fn render(d: &mut Doc, s: &Summary) {
     d.heading("TalentSprout interview");
     let mut event = s.event.clone().unwrap_or_else(|| "no event".into());
     if let Some(v) = &s.api_version {

@@ -24,18 +24,18 @@ mod render;
 mod report;
 mod setting;
 
-pub use report::verdict_spans;
-pub use setting::{Setting, restore};
+pub(crate) use report::verdict_spans;
+pub(crate) use setting::{Setting, restore};
 
 /// Which field has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
+pub(crate) enum Focus {
     None,
     Secret,
     Body,
 }
 
-pub struct Debugger {
+pub(crate) struct Debugger {
     provider: ProviderId,
     /// Receipt time: timestamps are judged against it, as they were on arrival.
     now: i64,
@@ -64,7 +64,7 @@ fn text_area(lines: Vec<String>) -> TextArea<'static> {
 }
 
 impl Debugger {
-    pub fn new(delivery: &Delivery, config: Arc<Config>) -> Self {
+    pub(crate) fn new(delivery: &Delivery, config: Arc<Config>) -> Self {
         let (request, unrestored) = restore(&delivery.request, &config);
         let provider = delivery.findings.provider;
         let setting = Setting::for_request(provider, &request, &config);
@@ -94,12 +94,12 @@ impl Debugger {
     }
 
     #[cfg(test)]
-    pub fn verdict(&self) -> &Verification {
+    pub(crate) fn verdict(&self) -> &Verification {
         &self.verdict
     }
 
     #[cfg(test)]
-    pub fn focus(&self) -> Focus {
+    pub(crate) fn focus(&self) -> Focus {
         self.focus
     }
 
@@ -118,7 +118,7 @@ impl Debugger {
             .map(|b| b.lines().join("\n").into_bytes())
     }
 
-    pub fn is_edited(&self) -> bool {
+    pub(crate) fn is_edited(&self) -> bool {
         self.secret_text() != self.original_secret
             || self
                 .edited_body()

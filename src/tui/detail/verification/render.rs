@@ -50,7 +50,7 @@ fn take_bottom(area: Rect, rows: u16) -> (Rect, Rect) {
     )
 }
 
-pub fn render(d: &Debugger, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render(d: &Debugger, area: Rect, buf: &mut Buffer) {
     if area.width < 4 || area.height == 0 {
         return;
     }

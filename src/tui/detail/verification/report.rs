@@ -39,7 +39,7 @@ fn symbol(status: Status) -> (&'static str, Style) {
 }
 
 /// `✓ verified`, `✗ failed · wrong_secret`.
-pub fn verdict_spans(v: &Verification) -> Vec<Span<'static>> {
+pub(crate) fn verdict_spans(v: &Verification) -> Vec<Span<'static>> {
     let (sym, style) = symbol(v.status);
     let mut spans = vec![Span::styled(
         format!("{sym} {}", v.status.as_str()),
@@ -51,7 +51,7 @@ pub fn verdict_spans(v: &Verification) -> Vec<Span<'static>> {
     spans
 }
 
-pub fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
+pub(crate) fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
     let mut d = Doc::new(width);
     let title = if ctx.edited {
         "Verdict with your edits (R resets)"
@@ -148,7 +148,7 @@ fn evidence(d: &mut Doc, e: &Evidence, status: Status, hint: Option<Hint>, ctx: 
 
 /// `Timestamp  signed 2 h before receipt · tolerance 5 min`, when it is outside the
 /// tolerance: the line kept while the report is shrunk for editing.
-pub fn stale_timestamp(v: &Verification, ctx: &Context<'_>) -> Option<Line<'static>> {
+pub(crate) fn stale_timestamp(v: &Verification, ctx: &Context<'_>) -> Option<Line<'static>> {
     let skew = v.evidence.as_ref()?.skew_secs?;
     let tolerance = ctx.tolerance?;
     if skew.unsigned_abs() <= tolerance {

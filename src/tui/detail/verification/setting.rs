@@ -11,15 +11,15 @@ use crate::signature::Check;
 /// A credential setting the debugger can override, named as in the config
 /// (`providers.classet.secret`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Setting(&'static str);
+pub(crate) struct Setting(&'static str);
 
 impl Setting {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.0
     }
 
     /// The configured value, empty when unset.
-    pub fn value(self, config: &Config) -> String {
+    pub(crate) fn value(self, config: &Config) -> String {
         let mut copy = config.clone();
         copy.secret_slot(self.0)
             .and_then(|slot| slot.as_ref().map(|s| s.expose().to_string()))
@@ -27,7 +27,7 @@ impl Setting {
     }
 
     /// `config` with this setting replaced (an empty value unsets it).
-    pub fn apply(self, config: &Config, value: &str) -> Config {
+    pub(crate) fn apply(self, config: &Config, value: &str) -> Config {
         let mut out = config.clone();
         if let Some(slot) = out.secret_slot(self.0) {
             *slot = (!value.is_empty()).then(|| Secret::new(value));
@@ -38,7 +38,11 @@ impl Setting {
     /// The setting of the check that judged this request: the configured check whose
     /// scheme gave the verdict, else the first configured, else the first the vendor
     /// has. A bearer check edits the JWT key for a JWT and the static token otherwise.
-    pub fn for_request(provider: ProviderId, req: &Request, config: &Config) -> Option<Setting> {
+    pub(crate) fn for_request(
+        provider: ProviderId,
+        req: &Request,
+        config: &Config,
+    ) -> Option<Setting> {
         let checks = provider::checks_for(provider, req, config);
         let verdict = provider::verify(provider, req, config, 0);
         let check = checks
@@ -73,7 +77,7 @@ impl Setting {
 /// The request as it arrived: stored requests carry `[redacted:providers.X.Y]` where a
 /// configured secret was, and re-verifying needs the secret back. Returns the restored
 /// request and whether markers remain (settings no longer configured).
-pub fn restore(req: &Request, config: &Config) -> (Request, bool) {
+pub(crate) fn restore(req: &Request, config: &Config) -> (Request, bool) {
     let r = Redactor::from_config(config);
     let mut out = req.clone();
     for (_, v) in &mut out.headers {
