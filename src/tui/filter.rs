@@ -2,13 +2,13 @@
 //! in SQL.
 
 use crossterm::event::KeyEvent;
-use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use crate::model::ProviderId;
 use crate::signature::{Hint, Status};
 use crate::store::{Answer, Filter, parse_duration};
 use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
 
 /// One word of filter text: `-` negates it, `key:` qualifies it, quotes make a phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,14 +324,13 @@ impl FilterState {
 
     /// Gives the field focus, holding the current text followed by a space: typing adds
     /// a word, Ctrl-U starts over.
-    pub(crate) fn open(&mut self) {
+    pub(crate) fn open(&mut self, theme: Theme) {
         let mut text = self.text.trim_end().to_string();
         if !text.is_empty() {
             text.push(' ');
         }
         let mut area = TextArea::new(vec![text]);
-        area.set_cursor_line_style(Style::default());
-        area.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+        theme.text_area(&mut area);
         area.set_placeholder_text("provider, status, hint, event or any text");
         area.move_cursor(ratatui_textarea::CursorMove::End);
         self.input = Some(area);
@@ -537,7 +536,7 @@ mod tests {
     #[test]
     fn typing_changes_the_filter_enter_keeps_it_esc_clears_it() {
         let mut s = FilterState::new();
-        s.open();
+        s.open(Theme::colored());
         let keymap = crate::tui::keymap::Keymap::default();
         let press = |s: &mut FilterState, key: KeyEvent| {
             let action = keymap.action_in(crate::tui::keymap::Scope::Line, &key);
@@ -554,7 +553,7 @@ mod tests {
         );
         assert!(!s.is_editing());
         assert!(s.is_active());
-        s.open();
+        s.open(Theme::colored());
         assert_eq!(
             s.input().map(|i| i.lines().join("")),
             Some("classet ".into()),

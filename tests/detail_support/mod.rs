@@ -13,6 +13,7 @@ use hookscope::model::{Delivery, Request};
 use hookscope::provider;
 use hookscope::redact::Redactor;
 use hookscope::tui::detail::{Detail, DetailInput, Tab};
+use hookscope::tui::view::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -115,9 +116,13 @@ pub fn type_text(d: &mut Detail, text: &str) {
 }
 
 pub fn draw(d: &Detail, width: u16, height: u16) -> Buffer {
+    draw_in(d, Theme::colored(), width, height)
+}
+
+pub fn draw_in(d: &Detail, theme: Theme, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
-        .draw(|f| d.render(f.area(), f.buffer_mut()))
+        .draw(|f| d.render(theme, f.area(), f.buffer_mut()))
         .expect("draws");
     terminal.backend().buffer().clone()
 }

@@ -167,7 +167,7 @@ impl App {
     fn open_filter(&mut self) {
         // Event names come from the worker at start and from deliveries as they arrive:
         // listing them from a large store would hold up the key.
-        self.filter.open();
+        self.filter.open(self.theme);
     }
 
     /// Filters the table as if `text` had been typed into the filter field, read

@@ -18,7 +18,7 @@ const RECENT_URLS: usize = 8;
 impl App {
     /// `e`: opens the body in the editor, or says why it cannot be edited.
     pub(super) fn edit_body(&mut self, d: &Delivery) {
-        match BodyEditor::open(d, self.theme.dim()) {
+        match BodyEditor::open(d, self.theme) {
             Ok(editor) => {
                 self.editor = Some(editor);
                 self.message = None;
@@ -43,7 +43,12 @@ impl App {
             "" => self.recent_urls.first().cloned().unwrap_or_default(),
             listen => format!("http://{listen}"),
         };
-        self.prompt = Some(UrlPrompt::open(&url, &self.recent_urls, pending));
+        self.prompt = Some(UrlPrompt::open(
+            &url,
+            &self.recent_urls,
+            pending,
+            self.theme,
+        ));
         Vec::new()
     }
 

@@ -4,7 +4,6 @@
 use bytes::Bytes;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::DetailOutcome;
@@ -13,7 +12,8 @@ use super::json_view::JsonRows;
 use super::raw::{self, TextRows};
 use crate::model::{Delivery, Request};
 use crate::tui::keymap::Action;
-use crate::tui::widgets::doc::{self, DIM, WARN};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc;
 use crate::tui::widgets::scroll::{self, Scroll};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,13 +23,12 @@ pub(crate) enum Mode {
     Hex,
 }
 
-const CURSOR: Style = Style::new().bg(Color::DarkGray);
 /// Columns one Left/Right press pans.
 const PAN: usize = 8;
 
 impl Component for BodyView {
-    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
-        self.draw(area, buf);
+    fn render(&self, _: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer) {
+        self.draw(theme, area, buf);
     }
 
     fn handle(&mut self, action: Action) -> DetailOutcome {
@@ -182,7 +181,7 @@ impl BodyView {
         DetailOutcome::Consumed
     }
 
-    fn draw(&self, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, t: Theme, area: Rect, buf: &mut Buffer) {
         if area.height == 0 || area.width == 0 {
             return;
         }
@@ -198,7 +197,7 @@ impl BodyView {
                 },
                 doc::bytes(self.bytes.len() as u64)
             ),
-            DIM,
+            t.dim(),
         )];
         if self.truncated {
             info.push(Span::styled(
@@ -207,7 +206,7 @@ impl BodyView {
                     doc::bytes(self.bytes.len() as u64),
                     doc::bytes(self.received)
                 ),
-                WARN,
+                t.warn(),
             ));
         }
         buf.set_line(area.x, area.y, &Line::from(info), area.width);
@@ -220,7 +219,7 @@ impl BodyView {
             return;
         }
         if self.bytes.is_empty() {
-            let line = Line::styled("The body is empty.", DIM);
+            let line = Line::styled("The body is empty.", t.dim());
             buf.set_line(content.x, content.y, &line, content.width);
             return;
         }
@@ -230,7 +229,7 @@ impl BodyView {
         let (total, line_at): (usize, Box<dyn Fn(usize) -> Line<'static> + '_>) =
             match (self.mode, &self.json, &self.text) {
                 (Mode::Pretty, Some(json), _) => {
-                    (json.visible_len(), Box::new(move |i| json.line(i, true)))
+                    (json.visible_len(), Box::new(move |i| json.line(i, true, t)))
                 }
                 (Mode::Text | Mode::Pretty, _, Some(text)) => (
                     self.text_rows.len(text, width),
@@ -240,7 +239,7 @@ impl BodyView {
                     let per_row = raw::hex_bytes_per_row(width);
                     (
                         raw::hex_rows(self.bytes.len(), per_row),
-                        Box::new(move |i| raw::hex_line(&self.bytes, per_row, i)),
+                        Box::new(move |i| raw::hex_line(&self.bytes, per_row, i, t)),
                     )
                 }
             };
@@ -255,10 +254,10 @@ impl BodyView {
             let y = content.y + row as u16;
             scroll::set_line_panned(buf, inner.x, y, &line_at(i), pan, inner.width);
             if pretty && i == self.cursor {
-                buf.set_style(Rect::new(inner.x, y, inner.width, 1), CURSOR);
+                buf.set_style(Rect::new(inner.x, y, inner.width, 1), t.cursor_row());
             }
         }
-        scroll::render_scrollbar(total, &self.scroll, content, buf);
+        scroll::render_scrollbar(total, &self.scroll, t, content, buf);
     }
 }
 

@@ -16,7 +16,8 @@ use crate::model::ProviderId;
 use crate::provider;
 use crate::signature::human_duration;
 use crate::tui::keymap::Action;
-use crate::tui::widgets::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN, safe};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::{self, Doc, safe};
 use crate::tui::widgets::scroll::{self, Scroll};
 
 /// More differences than this are counted, not listed.
@@ -47,8 +48,8 @@ struct Previous {
 }
 
 impl Component for ChangesView {
-    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
-        self.draw(area, buf);
+    fn render(&self, _: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer) {
+        self.draw(theme, area, buf);
     }
 
     fn handle(&mut self, action: Action) -> DetailOutcome {
@@ -119,8 +120,8 @@ impl ChangesView {
         }
     }
 
-    fn doc(&self, width: usize) -> Doc {
-        let mut d = Doc::new(width);
+    fn doc(&self, t: Theme, width: usize) -> Doc {
+        let mut d = Doc::new(width, t);
         let Some(prev) = &self.previous else {
             self.no_previous(&mut d);
             return d;
@@ -168,6 +169,7 @@ impl ChangesView {
     }
 
     fn no_previous(&self, d: &mut Doc) {
+        let t = d.theme;
         d.heading("No earlier delivery");
         match &self.subject {
             Some(s) => d.text(
@@ -177,13 +179,13 @@ impl ChangesView {
                     vendor_name(self.provider)
                 ),
                 0,
-                MISSING,
+                t.missing(),
             ),
             None => d.text(
                 "This delivery names no subject (candidate, interview or response), so it \
                  cannot be matched with an earlier one.",
                 0,
-                MISSING,
+                t.missing(),
             ),
         }
         if self.provider == ProviderId::CLASSET {
@@ -192,9 +194,9 @@ impl ChangesView {
         }
     }
 
-    fn draw(&self, area: Rect, buf: &mut Buffer) {
-        let d = self.doc(usize::from(scroll::text_area(area).width));
-        scroll::render_lines(&d.lines, &self.scroll, area, buf);
+    fn draw(&self, t: Theme, area: Rect, buf: &mut Buffer) {
+        let d = self.doc(t, usize::from(scroll::text_area(area).width));
+        scroll::render_lines(&d.lines, &self.scroll, t, area, buf);
     }
 }
 
@@ -209,6 +211,7 @@ fn value_text(v: Option<&Value>) -> String {
 }
 
 fn json_section(d: &mut Doc, diffs: &[Difference], bytes_equal: bool) {
+    let t = d.theme;
     if diffs.is_empty() {
         d.heading("No differences");
         let how = if bytes_equal {
@@ -232,24 +235,24 @@ fn json_section(d: &mut Doc, diffs: &[Difference], bytes_equal: bool) {
         let bold = Modifier::BOLD;
         let spans = match x.kind {
             Kind::Added => vec![
-                Span::styled("+ ", GOOD.add_modifier(bold)),
-                safe(&x.path, GOOD),
+                Span::styled("+ ", t.good().add_modifier(bold)),
+                safe(&x.path, t.good()),
                 Span::raw(": "),
-                safe(&value_text(x.new.as_ref()), GOOD),
+                safe(&value_text(x.new.as_ref()), t.good()),
             ],
             Kind::Removed => vec![
-                Span::styled("- ", BAD.add_modifier(bold)),
-                safe(&x.path, BAD),
+                Span::styled("- ", t.bad().add_modifier(bold)),
+                safe(&x.path, t.bad()),
                 Span::raw(": "),
-                safe(&value_text(x.old.as_ref()), BAD),
+                safe(&value_text(x.old.as_ref()), t.bad()),
             ],
             Kind::Changed => vec![
-                Span::styled("~ ", WARN.add_modifier(bold)),
-                safe(&x.path, WARN),
+                Span::styled("~ ", t.warn().add_modifier(bold)),
+                safe(&x.path, t.warn()),
                 Span::raw(": "),
-                safe(&value_text(x.old.as_ref()), BAD),
+                safe(&value_text(x.old.as_ref()), t.bad()),
                 Span::raw(" → "),
-                safe(&value_text(x.new.as_ref()), GOOD),
+                safe(&value_text(x.new.as_ref()), t.good()),
             ],
         };
         d.spans_wrapped(spans, 4);
@@ -260,13 +263,14 @@ fn json_section(d: &mut Doc, diffs: &[Difference], bytes_equal: bool) {
 }
 
 fn bytes_section(d: &mut Doc, old: &[u8], new: &[u8]) {
+    let t = d.theme;
     d.heading("Byte comparison");
     d.note("At least one of the bodies is not JSON, so they are compared byte by byte.");
     if old == new {
         d.field_styled(
             "Result",
             &format!("equal ({})", doc::bytes(new.len() as u64)),
-            GOOD,
+            t.good(),
         );
         return;
     }
@@ -282,11 +286,11 @@ fn bytes_section(d: &mut Doc, old: &[u8], new: &[u8]) {
             doc::bytes(old.len() as u64),
             doc::bytes(new.len() as u64)
         ),
-        WARN,
+        t.warn(),
     );
     d.field_spans(
         "",
-        vec![Span::styled("The Body tab (6) shows this body.", DIM)],
+        vec![Span::styled("The Body tab (6) shows this body.", t.dim())],
     );
 }
 

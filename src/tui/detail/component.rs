@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 use super::DetailOutcome;
 use crate::model::Delivery;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
 
 /// A footer hint: the actions (their keys joined by `/`) and what they do now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +28,8 @@ pub(crate) const SCROLL: Hint = hint(&[Action::Down, Action::Up], "scroll");
 pub(crate) const ENDS: Hint = hint(&[Action::Top, Action::Bottom], "top/end");
 
 pub(crate) trait Component {
-    fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer);
+    /// Draws with `theme`'s styles only, so `NO_COLOR` holds here too.
+    fn render(&self, delivery: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer);
 
     /// An action while no field has focus; `Ignored` leaves it to the caller (Esc goes
     /// back, `y` copies).

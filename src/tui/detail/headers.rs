@@ -12,7 +12,8 @@ use crate::model::{Delivery, Request};
 use crate::provider::{classet, route, talentsprout};
 use crate::sanitize;
 use crate::tui::keymap::Action;
-use crate::tui::widgets::doc::{self, DIM, Doc, LABEL, WARN, text_width, truncate, wrap};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::{self, Doc, text_width, truncate, wrap};
 use crate::tui::widgets::scroll::{self, Scroll};
 
 /// Headers whose value is a credential whatever the configuration.
@@ -30,8 +31,8 @@ const CREDENTIAL_WORDS: [&str; 4] = ["token", "key", "secret", "password"];
 const SIGNATURE_HEADERS: [&str; 2] = [talentsprout::SIGNATURE_HEADER, classet::SIGNATURE_HEADER];
 
 impl Component for HeadersView {
-    fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
-        self.draw(&delivery.request, area, buf);
+    fn render(&self, delivery: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer) {
+        self.draw(&delivery.request, theme, area, buf);
     }
 
     fn handle(&mut self, action: Action) -> DetailOutcome {
@@ -118,8 +119,8 @@ impl HeadersView {
         }
     }
 
-    fn doc(&self, req: &Request, width: usize) -> Doc {
-        let mut d = Doc::new(width);
+    fn doc(&self, req: &Request, t: Theme, width: usize) -> Doc {
+        let mut d = Doc::new(width, t);
         let url_key = self
             .brilliant
             .then(|| route(&req.path, req.query.as_deref()).url_key)
@@ -129,7 +130,7 @@ impl HeadersView {
         d.field("Path", &self.url_part(&req.path, url_key.as_deref()));
         match &req.query {
             Some(q) => d.field("Query", &self.url_part(q, url_key.as_deref())),
-            None => d.field_spans("Query", vec![Span::styled("none", DIM)]),
+            None => d.field_spans("Query", vec![Span::styled("none", t.dim())]),
         }
         d.field_opt("Peer", req.peer.as_deref());
         let size = doc::bytes(req.body_bytes);
@@ -140,7 +141,7 @@ impl HeadersView {
                     "{size}, truncated: only the first {} were kept",
                     doc::bytes(req.body.len() as u64)
                 ),
-                WARN,
+                t.warn(),
             );
         } else {
             d.field("Body", &format!("{size}, complete"));
@@ -151,7 +152,7 @@ impl HeadersView {
             "credentials masked · v to reveal"
         };
         d.heading(&format!("Headers ({})", req.headers.len()));
-        d.push(Line::styled(state, DIM));
+        d.push(Line::styled(state, t.dim()));
         let name_w = req
             .headers
             .iter()
@@ -169,7 +170,7 @@ impl HeadersView {
                 value.clone()
             };
             let style = if secret {
-                WARN
+                t.warn()
             } else {
                 ratatui::style::Style::new()
             };
@@ -180,7 +181,7 @@ impl HeadersView {
                 .enumerate()
             {
                 let head = if i == 0 {
-                    Span::styled(format!("{name}{pad}"), LABEL)
+                    Span::styled(format!("{name}{pad}"), t.label())
                 } else {
                     Span::raw(" ".repeat(name_w))
                 };
@@ -190,10 +191,10 @@ impl HeadersView {
         d
     }
 
-    fn draw(&self, req: &Request, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, req: &Request, t: Theme, area: Rect, buf: &mut Buffer) {
         let inner = scroll::text_area(area);
-        let d = self.doc(req, usize::from(inner.width));
-        scroll::render_lines(&d.lines, &self.scroll, area, buf);
+        let d = self.doc(req, t, usize::from(inner.width));
+        scroll::render_lines(&d.lines, &self.scroll, t, area, buf);
     }
 }
 

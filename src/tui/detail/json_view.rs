@@ -4,17 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
 use crate::sanitize;
-use crate::tui::widgets::doc::DIM;
-
-const KEY: Style = Style::new().fg(Color::LightBlue);
-const STRING: Style = Style::new().fg(Color::Green);
-const NUMBER: Style = Style::new().fg(Color::Magenta);
-const LITERAL: Style = Style::new().fg(Color::Yellow);
+use crate::tui::theme::{Scalar, Theme};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
@@ -30,7 +24,7 @@ enum Kind {
     /// A scalar, or an empty `{}` / `[]`, already written as JSON text.
     Leaf {
         text: String,
-        style: Style,
+        scalar: Scalar,
     },
 }
 
@@ -130,7 +124,7 @@ impl JsonRows {
     }
 
     /// Visible row `at` as a coloured line, with a fold marker in a two-cell gutter.
-    pub(crate) fn line(&self, at: usize, gutter: bool) -> Line<'static> {
+    pub(crate) fn line(&self, at: usize, gutter: bool, t: Theme) -> Line<'static> {
         let Some(&index) = self.visible.get(at) else {
             return Line::default();
         };
@@ -143,11 +137,11 @@ impl JsonRows {
                 Kind::Open { .. } => "▾ ",
                 _ => "  ",
             };
-            spans.push(Span::styled(mark, DIM));
+            spans.push(Span::styled(mark, t.dim()));
         }
         spans.push(Span::raw("  ".repeat(row.depth)));
         if let Some(key) = &row.key {
-            spans.push(Span::styled(sanitize::line(key), KEY));
+            spans.push(Span::styled(sanitize::line(key), t.json_key()));
             spans.push(Span::raw(": "));
         }
         match &row.kind {
@@ -163,12 +157,14 @@ impl JsonRows {
                 if row_has_comma(self, index) {
                     spans.push(Span::raw(","));
                 }
-                spans.push(Span::styled(format!("  {children} {what}"), DIM));
+                spans.push(Span::styled(format!("  {children} {what}"), t.dim()));
                 return Line::from(spans);
             }
             Kind::Open { brace, .. } => spans.push(Span::raw(if *brace { "{" } else { "[" })),
             Kind::Close { brace } => spans.push(Span::raw(if *brace { "}" } else { "]" })),
-            Kind::Leaf { text, style } => spans.push(Span::styled(sanitize::line(text), *style)),
+            Kind::Leaf { text, scalar } => {
+                spans.push(Span::styled(sanitize::line(text), t.json_scalar(*scalar)))
+            }
         }
         if row.comma {
             spans.push(Span::raw(","));
@@ -177,9 +173,9 @@ impl JsonRows {
     }
 
     /// Every row, unfolded, without a gutter: for small documents shown inline.
-    pub(crate) fn all_lines(&self) -> Vec<Line<'static>> {
+    pub(crate) fn all_lines(&self, t: Theme) -> Vec<Line<'static>> {
         (0..self.visible.len())
-            .map(|i| self.line(i, false))
+            .map(|i| self.line(i, false, t))
             .collect()
     }
 }
@@ -197,7 +193,7 @@ fn quoted(s: &str) -> String {
 }
 
 fn flatten(v: &Value, key: Option<String>, depth: usize, comma: bool, rows: &mut Vec<Row>) {
-    let leaf = |text: String, style: Style| Kind::Leaf { text, style };
+    let leaf = |text: String, scalar: Scalar| Kind::Leaf { text, scalar };
     let (brace, children): (bool, Vec<(Option<String>, &Value)>) = match v {
         Value::Object(m) if !m.is_empty() => {
             (true, m.iter().map(|(k, v)| (Some(quoted(k)), v)).collect())
@@ -205,12 +201,12 @@ fn flatten(v: &Value, key: Option<String>, depth: usize, comma: bool, rows: &mut
         Value::Array(a) if !a.is_empty() => (false, a.iter().map(|v| (None, v)).collect()),
         other => {
             let kind = match other {
-                Value::Object(_) => leaf("{}".into(), Style::new()),
-                Value::Array(_) => leaf("[]".into(), Style::new()),
-                Value::String(s) => leaf(quoted(s), STRING),
-                Value::Number(n) => leaf(n.to_string(), NUMBER),
-                Value::Bool(b) => leaf(b.to_string(), LITERAL),
-                Value::Null => leaf("null".into(), LITERAL),
+                Value::Object(_) => leaf("{}".into(), Scalar::Empty),
+                Value::Array(_) => leaf("[]".into(), Scalar::Empty),
+                Value::String(s) => leaf(quoted(s), Scalar::String),
+                Value::Number(n) => leaf(n.to_string(), Scalar::Number),
+                Value::Bool(b) => leaf(b.to_string(), Scalar::Literal),
+                Value::Null => leaf("null".into(), Scalar::Literal),
             };
             rows.push(Row {
                 depth,
@@ -255,7 +251,7 @@ mod tests {
 
     fn text(rows: &JsonRows) -> Vec<String> {
         (0..rows.visible_len())
-            .map(|i| rows.line(i, true).to_string())
+            .map(|i| rows.line(i, true, Theme::colored()).to_string())
             .collect()
     }
 
@@ -268,7 +264,11 @@ mod tests {
             .lines()
             .map(String::from)
             .collect();
-        let ours: Vec<String> = rows.all_lines().iter().map(|l| l.to_string()).collect();
+        let ours: Vec<String> = rows
+            .all_lines(Theme::colored())
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
         assert_eq!(ours, pretty);
     }
 
@@ -296,7 +296,11 @@ mod tests {
     #[test]
     fn hostile_strings_are_escaped() {
         let rows = JsonRows::new(&json!({"k\u{1b}": "a\u{1b}]0;x\u{7}\u{9b}"}));
-        let all: String = rows.all_lines().iter().map(|l| l.to_string()).collect();
+        let all: String = rows
+            .all_lines(Theme::colored())
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
         assert!(!all.chars().any(char::is_control), "{all:?}");
     }
 }

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::model::Delivery;
 use crate::provider;
 use crate::tui::keymap::{Action, Keymap, Scope};
+use crate::tui::theme::Theme;
 
 use component::Component;
 pub(crate) use component::Hint;
@@ -220,8 +221,9 @@ impl Detail {
         )
     }
 
-    /// The tab bar (with the delivery's identity on the right) and the current tab.
-    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+    /// The tab bar (with the delivery's identity on the right) and the current tab, in
+    /// `theme`'s styles.
+    pub fn render(&self, theme: Theme, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
         if area.is_empty() {
             return;
@@ -240,6 +242,7 @@ impl Detail {
             self.tab,
             self.applies(),
             &crate::sanitize::line(&who),
+            theme,
             bar,
             buf,
         );
@@ -251,7 +254,7 @@ impl Detail {
         if content.is_empty() {
             return;
         }
-        self.component(self.tab).render(d, content, buf);
+        self.component(self.tab).render(d, theme, content, buf);
     }
 
     /// Keys for the footer, for the current tab and state. Switching tabs and going back

@@ -3,11 +3,11 @@
 
 use std::cell::RefCell;
 
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use crate::sanitize;
-use crate::tui::widgets::doc::{DIM, char_width};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::char_width;
 
 /// Byte ranges of display rows.
 type Rows = Vec<(usize, usize)>;
@@ -99,7 +99,7 @@ pub(crate) fn hex_rows(len: usize, per_row: usize) -> usize {
 }
 
 /// `00000010  7b 22 …  |{"…|` for row `index`.
-pub(crate) fn hex_line(bytes: &[u8], per_row: usize, index: usize) -> Line<'static> {
+pub(crate) fn hex_line(bytes: &[u8], per_row: usize, index: usize, t: Theme) -> Line<'static> {
     let start = index * per_row;
     let chunk = bytes
         .get(start..(start + per_row).min(bytes.len()))
@@ -115,21 +115,18 @@ pub(crate) fn hex_line(bytes: &[u8], per_row: usize, index: usize) -> Line<'stat
         }
     }
     let mut spans = vec![
-        Span::styled(format!("{start:08x}  "), DIM),
+        Span::styled(format!("{start:08x}  "), t.dim()),
         Span::raw(hex),
-        Span::styled(" |", DIM),
+        Span::styled(" |", t.dim()),
     ];
     for b in chunk {
         if b.is_ascii_graphic() || *b == b' ' {
-            spans.push(Span::styled(
-                char::from(*b).to_string(),
-                Style::new().fg(Color::Cyan),
-            ));
+            spans.push(Span::styled(char::from(*b).to_string(), t.printable()));
         } else {
-            spans.push(Span::styled(".", DIM));
+            spans.push(Span::styled(".", t.dim()));
         }
     }
-    spans.push(Span::styled("|", DIM));
+    spans.push(Span::styled("|", t.dim()));
     Line::from(spans)
 }
 
@@ -160,9 +157,9 @@ mod tests {
     #[test]
     fn hex_rows_show_offset_bytes_and_ascii() {
         let bytes = b"{\"a\":1}\xff\x00";
-        let line = hex_line(bytes, 8, 1).to_string();
+        let line = hex_line(bytes, 8, 1, Theme::colored()).to_string();
         assert_eq!(line, "00000008  00                       |.|");
-        let first = hex_line(bytes, 8, 0).to_string();
+        let first = hex_line(bytes, 8, 0, Theme::colored()).to_string();
         assert_eq!(first, "00000000  7b 22 61 22 3a 31 7d ff  |{\"a\":1}.|");
         assert_eq!(hex_rows(0, 16), 1);
         assert_eq!(hex_rows(17, 16), 2);

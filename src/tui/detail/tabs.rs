@@ -2,17 +2,13 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::tui::widgets::doc::{DIM, text_width, truncate};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::{text_width, truncate};
 
 pub use crate::tui::tab::Tab;
-
-const CURRENT: Style = Style::new()
-    .fg(Color::Black)
-    .bg(Color::Cyan)
-    .add_modifier(Modifier::BOLD);
 
 /// The bar's labels at `width`: full titles if they fit, then short ones for the other
 /// tabs, then bare numbers. The current tab is bracketed as well as highlighted, so it
@@ -55,6 +51,7 @@ pub(crate) fn render_bar(
     current: Tab,
     applies: [bool; 6],
     right: &str,
+    theme: Theme,
     area: Rect,
     buf: &mut Buffer,
 ) {
@@ -66,11 +63,11 @@ pub(crate) fn render_bar(
     let mut spans = Vec::new();
     for (tab, text) in Tab::ALL.iter().zip(labels) {
         let style = if *tab == current {
-            CURRENT
+            theme.current_tab()
         } else if applies[tab.index()] {
             Style::new()
         } else {
-            DIM
+            theme.dim()
         };
         spans.push(Span::styled(text, style));
     }
@@ -81,7 +78,7 @@ pub(crate) fn render_bar(
     if room >= 8 && !right.is_empty() {
         let shown = truncate(right, room);
         let x = area.x + (width - text_width(&shown)) as u16;
-        buf.set_string(x, area.y, shown, DIM);
+        buf.set_string(x, area.y, shown, theme.dim());
     }
 }
 
@@ -103,7 +100,14 @@ mod tests {
     fn narrow_bars_keep_the_current_title() {
         let area = Rect::new(0, 0, 40, 1);
         let mut buf = Buffer::empty(area);
-        render_bar(Tab::Verification, [true; 6], "", area, &mut buf);
+        render_bar(
+            Tab::Verification,
+            [true; 6],
+            "",
+            Theme::colored(),
+            area,
+            &mut buf,
+        );
         let text: String = (0..40).map(|x| buf[(x, 0)].symbol().to_string()).collect();
         assert!(text.contains("4 Verification"), "{text}");
         assert!(!text.contains("Transcript"), "{text}");

@@ -130,7 +130,7 @@ pub(crate) fn type_text(d: &mut Detail, text: &str) {
 pub(crate) fn render(d: &Detail, width: u16, height: u16) -> Buffer {
     let area = Rect::new(0, 0, width, height);
     let mut buf = Buffer::empty(area);
-    d.render(area, &mut buf);
+    d.render(crate::tui::theme::Theme::colored(), area, &mut buf);
     buf
 }
 

@@ -175,6 +175,6 @@ fn every_tab_survives_tiny_and_odd_areas() {
     // An area offset inside a bigger buffer draws only inside it.
     let area = ratatui::layout::Rect::new(5, 2, 40, 8);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 60, 15));
-    d.render(area, &mut buf);
+    d.render(crate::tui::theme::Theme::colored(), area, &mut buf);
     assert_eq!(buf[(4, 3)].symbol(), " ");
 }

@@ -5,7 +5,6 @@ use std::cell::Cell;
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use super::DetailOutcome;
@@ -15,42 +14,31 @@ use crate::model::{Delivery, ProviderId};
 use crate::provider::{Summary, classet};
 use crate::sanitize;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::{Speaker, Theme};
 use crate::tui::widgets::scroll::Scroll;
 
-const INTERVIEWER: Style = Style::new()
-    .fg(Color::LightBlue)
-    .add_modifier(Modifier::BOLD);
-const CANDIDATE: Style = Style::new()
-    .fg(Color::LightGreen)
-    .add_modifier(Modifier::BOLD);
-const OTHER: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-const MATCH: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
-const CURRENT: Style = Style::new()
-    .fg(Color::Black)
-    .bg(Color::LightRed)
-    .add_modifier(Modifier::BOLD);
 /// The widest speaker column.
 const SPEAKER_WIDTH: usize = 12;
 
 #[derive(Debug, Clone)]
 struct Entry {
     speaker: String,
-    style: Style,
+    side: Speaker,
     start: Option<f64>,
     /// Sanitized text, as characters so matches and wrapping share indices.
     text: Vec<char>,
 }
 
 /// The interviewer's side (TalentSprout interviewer, Classet agent) or the candidate's.
-fn speaker_style(speaker: &str) -> Style {
+fn side(speaker: &str) -> Speaker {
     let s = speaker.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
     if has(&["interviewer", "agent", "assistant", "bot", "recruiter"]) || s == "ai" {
-        INTERVIEWER
+        Speaker::Interviewer
     } else if has(&["candidate", "user", "applicant", "interviewee", "human"]) {
-        CANDIDATE
+        Speaker::Candidate
     } else {
-        OTHER
+        Speaker::Other
     }
 }
 
@@ -86,7 +74,7 @@ impl TranscriptView {
         let entry = |speaker: Option<&str>, text: Option<&str>, start: Option<f64>| {
             let speaker = sanitize::line(speaker.unwrap_or("(unnamed)"));
             Entry {
-                style: speaker_style(&speaker),
+                side: side(&speaker),
                 speaker,
                 start,
                 text: sanitize::line(text.unwrap_or_default()).chars().collect(),
@@ -185,8 +173,8 @@ impl TranscriptView {
 }
 
 impl Component for TranscriptView {
-    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
-        self.draw(area, buf);
+    fn render(&self, _: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer) {
+        self.draw(theme, area, buf);
     }
 
     fn handle(&mut self, action: Action) -> DetailOutcome {

@@ -2,12 +2,12 @@
 //! compacted again for sending.
 
 use crossterm::event::KeyEvent;
-use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 
 use super::Pending;
 use crate::model::Delivery;
 use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
 
 /// The body being edited, and the delivery it belongs to.
 pub struct BodyEditor {
@@ -29,9 +29,9 @@ pub(crate) enum EditorKey {
 }
 
 impl BodyEditor {
-    /// The editor over `d`'s body, or why it cannot be edited as text. `gutter` styles the
-    /// line numbers.
-    pub(crate) fn open(d: &Delivery, gutter: Style) -> Result<Self, String> {
+    /// The editor over `d`'s body, or why it cannot be edited as text, in `theme`'s
+    /// styles.
+    pub(crate) fn open(d: &Delivery, theme: Theme) -> Result<Self, String> {
         let r = &d.request;
         if r.body_truncated {
             return Err(format!(
@@ -53,9 +53,8 @@ impl BodyEditor {
         let mut input = TextArea::new(opened.split('\n').map(str::to_string).collect());
         input.set_max_histories(200);
         input.set_tab_length(2);
-        input.set_cursor_line_style(Style::default());
-        input.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
-        input.set_line_number_style(gutter);
+        theme.text_area(&mut input);
+        input.set_line_number_style(theme.dim());
         Ok(Self {
             delivery: d.clone(),
             input,

@@ -1,11 +1,11 @@
 //! The one-line URL prompt a re-send opens when no forward target is configured.
 
 use crossterm::event::KeyEvent;
-use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::Pending;
 use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
 
 /// The URL being typed, and what will be sent there.
 pub struct UrlPrompt {
@@ -14,6 +14,7 @@ pub struct UrlPrompt {
     /// What ↑ and ↓ step through: the address offered first, then recent targets.
     choices: Vec<String>,
     chosen: usize,
+    theme: Theme,
 }
 
 /// What a key did in the prompt.
@@ -26,10 +27,9 @@ pub(crate) enum PromptKey {
     Consumed,
 }
 
-fn field(url: &str) -> TextArea<'static> {
+fn field(url: &str, theme: Theme) -> TextArea<'static> {
     let mut input = TextArea::new(vec![url.to_string()]);
-    input.set_cursor_line_style(Style::default());
-    input.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+    theme.text_area(&mut input);
     input.set_placeholder_text("http://host:port, or with a path to send there exactly");
     input.move_cursor(CursorMove::End);
     input
@@ -37,7 +37,7 @@ fn field(url: &str) -> TextArea<'static> {
 
 impl UrlPrompt {
     /// Offers `url`, with `recent` targets (newest first) a ↑ away.
-    pub(crate) fn open(url: &str, recent: &[String], pending: Pending) -> Self {
+    pub(crate) fn open(url: &str, recent: &[String], pending: Pending, theme: Theme) -> Self {
         let mut choices = vec![url.to_string()];
         for r in recent {
             if !choices.contains(r) {
@@ -45,17 +45,18 @@ impl UrlPrompt {
             }
         }
         Self {
-            input: field(url),
+            input: field(url, theme),
             pending,
             choices,
             chosen: 0,
+            theme,
         }
     }
 
     fn choose(&mut self, index: usize) {
         if let Some(url) = self.choices.get(index) {
             self.chosen = index;
-            self.input = field(url);
+            self.input = field(url, self.theme);
         }
     }
 
@@ -87,7 +88,7 @@ impl UrlPrompt {
                 PromptKey::Consumed
             }
             Some(Action::ClearLine) => {
-                self.input = field("");
+                self.input = field("", self.theme);
                 PromptKey::Consumed
             }
             // One line only: no tabs, no newlines.

@@ -94,7 +94,7 @@ fn status_line(app: &App, width: u16) -> Line<'static> {
     let follow = if app.list().follow() {
         Span::raw("follow on")
     } else {
-        Span::styled("follow off", theme.fg(ratatui::style::Color::Yellow))
+        Span::styled("follow off", theme.warn())
     };
     let mut parts = vec![
         Part {
@@ -113,10 +113,7 @@ fn status_line(app: &App, width: u16) -> Line<'static> {
         // A store that cannot be reached is said before anything else but the name.
         Part {
             keep: DISCONNECTED,
-            spans: vec![Span::styled(
-                "disconnected",
-                theme.fg(ratatui::style::Color::Red),
-            )],
+            spans: vec![Span::styled("disconnected", theme.bad())],
             short: None,
         },
         Part {
@@ -165,7 +162,7 @@ fn status_line(app: &App, width: u16) -> Line<'static> {
         // each delivery's Summary says why.
         let mut names: Vec<&str> = problems.iter().map(|(id, _)| *id).collect();
         names.dedup();
-        let warn = theme.fg(ratatui::style::Color::Yellow);
+        let warn = theme.warn();
         parts.insert(
             2,
             Part {

@@ -24,7 +24,7 @@ pub(crate) fn render(app: &App, frame: &mut Frame) {
     let buf = frame.buffer_mut();
     header::render(app, areas.header, buf);
     match app.detail() {
-        Some(detail) => detail.render(areas.main, buf),
+        Some(detail) => detail.render(app.theme(), areas.main, buf),
         None => table::render(app, &areas, buf),
     }
     // Full screen but for the footer, which shows the editor's keys.
@@ -40,5 +40,4 @@ pub(crate) fn render(app: &App, frame: &mut Frame) {
         help::render(app, scroll, area, buf);
     }
     confirm::render(app, area, buf);
-    app.theme().settle(area, buf);
 }

@@ -420,7 +420,7 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
                 app.tally().total,
                 sanitize::line(&filter::describe(searching))
             ),
-            theme.fg(ratatui::style::Color::Yellow),
+            theme.warn(),
         ));
     } else if let Some(shown) = app.shown_filter() {
         spans.push(Span::raw(format!(
@@ -435,7 +435,7 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let state = match list.selected() {
         Some(i) if !list.follow() => Span::styled(
             format!(" {} of {} · paused · End follows ", i + 1, list.total()),
-            theme.fg(ratatui::style::Color::Yellow),
+            theme.warn(),
         ),
         _ => Span::styled(" following ", theme.dim()),
     };

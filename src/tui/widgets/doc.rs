@@ -1,24 +1,15 @@
 //! Building blocks shared by the tabs: payload text made safe and word-wrapped into
 //! lines that fit the area, and labelled fields.
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 pub(crate) use super::{char_width, text_width, truncate};
 use crate::sanitize;
+use crate::tui::theme::Theme;
 
 /// Widest label column; narrower areas get a third of their width.
 const LABEL_WIDTH: usize = 16;
-
-pub(crate) const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-pub(crate) const LABEL: Style = Style::new().add_modifier(Modifier::BOLD);
-pub(crate) const DIM: Style = Style::new().fg(Color::DarkGray);
-pub(crate) const MISSING: Style = Style::new()
-    .fg(Color::DarkGray)
-    .add_modifier(Modifier::ITALIC);
-pub(crate) const GOOD: Style = Style::new().fg(Color::Green);
-pub(crate) const BAD: Style = Style::new().fg(Color::Red);
-pub(crate) const WARN: Style = Style::new().fg(Color::Yellow);
 
 /// A payload-derived span: sanitized onto one line first.
 pub(crate) fn safe(text: &str, style: Style) -> Span<'static> {
@@ -125,9 +116,11 @@ pub(crate) fn wrap_ranges(text: &[char], first: usize, rest: usize) -> Vec<(usiz
     rows
 }
 
-/// Lines built to fit one width: what every document-like tab draws.
+/// Lines built to fit one width, styled by one theme: what every document-like tab
+/// draws.
 pub(crate) struct Doc {
     pub width: usize,
+    pub theme: Theme,
     pub lines: Vec<Line<'static>>,
     /// Where each section starts (its heading line).
     pub sections: Vec<usize>,
@@ -135,9 +128,10 @@ pub(crate) struct Doc {
 }
 
 impl Doc {
-    pub(crate) fn new(width: usize) -> Self {
+    pub(crate) fn new(width: usize, theme: Theme) -> Self {
         Self {
             width: width.max(1),
+            theme,
             lines: Vec::new(),
             sections: Vec::new(),
             label_width: LABEL_WIDTH.min(width / 3),
@@ -161,8 +155,8 @@ impl Doc {
         let rule = self.width.saturating_sub(text_width(&title) + 4).min(40);
         self.sections.push(self.lines.len());
         self.push(Line::from(vec![
-            Span::styled(format!("── {title} "), HEADING),
-            Span::styled("─".repeat(rule), DIM),
+            Span::styled(format!("── {title} "), self.theme.heading()),
+            Span::styled("─".repeat(rule), self.theme.dim()),
         ]));
     }
 
@@ -203,7 +197,7 @@ impl Doc {
         let w = self.label_width;
         let cut = truncate(label, w.saturating_sub(1));
         let pad = w.saturating_sub(text_width(&cut));
-        Span::styled(format!("{cut}{}", " ".repeat(pad)), LABEL)
+        Span::styled(format!("{cut}{}", " ".repeat(pad)), self.theme.label())
     }
 
     /// `label  value`, the payload value wrapped under itself.
@@ -289,7 +283,10 @@ impl Doc {
     }
 
     pub(crate) fn missing(&mut self, label: &str) {
-        self.field_spans(label, vec![Span::styled("not present", MISSING)]);
+        self.field_spans(
+            label,
+            vec![Span::styled("not present", self.theme.missing())],
+        );
     }
 
     /// The lines split in two at the section start nearest the middle, for two columns.
@@ -309,7 +306,7 @@ impl Doc {
     }
 
     pub(crate) fn note(&mut self, text: &str) {
-        self.text(text, 0, DIM);
+        self.text(text, 0, self.theme.dim());
     }
 }
 
@@ -344,7 +341,7 @@ mod tests {
             vec![(0, 8), (8, 11), (11, 14), (14, 15)]
         );
         assert_eq!(wrap_ranges(&[], 5, 5), vec![(0, 0)]);
-        let mut d = Doc::new(10);
+        let mut d = Doc::new(10, Theme::colored());
         d.spans_wrapped(vec![Span::raw("key: "), Span::raw("one two three")], 2);
         let rows: Vec<String> = d.lines.iter().map(|l| l.to_string()).collect();
         assert_eq!(rows, vec!["key: one ", "  two ", "  three"]);
@@ -352,7 +349,7 @@ mod tests {
 
     #[test]
     fn halves_split_at_the_section_nearest_the_middle() {
-        let mut d = Doc::new(40);
+        let mut d = Doc::new(40, Theme::colored());
         for title in ["a", "b", "c"] {
             d.heading(title);
             d.field("x", "1");
@@ -365,7 +362,7 @@ mod tests {
             right.first().map(|l| l.to_string()),
             Some(format!("── b {}", "─".repeat(35)))
         );
-        assert!(Doc::new(10).halves().0.is_empty());
+        assert!(Doc::new(10, Theme::colored()).halves().0.is_empty());
     }
 
     #[test]

@@ -8,8 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget};
 
-use super::doc::{DIM, char_width};
+use super::doc::char_width;
 use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
 
 /// A vertical scroll position kept in cells so drawing can stay `&self`; the last drawn
 /// height and length let key handling clamp and page without a frame.
@@ -85,7 +86,13 @@ pub(crate) fn text_area(area: Rect) -> Rect {
 }
 
 /// Draws the visible window of `lines` into `area` (the scrollbar in its last column).
-pub(crate) fn render_lines(lines: &[Line<'_>], scroll: &Scroll, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render_lines(
+    lines: &[Line<'_>],
+    scroll: &Scroll,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let inner = text_area(area);
     let height = usize::from(area.height);
     scroll.fit(lines.len(), height);
@@ -93,7 +100,7 @@ pub(crate) fn render_lines(lines: &[Line<'_>], scroll: &Scroll, area: Rect, buf:
         let y = area.y.saturating_add(i as u16);
         buf.set_line(inner.x, y, line, inner.width);
     }
-    render_scrollbar(lines.len(), scroll, area, buf);
+    render_scrollbar(lines.len(), scroll, theme, area, buf);
 }
 
 /// Two columns of lines side by side in `area`, scrolled together.
@@ -101,6 +108,7 @@ pub(crate) fn render_columns(
     left: &[Line<'_>],
     right: &[Line<'_>],
     scroll: &Scroll,
+    theme: Theme,
     area: Rect,
     buf: &mut Buffer,
 ) {
@@ -115,11 +123,17 @@ pub(crate) fn render_columns(
             buf.set_line(x, area.y.saturating_add(i as u16), line, col);
         }
     }
-    render_scrollbar(total, scroll, area, buf);
+    render_scrollbar(total, scroll, theme, area, buf);
 }
 
 /// A scrollbar in the last column of `area` when `total` rows overflow it.
-pub(crate) fn render_scrollbar(total: usize, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render_scrollbar(
+    total: usize,
+    scroll: &Scroll,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let height = usize::from(area.height);
     if total <= height || area.width < 2 || area.height < 2 {
         return;
@@ -131,7 +145,7 @@ pub(crate) fn render_scrollbar(total: usize, scroll: &Scroll, area: Rect, buf: &
         .begin_symbol(None)
         .end_symbol(None)
         .track_symbol(Some("│"))
-        .track_style(DIM)
+        .track_style(theme.dim())
         .render(area, buf, &mut state);
 }
 

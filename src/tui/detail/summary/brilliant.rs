@@ -6,9 +6,10 @@ use serde_json::Value;
 
 use super::super::json_view::JsonRows;
 use crate::provider::brilliant::Summary;
-use crate::tui::widgets::doc::{Doc, MISSING};
+use crate::tui::widgets::doc::Doc;
 
 pub(crate) fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configured: bool) {
+    let t = d.theme;
     d.heading("Brilliant response event");
     d.field_opt("Event", s.event.as_deref());
     d.field_opt("ResponseId", s.response_id.as_deref());
@@ -28,7 +29,7 @@ pub(crate) fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configur
                 "From GET /api/v2/responses/{id}:",
                 Style::new(),
             )));
-            for line in JsonRows::new(v).all_lines() {
+            for line in JsonRows::new(v).all_lines(d.theme) {
                 d.push(line);
             }
         }
@@ -36,18 +37,18 @@ pub(crate) fn render(d: &mut Doc, s: &Summary, fetched: Option<&Value>, configur
             "Not fetched yet: Brilliant's API access is set, but no response has been \
              stored for this delivery (fetches wait their turn within the API's limits).",
             0,
-            MISSING,
+            t.missing(),
         ),
         None if s.response_id.is_none() => d.text(
             "The event names no ResponseId, so there is nothing to fetch.",
             0,
-            MISSING,
+            t.missing(),
         ),
         None => d.text(
             "Set providers.brilliant.api_base, public_key and private_key (API V2) to fetch \
              the full response of verified deliveries with GET /api/v2/responses/{id}.",
             0,
-            MISSING,
+            t.missing(),
         ),
     }
 }

@@ -10,9 +10,10 @@ use super::super::json_view::JsonRows;
 use super::number;
 use crate::provider::classet::{CallCompleted, InterviewUpdate, Kind, Summary};
 use crate::signature::human_duration;
-use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, LABEL, MISSING, safe};
+use crate::tui::widgets::doc::{Doc, safe};
 
 pub(crate) fn render(d: &mut Doc, s: &Summary) {
+    let t = d.theme;
     match &s.kind {
         Kind::InterviewUpdated(u) => interview_updated(d, u),
         Kind::CallCompleted(c) => call_completed(d, c),
@@ -23,7 +24,7 @@ pub(crate) fn render(d: &mut Doc, s: &Summary) {
                  data, or the deprecated call_completed): the Body tab (6) shows it as it \
                  arrived.",
                 0,
-                MISSING,
+                t.missing(),
             );
         }
     }
@@ -38,25 +39,26 @@ fn side(v: &Value) -> String {
 }
 
 fn interview_updated(d: &mut Doc, u: &InterviewUpdate) {
+    let t = d.theme;
     d.heading(&format!("Changes sent by Classet ({})", u.changes.len()));
     if u.changes.is_empty() {
-        d.text("The delivery lists no changed fields.", 0, MISSING);
+        d.text("The delivery lists no changed fields.", 0, t.missing());
     }
     for c in &u.changes {
         d.spans_wrapped(
             vec![
-                safe(&c.field, LABEL),
+                safe(&c.field, t.label()),
                 Span::raw(": "),
-                safe(&side(&c.from), BAD),
+                safe(&side(&c.from), t.bad()),
                 Span::raw(" → "),
-                safe(&side(&c.to), GOOD),
+                safe(&side(&c.to), t.good()),
             ],
             4,
         );
     }
     d.heading("Interview data");
     let Some(data) = &u.data else {
-        d.text("data: not present in this delivery.", 0, MISSING);
+        d.text("data: not present in this delivery.", 0, t.missing());
         return;
     };
     d.field_opt("Candidate", data.candidate_id.as_deref());
@@ -64,7 +66,7 @@ fn interview_updated(d: &mut Doc, u: &InterviewUpdate) {
         Some(o) => {
             let mut spans = vec![safe(o.as_str(), Style::new().add_modifier(Modifier::BOLD))];
             if o.label() != o.as_str() {
-                spans.push(safe(&format!(" ({})", o.label()), DIM));
+                spans.push(safe(&format!(" ({})", o.label()), t.dim()));
             }
             d.field_spans("Outcome", spans);
         }
@@ -72,7 +74,7 @@ fn interview_updated(d: &mut Doc, u: &InterviewUpdate) {
             "Outcome",
             vec![Span::styled(
                 "none yet (null: not completed or not determined)",
-                MISSING,
+                t.missing(),
             )],
         ),
     }
@@ -81,8 +83,8 @@ fn interview_updated(d: &mut Doc, u: &InterviewUpdate) {
     d.field_opt("Summary", data.interview_summary.as_deref());
     match &data.interview_custom_data {
         Some(v) => {
-            d.push(Line::from(Span::styled("Custom data", LABEL)));
-            for line in JsonRows::new(v).all_lines() {
+            d.push(Line::from(Span::styled("Custom data", t.label())));
+            for line in JsonRows::new(v).all_lines(d.theme) {
                 let mut spans = vec![Span::raw("  ")];
                 spans.extend(line.spans);
                 d.push(Line::from(spans));
@@ -97,6 +99,7 @@ fn unix(t: Option<i64>) -> Option<String> {
 }
 
 fn call_completed(d: &mut Doc, c: &CallCompleted) {
+    let t = d.theme;
     d.heading("Classet call (deprecated call_completed)");
     let mut who = c
         .candidate_id
@@ -148,21 +151,25 @@ fn call_completed(d: &mut Doc, c: &CallCompleted) {
                 a.agent_task_completion_rating_reason.as_deref(),
             );
         }
-        None => d.text("call_analysis: not present in this delivery.", 0, MISSING),
+        None => d.text(
+            "call_analysis: not present in this delivery.",
+            0,
+            t.missing(),
+        ),
     }
     d.heading(&format!("Questions and answers ({})", c.questions.len()));
     if c.questions.is_empty() {
-        d.text("No questions listed.", 0, MISSING);
+        d.text("No questions listed.", 0, t.missing());
     }
     for q in &c.questions {
         d.item(
-            Span::styled("Q ", LABEL),
+            Span::styled("Q ", t.label()),
             q.question.as_deref().unwrap_or("(no question)"),
             Style::new(),
         );
         match &q.answer {
-            Some(a) => d.item(Span::styled("A ", GOOD), a, Style::new()),
-            None => d.item(Span::styled("A ", MISSING), "no answer", MISSING),
+            Some(a) => d.item(Span::styled("A ", t.good()), a, Style::new()),
+            None => d.item(Span::styled("A ", t.missing()), "no answer", t.missing()),
         }
     }
     d.blank();

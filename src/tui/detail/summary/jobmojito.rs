@@ -6,19 +6,23 @@ use ratatui::text::{Line, Span};
 
 use super::{flag, number};
 use crate::provider::jobmojito::Summary;
-use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN};
+use crate::tui::widgets::doc::Doc;
 
 pub(crate) fn render(d: &mut Doc, s: &Summary, inferred: bool) {
+    let t = d.theme;
     d.heading("JobMojito interview");
     if inferred {
         let why = s.event_basis.as_deref().unwrap_or("no reason recorded");
         d.field_styled(
             "Event basis",
             &format!("inferred, the route named no event: {why}"),
-            WARN,
+            t.warn(),
         );
     } else {
-        d.field_spans("Event basis", vec![Span::styled("named by the route", DIM)]);
+        d.field_spans(
+            "Event basis",
+            vec![Span::styled("named by the route", t.dim())],
+        );
     }
     match &s.reason {
         Some(r) => d.field("Reason", &format!("{r} (the watched fields that changed)")),
@@ -43,8 +47,8 @@ pub(crate) fn render(d: &mut Doc, s: &Summary, inferred: bool) {
     d.field_spans(
         "Next round",
         vec![match s.recruiter_go_next_round {
-            None => Span::styled("not decided (null)", MISSING),
-            v => flag(v, true),
+            None => Span::styled("not decided (null)", t.missing()),
+            v => flag(t, v, true),
         }],
     );
     d.field_opt("PDF export", s.pdf_export_url.as_deref());
@@ -58,19 +62,19 @@ pub(crate) fn render(d: &mut Doc, s: &Summary, inferred: bool) {
     d.heading("Analysis for the candidate");
     match &s.ai_analysis {
         Some(t) => d.text(t, 2, Style::new()),
-        None => d.text("not present", 2, MISSING),
+        None => d.text("not present", 2, t.missing()),
     }
     d.heading("Analysis for the recruiter");
     match &s.ai_analysis_recruiter {
         Some(t) => d.text(t, 2, Style::new()),
-        None => d.text("not present", 2, MISSING),
+        None => d.text("not present", 2, t.missing()),
     }
-    reasons(d, "Why hire", &s.why_hire, Span::styled("  + ", GOOD));
+    reasons(d, "Why hire", &s.why_hire, Span::styled("  + ", t.good()));
     reasons(
         d,
         "Why not hire",
         &s.why_not_hire,
-        Span::styled("  - ", BAD),
+        Span::styled("  - ", t.bad()),
     );
     d.heading("Identifiers");
     d.field_opt("Id", s.id.as_deref());
@@ -81,9 +85,10 @@ pub(crate) fn render(d: &mut Doc, s: &Summary, inferred: bool) {
 }
 
 fn reasons(d: &mut Doc, title: &str, items: &[String], marker: Span<'static>) {
+    let t = d.theme;
     d.heading(title);
     if items.is_empty() {
-        d.push(Line::from(Span::styled("  none listed", MISSING)));
+        d.push(Line::from(Span::styled("  none listed", t.missing())));
     }
     for item in items {
         d.item(marker.clone(), item, Style::new());

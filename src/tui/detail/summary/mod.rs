@@ -14,7 +14,8 @@ use crate::config::Config;
 use crate::model::{Delivery, Forward, ProviderId};
 use crate::provider::{self, Policy, Summary, Understanding};
 use crate::tui::keymap::Action;
-use crate::tui::widgets::doc::{self, BAD, DIM, Doc, GOOD, MISSING, WARN};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::{self, Doc};
 use crate::tui::widgets::scroll::{self, Scroll};
 
 mod brilliant;
@@ -28,8 +29,8 @@ mod talentsprout;
 const TWO_COLUMNS: usize = 160;
 
 impl Component for SummaryView {
-    fn render(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
-        self.draw(delivery, area, buf);
+    fn render(&self, delivery: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer) {
+        self.draw(delivery, theme, area, buf);
     }
 
     fn handle(&mut self, action: Action) -> DetailOutcome {
@@ -80,8 +81,8 @@ impl SummaryView {
         &self.understanding.summary
     }
 
-    fn doc(&self, delivery: &Delivery, width: usize) -> Doc {
-        let mut d = Doc::new(width);
+    fn doc(&self, delivery: &Delivery, t: Theme, width: usize) -> Doc {
+        let mut d = Doc::new(width, t);
         self.overview(&mut d, delivery);
         match &self.understanding.summary {
             Summary::Clearspeed(s) => clearspeed::render(&mut d, s),
@@ -100,6 +101,7 @@ impl SummaryView {
     }
 
     fn overview(&self, d: &mut Doc, delivery: &Delivery) {
+        let t = d.theme;
         let u = &self.understanding;
         d.heading("Delivery");
         d.field(
@@ -128,30 +130,30 @@ impl SummaryView {
         if let Some(of) = &delivery.replay_of {
             d.field("Replay of", &short_id(of));
         }
-        let mut v = verdict_spans(&delivery.findings.verification);
-        v.push(Span::styled("  (tab 4)", DIM));
+        let mut v = verdict_spans(&delivery.findings.verification, t);
+        v.push(Span::styled("  (tab 4)", t.dim()));
         d.field_spans("Verification", v);
         if let Some(w) = own_answer_warning(delivery) {
-            d.field_styled("Our answer", &w, WARN);
+            d.field_styled("Our answer", &w, t.warn());
         }
         if let Some(w) = &self.delay_warning {
-            d.field_styled("Our answer", w, WARN);
+            d.field_styled("Our answer", w, t.warn());
         }
         if let Some(f) = &delivery.forward {
             forwarded(d, f);
         }
     }
 
-    fn draw(&self, delivery: &Delivery, area: Rect, buf: &mut Buffer) {
+    fn draw(&self, delivery: &Delivery, t: Theme, area: Rect, buf: &mut Buffer) {
         let width = usize::from(scroll::text_area(area).width);
         // Wide screens read better as two columns than as very long lines.
         if width >= TWO_COLUMNS {
-            let d = self.doc(delivery, width.saturating_sub(2) / 2);
+            let d = self.doc(delivery, t, width.saturating_sub(2) / 2);
             let (left, right) = d.halves();
-            scroll::render_columns(left, right, &self.scroll, area, buf);
+            scroll::render_columns(left, right, &self.scroll, t, area, buf);
         } else {
-            let d = self.doc(delivery, width);
-            scroll::render_lines(&d.lines, &self.scroll, area, buf);
+            let d = self.doc(delivery, t, width);
+            scroll::render_lines(&d.lines, &self.scroll, t, area, buf);
         }
     }
 }
@@ -162,6 +164,7 @@ const ANSWER_SHOWN: usize = 300;
 /// What the user's app made of the delivery (`--forward-to`): its status, how long it
 /// took, the start of its answer, and where the vendor would count it as failed.
 fn forwarded(d: &mut Doc, f: &Forward) {
+    let t = d.theme;
     d.heading("Your app");
     d.field("Forwarded to", &f.url);
     match (f.status, &f.error) {
@@ -170,7 +173,11 @@ fn forwarded(d: &mut Doc, f: &Forward) {
                 .ok()
                 .and_then(|c| c.canonical_reason())
                 .unwrap_or("");
-            let style = if (200..300).contains(&s) { GOOD } else { BAD };
+            let style = if (200..300).contains(&s) {
+                t.good()
+            } else {
+                t.bad()
+            };
             d.field_spans(
                 "App answered",
                 vec![
@@ -186,7 +193,7 @@ fn forwarded(d: &mut Doc, f: &Forward) {
                 error.as_deref().unwrap_or("no answer"),
                 f.latency_ms
             ),
-            BAD,
+            t.bad(),
         ),
     }
     if !f.body.is_empty() {
@@ -197,7 +204,7 @@ fn forwarded(d: &mut Doc, f: &Forward) {
         d.field("Its answer", &shown);
     }
     for w in &f.warnings {
-        d.field_styled("Warning", w, WARN);
+        d.field_styled("Warning", w, t.warn());
     }
 }
 
@@ -227,6 +234,7 @@ fn own_answer_warning(delivery: &Delivery) -> Option<String> {
 
 /// What is known about a body no vendor view applies to.
 fn unknown(d: &mut Doc, delivery: &Delivery) {
+    let t = d.theme;
     let body = &delivery.request.body;
     let kind = if provider::body_json(body).is_some() {
         "JSON"
@@ -251,16 +259,16 @@ fn unknown(d: &mut Doc, delivery: &Delivery) {
             vendor_name(p)
         ),
     };
-    d.text(&why, 0, MISSING);
+    d.text(&why, 0, t.missing());
     d.note("The Body tab (6) shows the body as it arrived; the Headers tab (5) what came with it.");
 }
 
 /// A `yes`/`no` span, `good` saying which answer is the reassuring one.
-pub(crate) fn flag(value: Option<bool>, good: bool) -> Span<'static> {
+pub(crate) fn flag(t: Theme, value: Option<bool>, good: bool) -> Span<'static> {
     match value {
-        Some(v) if v == good => Span::styled(if v { "yes" } else { "no" }, GOOD),
-        Some(v) => Span::styled(if v { "yes" } else { "no" }, BAD),
-        None => Span::styled("not present", MISSING),
+        Some(v) if v == good => Span::styled(if v { "yes" } else { "no" }, t.good()),
+        Some(v) => Span::styled(if v { "yes" } else { "no" }, t.bad()),
+        None => Span::styled("not present", t.missing()),
     }
 }
 
@@ -274,9 +282,9 @@ pub(crate) fn number(n: f64) -> String {
 }
 
 /// `█████▍░░░░  82`: a score out of `max` as a bar `width` cells wide.
-pub(crate) fn bar(score: Option<f64>, max: f64, width: usize) -> Vec<Span<'static>> {
+pub(crate) fn bar(t: Theme, score: Option<f64>, max: f64, width: usize) -> Vec<Span<'static>> {
     let Some(score) = score else {
-        return vec![Span::styled("not present", MISSING)];
+        return vec![Span::styled("not present", t.missing())];
     };
     let ratio = (score / max).clamp(0.0, 1.0);
     let eighths = (ratio * width as f64 * 8.0).round() as usize;
@@ -287,13 +295,13 @@ pub(crate) fn bar(score: Option<f64>, max: f64, width: usize) -> Vec<Span<'stati
     }
     let rest = width.saturating_sub(full + usize::from(part > 0));
     let style = match ratio {
-        r if r >= 0.75 => GOOD,
-        r if r >= 0.5 => WARN,
-        _ => BAD,
+        r if r >= 0.75 => t.good(),
+        r if r >= 0.5 => t.warn(),
+        _ => t.bad(),
     };
     vec![
         Span::styled(filled, style),
-        Span::styled("░".repeat(rest), DIM),
+        Span::styled("░".repeat(rest), t.dim()),
         Span::styled(format!(" {:>3}", number(score)), Style::new()),
     ]
 }
@@ -311,10 +319,11 @@ mod tests {
     fn bars_fill_in_eighths() {
         let text =
             |s: Vec<Span<'static>>| s.iter().map(|s| s.content.to_string()).collect::<String>();
-        assert_eq!(text(bar(Some(50.0), 100.0, 4)), "██░░  50");
-        assert_eq!(text(bar(Some(82.0), 100.0, 10)), "████████▎░  82");
-        assert_eq!(text(bar(Some(150.0), 100.0, 2)), "██ 150");
-        assert_eq!(text(bar(None, 100.0, 2)), "not present");
+        let t = Theme::colored();
+        assert_eq!(text(bar(t, Some(50.0), 100.0, 4)), "██░░  50");
+        assert_eq!(text(bar(t, Some(82.0), 100.0, 10)), "████████▎░  82");
+        assert_eq!(text(bar(t, Some(150.0), 100.0, 2)), "██ 150");
+        assert_eq!(text(bar(t, None, 100.0, 2)), "not present");
     }
 
     #[test]

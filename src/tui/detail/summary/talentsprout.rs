@@ -8,7 +8,7 @@ use super::{bar, bar_width, flag};
 use crate::provider::talentsprout::{NamedScore, Summary};
 use crate::sanitize;
 use crate::signature::human_duration;
-use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, safe, text_width, truncate};
+use crate::tui::widgets::doc::{Doc, safe, text_width, truncate};
 
 /// Scores are out of 100.
 const MAX_SCORE: f64 = 100.0;
@@ -84,10 +84,11 @@ pub(crate) fn render(d: &mut Doc, s: &Summary) {
 
 fn score_line(d: &mut Doc, label: &str, score: Option<f64>) {
     let w = bar_width(d, d.label_width());
-    d.field_spans(label, bar(score, MAX_SCORE, w));
+    d.field_spans(label, bar(d.theme, score, MAX_SCORE, w));
 }
 
 fn scores(d: &mut Doc, s: &Summary) {
+    let t = d.theme;
     d.heading("Scores (out of 100)");
     match &s.scores {
         Some(x) => {
@@ -95,18 +96,18 @@ fn scores(d: &mut Doc, s: &Summary) {
             score_line(d, "Interview", x.interview);
             score_line(d, "Resume", x.resume);
         }
-        None => d.text("Scores: not present in this delivery.", 0, MISSING),
+        None => d.text("Scores: not present in this delivery.", 0, t.missing()),
     }
     let Some(e) = &s.evaluation else {
         return;
     };
     d.heading("Evaluation categories");
     if e.categories.is_empty() {
-        d.text("No category scores.", 0, MISSING);
+        d.text("No category scores.", 0, t.missing());
     }
     named_bars(d, &e.categories);
     if !e.custom_scores.is_empty() {
-        d.push(Line::styled("Custom scores", DIM));
+        d.push(Line::styled("Custom scores", t.dim()));
         named_bars(d, &e.custom_scores);
     }
 }
@@ -131,21 +132,22 @@ fn named_bars(d: &mut Doc, items: &[NamedScore]) {
         let name = truncate(name, col.saturating_sub(2));
         let pad = col.saturating_sub(text_width(&name));
         let mut spans = vec![Span::raw(format!("{name}{}", " ".repeat(pad)))];
-        spans.extend(bar(item.score, MAX_SCORE, w));
+        spans.extend(bar(d.theme, item.score, MAX_SCORE, w));
         d.push(Line::from(spans));
     }
 }
 
 fn integrity_and_validation(d: &mut Doc, s: &Summary) {
+    let t = d.theme;
     d.heading("Integrity");
     match &s.integrity {
         Some(i) => {
             score_line(d, "Score", i.score);
             let risk = i.risk_level.as_deref();
             let style = match risk.map(str::to_ascii_lowercase).as_deref() {
-                Some("low") => GOOD,
-                Some("medium") | Some("moderate") => WARN,
-                Some("high") | Some("critical") => BAD,
+                Some("low") => t.good(),
+                Some("medium") | Some("moderate") => t.warn(),
+                Some("high") | Some("critical") => t.bad(),
                 _ => Style::new(),
             };
             match risk {
@@ -153,44 +155,45 @@ fn integrity_and_validation(d: &mut Doc, s: &Summary) {
                 None => d.missing("Risk"),
             }
             if i.flags.is_empty() {
-                d.field_spans("Flags", vec![Span::styled("none", DIM)]);
+                d.field_spans("Flags", vec![Span::styled("none", t.dim())]);
             } else {
-                d.field_styled("Flags", &i.flags.join(", "), WARN);
+                d.field_styled("Flags", &i.flags.join(", "), t.warn());
             }
         }
-        None => d.text("Integrity: not present in this delivery.", 0, MISSING),
+        None => d.text("Integrity: not present in this delivery.", 0, t.missing()),
     }
     d.heading("Validation");
     match &s.validation {
         Some(v) => {
-            d.field_spans("Passed", vec![flag(v.passed, true)]);
+            d.field_spans("Passed", vec![flag(t, v.passed, true)]);
             d.field_opt("Reason", v.reason.as_deref());
             if let Some(at) = &v.checked_at {
                 d.field("Checked at", at);
             }
         }
-        None => d.text("Validation: not present in this delivery.", 0, MISSING),
+        None => d.text("Validation: not present in this delivery.", 0, t.missing()),
     }
 }
 
 fn evaluation(d: &mut Doc, s: &Summary) {
+    let t = d.theme;
     d.heading("AI evaluation");
     let Some(e) = &s.evaluation else {
-        d.text("Evaluation: not present in this delivery.", 0, MISSING);
+        d.text("Evaluation: not present in this delivery.", 0, t.missing());
         return;
     };
     d.field_opt("Performance", e.performance_summary.as_deref());
     match &e.ai_summary {
         Some(a) => {
             d.field_opt("AI summary", a.summary.as_deref());
-            list(d, "Strengths", &a.strengths, Span::styled("  + ", GOOD));
-            list(d, "Concerns", &a.concerns, Span::styled("  - ", BAD));
+            list(d, "Strengths", &a.strengths, Span::styled("  + ", t.good()));
+            list(d, "Concerns", &a.concerns, Span::styled("  - ", t.bad()));
         }
         None => d.missing("AI summary"),
     }
     d.heading("Language proficiency");
     if e.language_proficiency.is_empty() {
-        d.text("Language proficiency: not present.", 0, MISSING);
+        d.text("Language proficiency: not present.", 0, t.missing());
     }
     for p in &e.language_proficiency {
         d.field(&p.name, &p.value);
@@ -199,16 +202,22 @@ fn evaluation(d: &mut Doc, s: &Summary) {
         d.heading("Resume evaluation");
         score_line(d, "Overall", r.overall_score);
         named_bars(d, &r.criteria);
-        list(d, "Highlights", &r.highlights, Span::styled("  • ", DIM));
+        list(
+            d,
+            "Highlights",
+            &r.highlights,
+            Span::styled("  • ", t.dim()),
+        );
     }
 }
 
 fn list(d: &mut Doc, title: &str, items: &[String], marker: Span<'static>) {
+    let t = d.theme;
     if items.is_empty() {
-        d.field_spans(title, vec![Span::styled("none listed", MISSING)]);
+        d.field_spans(title, vec![Span::styled("none listed", t.missing())]);
         return;
     }
-    d.push(Line::from(safe(title, crate::tui::widgets::doc::LABEL)));
+    d.push(Line::from(safe(title, d.theme.label())));
     for item in items {
         d.item(marker.clone(), item, Style::new());
     }
@@ -225,7 +234,7 @@ mod tests {
         ))
         .expect("fixture");
         let s = crate::provider::talentsprout::parse(&v);
-        let mut d = Doc::new(80);
+        let mut d = Doc::new(80, crate::tui::theme::Theme::colored());
         render(&mut d, &s);
         let text: String = d.lines.iter().map(|l| format!("{l}\n")).collect();
         assert!(text.contains("Scores: not present"), "{text}");

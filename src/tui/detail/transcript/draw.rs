@@ -3,32 +3,29 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{CURRENT, MATCH, SPEAKER_WIDTH, TranscriptView, clock};
+use super::{SPEAKER_WIDTH, TranscriptView, clock};
 use crate::sanitize;
-use crate::tui::widgets::doc::{self, DIM, MISSING, text_width, truncate, wrap_ranges};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::{self, text_width, truncate, wrap_ranges};
 use crate::tui::widgets::field::{self, Look};
 use crate::tui::widgets::scroll;
 
 impl TranscriptView {
     /// The style of character `at` of entry `e`.
-    fn char_style(&self, e: usize, at: usize) -> Option<Style> {
+    fn char_style(&self, t: Theme, e: usize, at: usize) -> Option<Style> {
         let len = self.query.len();
         let hit = self
             .matches
             .iter()
             .position(|(me, ms)| *me == e && at >= *ms && at < ms + len)?;
-        Some(if Some(hit) == self.current {
-            CURRENT
-        } else {
-            MATCH
-        })
+        Some(t.found(Some(hit) == self.current))
     }
 
     /// All rows at `width`, and the row each match starts on.
-    fn rows(&self, width: usize) -> (Vec<Line<'static>>, Vec<usize>) {
+    fn rows(&self, t: Theme, width: usize) -> (Vec<Line<'static>>, Vec<usize>) {
         let speaker_w = self
             .entries
             .iter()
@@ -52,10 +49,10 @@ impl TranscriptView {
         for (ei, e) in self.entries.iter().enumerate() {
             let time = e.start.map(clock).unwrap_or_default();
             let mut head = vec![
-                Span::styled(right_aligned(&time, time_w), DIM),
+                Span::styled(right_aligned(&time, time_w), t.dim()),
                 Span::styled(
                     format!("{:<w$} ", truncate(&e.speaker, speaker_w), w = speaker_w),
-                    e.style,
+                    t.speaker(e.side),
                 ),
             ];
             if !beside {
@@ -75,7 +72,7 @@ impl TranscriptView {
                 let mut run = String::new();
                 let mut run_style = None;
                 for at in start..end {
-                    let style = self.char_style(ei, at);
+                    let style = self.char_style(t, ei, at);
                     if style != run_style && !run.is_empty() {
                         spans.push(Span::styled(
                             std::mem::take(&mut run),
@@ -94,14 +91,14 @@ impl TranscriptView {
         (lines, match_rows)
     }
 
-    pub(super) fn draw(&self, area: Rect, buf: &mut Buffer) {
+    pub(super) fn draw(&self, t: Theme, area: Rect, buf: &mut Buffer) {
         if area.height == 0 || area.width == 0 {
             return;
         }
         if self.entries.is_empty() {
-            let mut d = doc::Doc::new(usize::from(area.width));
-            d.text(&self.absent, 0, MISSING);
-            scroll::render_lines(&d.lines, &self.scroll, area, buf);
+            let mut d = doc::Doc::new(usize::from(area.width), t);
+            d.text(&self.absent, 0, t.missing());
+            scroll::render_lines(&d.lines, &self.scroll, t, area, buf);
             return;
         }
         let bar = self.input.is_some() || !self.query.is_empty();
@@ -118,20 +115,20 @@ impl TranscriptView {
         } else {
             (area, None)
         };
-        let (lines, match_rows) = self.rows(usize::from(scroll::text_area(main).width));
+        let (lines, match_rows) = self.rows(t, usize::from(scroll::text_area(main).width));
         self.scroll.fit(lines.len(), usize::from(main.height));
         if self.follow.replace(false)
             && let Some(row) = self.current.and_then(|c| match_rows.get(c))
         {
             self.scroll.reveal(*row);
         }
-        scroll::render_lines(&lines, &self.scroll, main, buf);
+        scroll::render_lines(&lines, &self.scroll, t, main, buf);
         if let Some(bar_area) = bar_area {
-            self.render_bar(bar_area, buf);
+            self.render_bar(t, bar_area, buf);
         }
     }
 
-    fn render_bar(&self, area: Rect, buf: &mut Buffer) {
+    fn render_bar(&self, t: Theme, area: Rect, buf: &mut Buffer) {
         let count = match (self.matches.len(), self.current) {
             (0, _) => "no matches".to_string(),
             (n, Some(c)) => format!("{}/{n}", c + 1),
@@ -140,12 +137,7 @@ impl TranscriptView {
         };
         let info = format!("  {count}");
         let info_w = text_width(&info) as u16;
-        buf.set_string(
-            area.x,
-            area.y,
-            "/",
-            Style::new().add_modifier(Modifier::BOLD),
-        );
+        buf.set_string(area.x, area.y, "/", t.label());
         let field_w = area.width.saturating_sub(1 + info_w);
         let field = Rect {
             x: area.x + 1,
@@ -173,7 +165,13 @@ impl TranscriptView {
                 );
             }
         }
-        buf.set_stringn(area.x + 1 + field_w, area.y, info, usize::from(info_w), DIM);
+        buf.set_stringn(
+            area.x + 1 + field_w,
+            area.y,
+            info,
+            usize::from(info_w),
+            t.dim(),
+        );
     }
 }
 

@@ -40,7 +40,7 @@ fn search(v: &mut TranscriptView, q: &str) {
 fn draw(v: &TranscriptView, w: u16, h: u16) -> String {
     let area = Rect::new(0, 0, w, h);
     let mut buf = Buffer::empty(area);
-    v.draw(area, &mut buf);
+    v.draw(crate::tui::theme::Theme::colored(), area, &mut buf);
     (0..h)
         .map(|y| {
             (0..w)
@@ -115,7 +115,7 @@ fn jumping_scrolls_the_match_into_view_and_highlights_it() {
     assert!(shown.contains("1/1"), "{shown}");
     let area = Rect::new(0, 0, 40, 3);
     let mut buf = Buffer::empty(area);
-    v.draw(area, &mut buf);
+    v.draw(crate::tui::theme::Theme::colored(), area, &mut buf);
     let highlighted = (0..3)
         .flat_map(|y| (0..40).map(move |x| (x, y)))
         .filter(|p| buf[*p].bg == ratatui::style::Color::LightRed)

@@ -18,6 +18,7 @@ use crate::model::{Delivery, Request};
 use crate::provider;
 use crate::signature::Verification;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::scroll::Scroll;
 
 mod render;
@@ -201,8 +202,8 @@ impl Debugger {
 }
 
 impl Component for Debugger {
-    fn render(&self, _: &Delivery, area: Rect, buf: &mut Buffer) {
-        render::render(self, area, buf);
+    fn render(&self, _: &Delivery, theme: Theme, area: Rect, buf: &mut Buffer) {
+        render::render(self, theme, area, buf);
     }
 
     fn handle(&mut self, action: Action) -> DetailOutcome {

@@ -3,18 +3,18 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
 use super::report::{self, Context};
 use super::{Debugger, Focus};
 use crate::sanitize;
-use crate::tui::widgets::doc::{self, DIM, LABEL, MISSING, WARN};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc;
 use crate::tui::widgets::field::{self, Look};
 use crate::tui::widgets::scroll;
 
-const FOCUSED: Style = Style::new().fg(Color::Yellow);
 const MASK: char = '•';
 
 /// Rows from the top of `area`, and what is left below.
@@ -50,7 +50,7 @@ fn take_bottom(area: Rect, rows: u16) -> (Rect, Rect) {
     )
 }
 
-pub(crate) fn render(d: &Debugger, area: Rect, buf: &mut Buffer) {
+pub(crate) fn render(d: &Debugger, t: Theme, area: Rect, buf: &mut Buffer) {
     if area.width < 4 || area.height == 0 {
         return;
     }
@@ -66,17 +66,18 @@ pub(crate) fn render(d: &Debugger, area: Rect, buf: &mut Buffer) {
         take_bottom(area, secret_rows + body_rows)
     };
     let (secret_area, body_area) = take_top(lower, secret_rows.min(lower.height));
-    draw_report(d, report_area, buf);
-    draw_secret(d, secret_area, roomy, buf);
-    draw_body(d, body_area, roomy, buf);
+    draw_report(d, t, report_area, buf);
+    draw_secret(d, t, secret_area, roomy, buf);
+    draw_body(d, t, body_area, roomy, buf);
 }
 
-fn draw_report(d: &Debugger, area: Rect, buf: &mut Buffer) {
+fn draw_report(d: &Debugger, t: Theme, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
     let body = d.edited_body();
     let ctx = Context {
+        theme: t,
         at_receipt: &d.at_receipt,
         edited: d.is_edited(),
         unrestored: d.unrestored,
@@ -90,7 +91,7 @@ fn draw_report(d: &Debugger, area: Rect, buf: &mut Buffer) {
     let width = usize::from(scroll::text_area(area).width);
     let lines = if d.focus == Focus::Body {
         // While the body has the room, the verdict shrinks to what changes as one types.
-        let mut lines = vec![Line::from(report::verdict_spans(&d.verdict))];
+        let mut lines = vec![Line::from(report::verdict_spans(&d.verdict, t))];
         lines.extend(
             doc::wrap(&sanitize::line(&d.verdict.detail), width)
                 .into_iter()
@@ -102,18 +103,19 @@ fn draw_report(d: &Debugger, area: Rect, buf: &mut Buffer) {
     } else {
         report::build(&d.verdict, &ctx, width).lines
     };
-    scroll::render_lines(&lines, &d.scroll, area, buf);
+    scroll::render_lines(&lines, &d.scroll, t, area, buf);
 }
 
 /// A titled box when `bordered`, else the title inline before the content.
 fn frame(
+    t: Theme,
     title: Vec<Span<'static>>,
     focused: bool,
     bordered: bool,
     area: Rect,
     buf: &mut Buffer,
 ) -> Rect {
-    let border = if focused { FOCUSED } else { DIM };
+    let border = if focused { t.focused() } else { t.dim() };
     if bordered && area.height >= 3 {
         let block = Block::bordered()
             .border_style(border)
@@ -132,7 +134,7 @@ fn frame(
     }
 }
 
-fn draw_secret(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
+fn draw_secret(d: &Debugger, t: Theme, area: Rect, bordered: bool, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
@@ -140,7 +142,7 @@ fn draw_secret(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
     let Some(setting) = d.setting else {
         let line = Line::styled(
             "Secret: no credential applies to an unknown provider",
-            MISSING,
+            t.missing(),
         );
         buf.set_line(area.x, area.y, &line, area.width);
         return;
@@ -152,17 +154,20 @@ fn draw_secret(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
     } else {
         "configured"
     };
-    let mut title = vec![Span::styled(" Secret ", LABEL)];
+    let mut title = vec![Span::styled(" Secret ", t.label())];
     if bordered {
-        title.push(Span::styled(format!("{} ({state}) ", setting.name()), DIM));
+        title.push(Span::styled(
+            format!("{} ({state}) ", setting.name()),
+            t.dim(),
+        ));
     }
-    let inner = frame(title, focused, bordered, area, buf);
+    let inner = frame(t, title, focused, bordered, area, buf);
     let field_area = Rect {
         height: inner.height.min(1),
         ..inner
     };
     if d.secret_text().is_empty() && !focused {
-        let hint = Line::styled("empty · s to type one", MISSING);
+        let hint = Line::styled("empty · s to type one", t.missing());
         buf.set_line(field_area.x, field_area.y, &hint, field_area.width);
         return;
     }
@@ -175,7 +180,7 @@ fn draw_secret(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
     field::render(&d.secret, look, &d.secret_top, field_area, buf);
 }
 
-fn draw_body(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
+fn draw_body(d: &Debugger, t: Theme, area: Rect, bordered: bool, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
@@ -192,15 +197,15 @@ fn draw_body(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
         (Some(_), n) => format!("edited, {n:+} bytes"),
     };
     let mut title = vec![
-        Span::styled(" Body ", LABEL),
+        Span::styled(" Body ", t.label()),
         Span::styled(
             format!("{} ({state}) ", doc::bytes(size.unsigned_abs())),
-            DIM,
+            t.dim(),
         ),
     ];
     match (&d.body, focused) {
         (Some(body), true) => {
-            let inner = frame(title, true, bordered || area.height >= 3, area, buf);
+            let inner = frame(t, title, true, bordered || area.height >= 3, area, buf);
             let look = Look {
                 mask: None,
                 focused: true,
@@ -216,11 +221,14 @@ fn draw_body(d: &Debugger, area: Rect, bordered: bool, buf: &mut Buffer) {
                 (false, _) => "not UTF-8: not editable",
             };
             if !bordered {
-                title.push(Span::styled(note, if delta != 0 { WARN } else { DIM }));
+                title.push(Span::styled(
+                    note,
+                    if delta != 0 { t.warn() } else { t.dim() },
+                ));
             }
-            let inner = frame(title, false, bordered, area, buf);
+            let inner = frame(t, title, false, bordered, area, buf);
             if bordered {
-                let line = Line::styled(note, DIM);
+                let line = Line::styled(note, t.dim());
                 buf.set_line(inner.x, inner.y, &line, inner.width);
             }
         }

@@ -9,10 +9,12 @@ use serde_json::Value;
 use super::super::json_view::JsonRows;
 use crate::sanitize;
 use crate::signature::{Evidence, Hint, Status, Verification, human_duration};
-use crate::tui::widgets::doc::{BAD, DIM, Doc, GOOD, MISSING, WARN, char_width, text_width};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::doc::{Doc, char_width, text_width};
 
 /// What the report says besides the verdict itself.
 pub struct Context<'a> {
+    pub theme: Theme,
     /// The verdict stored at receipt.
     pub at_receipt: &'a Verification,
     /// The secret or body differs from the original.
@@ -29,18 +31,18 @@ pub struct Context<'a> {
     pub body: &'a [u8],
 }
 
-fn symbol(status: Status) -> (&'static str, Style) {
+fn symbol(t: Theme, status: Status) -> (&'static str, Style) {
     match status {
-        Status::Verified => ("✓", GOOD),
-        Status::Failed => ("✗", BAD),
-        Status::Unsigned => ("–", DIM),
-        Status::Unchecked => ("?", WARN),
+        Status::Verified => ("✓", t.good()),
+        Status::Failed => ("✗", t.bad()),
+        Status::Unsigned => ("–", t.dim()),
+        Status::Unchecked => ("?", t.warn()),
     }
 }
 
 /// `✓ verified`, `✗ failed · wrong_secret`.
-pub(crate) fn verdict_spans(v: &Verification) -> Vec<Span<'static>> {
-    let (sym, style) = symbol(v.status);
+pub(crate) fn verdict_spans(v: &Verification, t: Theme) -> Vec<Span<'static>> {
+    let (sym, style) = symbol(t, v.status);
     let mut spans = vec![Span::styled(
         format!("{sym} {}", v.status.as_str()),
         style.add_modifier(Modifier::BOLD),
@@ -52,21 +54,22 @@ pub(crate) fn verdict_spans(v: &Verification) -> Vec<Span<'static>> {
 }
 
 pub(crate) fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
-    let mut d = Doc::new(width);
+    let t = ctx.theme;
+    let mut d = Doc::new(width, t);
     let title = if ctx.edited {
         "Verdict with your edits (R resets)"
     } else {
         "Verdict"
     };
     d.heading(title);
-    d.field_spans("Status", verdict_spans(v));
+    d.field_spans("Status", verdict_spans(v, t));
     d.field("Scheme", &v.scheme);
     d.field("Detail", &v.detail);
     let before = ctx.at_receipt;
     if before.status != v.status || before.hint != v.hint {
-        let mut spans = verdict_spans(before);
+        let mut spans = verdict_spans(before, t);
         if !ctx.edited {
-            spans.push(Span::styled("  (the settings changed since)", DIM));
+            spans.push(Span::styled("  (the settings changed since)", t.dim()));
         }
         d.field_spans("At receipt", spans);
     }
@@ -75,7 +78,7 @@ pub(crate) fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
             "Note",
             "The stored request has [redacted:…] markers for settings that are no longer \
              configured, so those credentials cannot be restored and re-checked.",
-            WARN,
+            t.warn(),
         );
     }
     match &v.evidence {
@@ -87,34 +90,41 @@ pub(crate) fn build(v: &Verification, ctx: &Context<'_>, width: usize) -> Doc {
 }
 
 fn evidence(d: &mut Doc, e: &Evidence, status: Status, hint: Option<Hint>, ctx: &Context<'_>) {
+    let t = d.theme;
     d.heading("Evidence");
     let differ = e.expected.is_some() && e.received.is_some() && !received_has(e);
     match &e.expected {
         Some(x) => {
-            d.field_hard("Expected", x, GOOD);
+            d.field_hard("Expected", x, t.good());
             let with = ctx.secret.unwrap_or("the configured secret");
             let over = if e.signed_payload.is_some() {
                 "the signed bytes below"
             } else {
                 "the body"
             };
-            d.field_styled("", &format!("computed over {over} with {with}"), DIM);
+            d.field_styled("", &format!("computed over {over} with {with}"), t.dim());
         }
         // A bearer token has nothing to compute; an unchecked one has no key to compute with.
         None if status == Status::Unchecked => d.field_spans(
             "Expected",
-            vec![Span::styled("nothing computed: no secret is set", MISSING)],
+            vec![Span::styled(
+                "nothing computed: no secret is set",
+                t.missing(),
+            )],
         ),
         None => {}
     }
     match &e.received {
         Some(r) => {
-            d.field_hard("Received", r, if differ { BAD } else { GOOD });
+            d.field_hard("Received", r, if differ { t.bad() } else { t.good() });
             if let Some(name) = source_header(ctx.headers, r) {
-                d.field_styled("", &format!("from the {name} header"), DIM);
+                d.field_styled("", &format!("from the {name} header"), t.dim());
             }
         }
-        None => d.field_spans("Received", vec![Span::styled("nothing arrived", MISSING)]),
+        None => d.field_spans(
+            "Received",
+            vec![Span::styled("nothing arrived", t.missing())],
+        ),
     }
     if let Some(signed) = &e.signed_payload {
         signed_payload(d, signed);
@@ -130,7 +140,7 @@ fn evidence(d: &mut Doc, e: &Evidence, status: Status, hint: Option<Hint>, ctx: 
             .tolerance
             .map(|t| format!(" · tolerance {}", human_duration(t)))
             .unwrap_or_default();
-        let style = if outside { BAD } else { Style::new() };
+        let style = if outside { t.bad() } else { Style::new() };
         d.field_styled(
             "Skew",
             &format!("signed {d_text} {when} receipt{tol}"),
@@ -139,7 +149,7 @@ fn evidence(d: &mut Doc, e: &Evidence, status: Status, hint: Option<Hint>, ctx: 
     }
     if let Some(claims) = &e.claims {
         d.heading("JWT claims");
-        for line in JsonRows::new(claims).all_lines() {
+        for line in JsonRows::new(claims).all_lines(t) {
             d.push(line);
         }
         times(d, claims);
@@ -149,6 +159,7 @@ fn evidence(d: &mut Doc, e: &Evidence, status: Status, hint: Option<Hint>, ctx: 
 /// `Timestamp  signed 2 h before receipt · tolerance 5 min`, when it is outside the
 /// tolerance: the line kept while the report is shrunk for editing.
 pub(crate) fn stale_timestamp(v: &Verification, ctx: &Context<'_>) -> Option<Line<'static>> {
+    let t = ctx.theme;
     let skew = v.evidence.as_ref()?.skew_secs?;
     let tolerance = ctx.tolerance?;
     if skew.unsigned_abs() <= tolerance {
@@ -161,7 +172,7 @@ pub(crate) fn stale_timestamp(v: &Verification, ctx: &Context<'_>) -> Option<Lin
             human_duration(skew.unsigned_abs()),
             human_duration(tolerance)
         ),
-        BAD,
+        t.bad(),
     ))
 }
 
@@ -185,11 +196,12 @@ fn reserialized(d: &mut Doc, body: &[u8]) {
     let compact = crate::signature::js_stringify(&value);
     d.heading("What the sender signed");
     signed_payload(d, &compact);
+    let good = d.theme.good();
     d.field_styled(
         "",
         "HMAC-SHA256 of these compact bytes with the secret equals the received signature: \
          the sender signed JSON.stringify(body), and the body was reformatted after signing.",
-        GOOD,
+        good,
     );
 }
 
@@ -217,7 +229,7 @@ fn signed_payload(d: &mut Doc, signed: &str) {
     d.field_styled(
         "",
         &format!("({} bytes signed; ⏎ marks a newline)", signed.len()),
-        DIM,
+        d.theme.dim(),
     );
 }
 
@@ -247,13 +259,14 @@ fn take_width(s: &str, width: usize, from_end: bool) -> String {
 /// `exp`, `iat` and `nbf` as dates.
 fn times(d: &mut Doc, claims: &Value) {
     for key in ["iat", "nbf", "exp"] {
-        let Some(t) = claims.get(key).and_then(Value::as_i64) else {
+        let Some(secs) = claims.get(key).and_then(Value::as_i64) else {
             continue;
         };
-        if let Some(at) = DateTime::from_timestamp(t, 0) {
+        if let Some(at) = DateTime::from_timestamp(secs, 0) {
             let text = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+            let dim = d.theme.dim();
             d.push(Line::from(vec![
-                Span::styled(format!("{key}: "), DIM),
+                Span::styled(format!("{key}: "), dim),
                 Span::raw(text),
             ]));
         }
@@ -266,7 +279,7 @@ mod tests {
 
     #[test]
     fn long_signed_strings_keep_both_ends() {
-        let mut d = Doc::new(40);
+        let mut d = Doc::new(40, Theme::colored());
         let body = format!("1763650000.{{\"a\":\"{}\"}}\n", "x".repeat(500));
         signed_payload(&mut d, &body);
         let text: Vec<String> = d.lines.iter().map(|l| l.to_string()).collect();
