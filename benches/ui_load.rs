@@ -9,7 +9,6 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use hookscope::config::Config;
 use hookscope::model::{Delivery, Request};
@@ -78,14 +77,12 @@ fn delivery(n: u64) -> Delivery {
         id: hookscope::model::new_id(),
         received_at: chrono::Utc::now(),
         request: Request {
-            method: "POST".into(),
-            path: "/classet".into(),
-            query: None,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body_bytes: body.len() as u64,
-            body: Bytes::from(body),
-            body_truncated: false,
             peer: Some("127.0.0.1:50000".into()),
+            ..Request::post(
+                "/classet",
+                &[("content-type", "application/json")],
+                body.as_bytes(),
+            )
         },
         findings: Findings {
             provider: ProviderId::CLASSET,

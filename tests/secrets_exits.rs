@@ -605,7 +605,7 @@ fn the_footer_after_a_re_send_shows_no_url_key() {
     assert!(sending.contains("/brilliant/"), "{sending}");
     assert_clean("the footer while sending", &sending);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let outcome = rt.block_on(resend::execute(&reqwest::Client::new(), r.clone()));
+    let outcome = rt.block_on(resend::execute(&reqwest::Client::new(), (**r).clone()));
     app.update(AppEvent::Resent(outcome));
     let sent = app.message().unwrap().text.clone();
     assert!(sent.contains("Could not re-send"), "{sent}");

@@ -46,16 +46,7 @@ fn hookscope_delivery() -> hookscope::model::Delivery {
     hookscope::model::Delivery {
         id: "only".into(),
         received_at: chrono::Utc::now(),
-        request: hookscope::model::Request {
-            method: "POST".into(),
-            path: "/".into(),
-            query: None,
-            headers: vec![],
-            body: bytes::Bytes::from_static(b"{}"),
-            body_bytes: 2,
-            body_truncated: false,
-            peer: None,
-        },
+        request: hookscope::model::Request::post("/", &[], b"{}"),
         findings: hookscope::model::Findings {
             provider: hookscope::model::ProviderId::UNKNOWN,
             detected_by: hookscope::model::DetectedBy::None,

@@ -68,7 +68,7 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> AppEvent {
 
 fn only_resend(commands: Vec<Command>) -> Resend {
     match commands.as_slice() {
-        [Command::Resend(r)] => r.clone(),
+        [Command::Resend(r)] => (**r).clone(),
         other => panic!("{other:?}"),
     }
 }

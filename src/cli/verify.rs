@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use bytes::Bytes;
-
 use super::VerifyArgs;
 use crate::config::Config;
 use crate::model::ProviderId;
@@ -61,20 +59,10 @@ fn build(args: &VerifyArgs) -> Result<(Request, Config, i64, ProviderId), String
     let body = std::fs::read(&args.body_file)
         .map_err(|e| format!("cannot read {}: {e}", args.body_file.display()))?;
     let route = args.path.clone().unwrap_or_else(|| default_path(provider));
-    let (path, query) = match route.split_once('?') {
-        Some((p, q)) => (p.to_string(), Some(q.to_string())),
-        None => (route, None),
-    };
     let now = args.now.unwrap_or_else(|| chrono::Utc::now().timestamp());
     let req = Request {
-        method: "POST".into(),
-        path,
-        query,
         headers,
-        body_bytes: body.len() as u64,
-        body: Bytes::from(body),
-        body_truncated: false,
-        peer: None,
+        ..Request::post(&route, &[], &body)
     };
     Ok((req, config, now, provider))
 }

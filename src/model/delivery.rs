@@ -118,7 +118,6 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use crate::model::{DetectedBy, Hint, ProviderId, Verification};
-    use bytes::Bytes;
 
     #[test]
     fn the_printed_line_is_the_serialised_line_in_the_contract_order() {
@@ -126,14 +125,12 @@ mod tests {
             id: new_id(),
             received_at: Utc::now(),
             request: Request {
-                method: "POST".into(),
-                path: "/classet".into(),
-                query: Some("a=1".into()),
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: Bytes::from_static(b"{\"event\":\"x\"}"),
-                body_bytes: 13,
-                body_truncated: false,
                 peer: Some("127.0.0.1:1".into()),
+                ..Request::post(
+                    "/classet?a=1",
+                    &[("content-type", "application/json")],
+                    b"{\"event\":\"x\"}",
+                )
             },
             findings: Findings {
                 provider: ProviderId::CLASSET,

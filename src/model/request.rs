@@ -19,6 +19,33 @@ pub struct Request {
 }
 
 impl Request {
+    /// A complete request (not truncated, no peer): `target` is the path with an
+    /// optional `?query`, header names are lower-cased as the receiver stores them.
+    pub fn new(method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path, Some(query.to_string())),
+            None => (target, None),
+        };
+        Self {
+            method: method.to_string(),
+            path: path.to_string(),
+            query,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), (*v).to_string()))
+                .collect(),
+            body: Bytes::copy_from_slice(body),
+            body_bytes: body.len() as u64,
+            body_truncated: false,
+            peer: None,
+        }
+    }
+
+    /// A complete `POST` request; see [`Request::new`].
+    pub fn post(target: &str, headers: &[(&str, &str)], body: &[u8]) -> Self {
+        Self::new("POST", target, headers, body)
+    }
+
     /// The first header with this (case-insensitive) name.
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)

@@ -47,7 +47,6 @@ impl From<Analysis> for Brief {
 
 #[cfg(test)]
 pub(super) mod tests {
-    use bytes::Bytes;
 
     use super::*;
     use crate::provider::classet;
@@ -58,19 +57,7 @@ pub(super) mod tests {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Request {
-        Request {
-            method: "POST".into(),
-            path: path.into(),
-            query: None,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: Bytes::copy_from_slice(body),
-            body_bytes: body.len() as u64,
-            body_truncated: false,
-            peer: None,
-        }
+        Request::post(path, headers, body)
     }
 
     /// Bodies at the edges of what the brief reader takes, each of which must read as the

@@ -1,7 +1,6 @@
 //! Across vendors: every sample is recognised by its own vendor only, and no body, JSON
 //! or not, can make detection or reading panic.
 
-use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -54,14 +53,8 @@ fn matchers(v: &Value) -> [(ProviderId, bool); 5] {
 
 fn request(path: &str, headers: Vec<(String, String)>, body: &[u8]) -> Request {
     Request {
-        method: "POST".into(),
-        path: path.into(),
-        query: None,
         headers,
-        body: Bytes::copy_from_slice(body),
-        body_bytes: body.len() as u64,
-        body_truncated: false,
-        peer: None,
+        ..Request::post(path, &[], body)
     }
 }
 

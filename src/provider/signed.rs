@@ -56,16 +56,7 @@ pub(crate) trait Signed: Sync {
 
 /// A request with nothing but a body: what is known of a JSON value alone.
 fn bodiless() -> Request {
-    Request {
-        method: "POST".into(),
-        path: String::new(),
-        query: None,
-        headers: Vec::new(),
-        body: bytes::Bytes::new(),
-        body_bytes: 0,
-        body_truncated: false,
-        peer: None,
-    }
+    Request::post("", &[], b"")
 }
 
 impl<T: Signed> Vendor for T {

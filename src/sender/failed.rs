@@ -90,16 +90,7 @@ mod tests {
         Delivery {
             id: id.into(),
             received_at: chrono::Utc::now(),
-            request: Request {
-                method: "POST".into(),
-                path: "/jobmojito".into(),
-                query: None,
-                headers: Vec::new(),
-                body: bytes::Bytes::from_static(body),
-                body_bytes: body.len() as u64,
-                body_truncated: false,
-                peer: None,
-            },
+            request: Request::post("/jobmojito", &[], body),
             findings: Findings {
                 provider: ProviderId::JOBMOJITO,
                 detected_by: crate::model::DetectedBy::Path,

@@ -80,10 +80,6 @@ impl AppEvent {
 
 /// What the loop must do for the app.
 #[derive(Debug, Clone, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "a handful per key press, handed straight to the loop"
-)]
 pub enum Command {
     Quit,
     /// Read this from the store, and report with [`AppEvent::Loaded`] (or, for a search,
@@ -91,7 +87,7 @@ pub enum Command {
     Read(Query),
     Copy(Copy),
     /// Send this request, off the UI's thread, and report with [`AppEvent::Resent`].
-    Resend(Resend),
+    Resend(Box<Resend>),
     /// Write a setting into the config file, and report with [`AppEvent::SettingWritten`].
     WriteSetting(WriteSetting),
 }

@@ -189,7 +189,6 @@ fn printf_escape(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
 
     use super::*;
     use crate::model::{DetectedBy, Findings, ProviderId};
@@ -199,19 +198,7 @@ mod tests {
         Delivery {
             id: "0193a5b0-0000-7000-8000-000000000001".into(),
             received_at: chrono::DateTime::UNIX_EPOCH,
-            request: Request {
-                method: "POST".into(),
-                path: "/classet".into(),
-                query: Some("a=1&b=2".into()),
-                headers: headers
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                body: Bytes::copy_from_slice(body),
-                body_bytes: body.len() as u64,
-                body_truncated: false,
-                peer: None,
-            },
+            request: Request::post("/classet?a=1&b=2", &headers, body),
             findings: Findings {
                 provider: ProviderId::CLASSET,
                 detected_by: DetectedBy::Path,

@@ -194,7 +194,7 @@ fn perform(
             Command::Resend(r) => {
                 // Made on the first re-send: most sessions never need one.
                 let client = client.get_or_insert_with(reqwest::Client::new).clone();
-                spawn_resend(client, r, results.clone());
+                spawn_resend(client, *r, results.clone());
             }
             // The driver carries out reads; none reach the loop.
             Command::Read(_) => {}

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hookscope::config::Config;
@@ -53,26 +52,17 @@ pub fn delivery_at(
     at: i64,
     id: &str,
 ) -> Delivery {
-    let (path, query) = match path.split_once('?') {
-        Some((p, q)) => (p.to_string(), Some(q.to_string())),
-        None => (path.to_string(), None),
-    };
+    let headers: Vec<(&str, &str)> = [
+        ("content-type", "application/json"),
+        ("user-agent", "vendor-webhooks/2.1"),
+    ]
+    .iter()
+    .chain(headers)
+    .copied()
+    .collect();
     let mut request = Request {
-        method: "POST".into(),
-        path,
-        query,
-        headers: [
-            ("content-type", "application/json"),
-            ("user-agent", "vendor-webhooks/2.1"),
-        ]
-        .iter()
-        .chain(headers)
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
-        .collect(),
-        body: Bytes::copy_from_slice(body),
-        body_bytes: body.len() as u64,
-        body_truncated: false,
         peer: Some("203.0.113.7:50123".into()),
+        ..Request::post(path, &headers, body)
     };
     let a = provider::analyze(&request, config, at);
     Redactor::from_config(config).apply(&mut request);

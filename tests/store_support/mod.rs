@@ -23,18 +23,16 @@ pub fn delivery(n: i64, subject: &str) -> Delivery {
         id: format!("0193a5b0-0000-7000-8000-{n:012}"),
         received_at: at(n),
         request: Request {
-            method: "POST".into(),
-            path: "/talentsprout".into(),
-            query: Some("a=1&b=x%20y".into()),
-            headers: vec![
-                ("host".into(), "hooks.example.test:8787".into()),
-                ("content-type".into(), "application/json".into()),
-                ("x-talentsprout-signature".into(), format!("sha256={n:064}")),
-            ],
-            body_bytes: body.len() as u64,
-            body: Bytes::from(body),
-            body_truncated: false,
             peer: Some("203.0.113.7:51234".into()),
+            ..Request::post(
+                "/talentsprout?a=1&b=x%20y",
+                &[
+                    ("host", "hooks.example.test:8787"),
+                    ("content-type", "application/json"),
+                    ("x-talentsprout-signature", &format!("sha256={n:064}")),
+                ],
+                body.as_bytes(),
+            )
         },
         findings: Findings {
             provider: ProviderId::TALENTSPROUT,

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 use hookscope::config::Config;
@@ -64,14 +63,12 @@ pub fn delivery(
         id: format!("0193a5b0-0000-7000-8000-{n:012}"),
         received_at: at(n * 7),
         request: Request {
-            method: "POST".into(),
-            path: format!("/{provider}"),
-            query: None,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body_bytes: body.len() as u64,
-            body: Bytes::from(body),
-            body_truncated: false,
             peer: Some("127.0.0.1:50000".into()),
+            ..Request::post(
+                &format!("/{provider}"),
+                &[("content-type", "application/json")],
+                body.as_bytes(),
+            )
         },
         findings: Findings {
             provider,

@@ -238,7 +238,7 @@ impl App {
                 Ok(resend) => {
                     self.editor = None;
                     self.message = Some(resend.message());
-                    vec![Command::Resend(resend)]
+                    vec![Command::Resend(Box::new(resend))]
                 }
                 Err(e) => {
                     // The editor stays open: its edits are not lost to a missing secret.

@@ -269,16 +269,7 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent};
 
     fn req(body: &[u8]) -> Request {
-        Request {
-            method: "POST".into(),
-            path: "/".into(),
-            query: None,
-            headers: vec![],
-            body: Bytes::copy_from_slice(body),
-            body_bytes: body.len() as u64,
-            body_truncated: false,
-            peer: None,
-        }
+        Request::post("/", &[], body)
     }
 
     fn view(body: &[u8]) -> BodyView {

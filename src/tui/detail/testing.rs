@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -64,22 +63,9 @@ pub(crate) fn delivery(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Delivery {
-    let (path, query) = match path.split_once('?') {
-        Some((p, q)) => (p.to_string(), Some(q.to_string())),
-        None => (path.to_string(), None),
-    };
     let mut request = Request {
-        method: "POST".into(),
-        path,
-        query,
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
-            .collect(),
-        body: Bytes::copy_from_slice(body),
-        body_bytes: body.len() as u64,
-        body_truncated: false,
         peer: Some("127.0.0.1:50123".into()),
+        ..Request::post(path, headers, body)
     };
     let a = provider::analyze(&request, config, RECEIVED);
     Redactor::from_config(config).apply(&mut request);

@@ -52,19 +52,11 @@ impl Fixture {
         Delivery {
             id: format!("0193a5b0-0000-7000-8000-{n:012}"),
             received_at: Utc.timestamp_opt(1_763_650_000 + n, 0).unwrap(),
-            request: Request {
-                method: "POST".into(),
-                path: format!("/{provider}"),
-                query: None,
-                headers: vec![
-                    ("content-type".into(), "application/json".into()),
-                    ("x-note".into(), "O'Brien".into()),
-                ],
-                body_bytes: body.len() as u64,
-                body: Bytes::from(body),
-                body_truncated: false,
-                peer: None,
-            },
+            request: Request::post(
+                &format!("/{provider}"),
+                &[("content-type", "application/json"), ("x-note", "O'Brien")],
+                body.as_bytes(),
+            ),
             findings: Findings {
                 provider,
                 detected_by: DetectedBy::Path,

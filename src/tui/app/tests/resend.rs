@@ -59,7 +59,7 @@ impl Fixture {
 
 fn one_resend(commands: Vec<Command>) -> Resend {
     match <[Command; 1]>::try_from(commands) {
-        Ok([Command::Resend(r)]) => r,
+        Ok([Command::Resend(r)]) => *r,
         Ok(other) => panic!("{other:?}"),
         Err(other) => panic!("{other:?}"),
     }

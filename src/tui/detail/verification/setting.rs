@@ -97,22 +97,9 @@ pub(crate) fn restore(req: &Request, config: &Config) -> (Request, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn req(path: &str, headers: &[(&str, &str)]) -> Request {
-        Request {
-            method: "POST".into(),
-            path: path.into(),
-            query: None,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            body: Bytes::from_static(b"{}"),
-            body_bytes: 2,
-            body_truncated: false,
-            peer: None,
-        }
+        Request::post(path, headers, b"{}")
     }
 
     #[test]
