@@ -44,3 +44,50 @@ fn a_store_file_deleted_or_replaced_is_said_in_the_header() {
     let narrow = text(&draw(&mut app, 80, 24));
     assert!(header(&narrow)[0].contains("store gone"), "{narrow}");
 }
+
+/// A scheme of the user's own (`[schemes.acme]`) is listed with the vendors: first in
+/// the header, so it shows at 80 columns, and with its full URL in the help. One without
+/// a route (found by its header only) has no route to list.
+#[test]
+fn configured_scheme_routes_are_listed_in_the_header_and_the_help() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let config = hookscope::config::Config::from_parts(
+        "[schemes.acme]\nroute = \"/acme\"\nheader = \"X-Acme-Signature\"\n\
+         [schemes.beta]\nheader = \"X-Beta-Signature\"\n",
+        None,
+        &[],
+    )
+    .expect("config parses");
+    let mut app = screen.app_configured(config);
+    let narrow = text(&draw(&mut app, 80, 24));
+    // Lines are drawn quoted, with the rest of the row in spaces.
+    let routes = header(&narrow)[1].trim_matches('"').trim_end();
+    assert!(routes.starts_with("routes /acme /talentsprout"), "{narrow}");
+    assert!(routes.ends_with("… (? for all)"), "{narrow}");
+    let wide = text(&draw(&mut app, 250, 24));
+    let routes = header(&wide)[1].trim_matches('"').trim_end();
+    for path in [
+        "/acme",
+        "/talentsprout",
+        "/classet",
+        "/clearspeed",
+        "/twilio",
+    ] {
+        assert!(routes.contains(path), "{path}: {wide}");
+    }
+    assert!(!routes.contains('…'), "{wide}");
+    app.update(AppEvent::Key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('?'),
+    )));
+    let help = text(&draw(&mut app, 100, 200));
+    assert!(
+        help.lines()
+            .any(|l| l.contains(" acme ") && l.contains("http://127.0.0.1:8787/acme")),
+        "{help}"
+    );
+    assert!(
+        help.contains("http://127.0.0.1:8787/talentsprout"),
+        "{help}"
+    );
+    assert!(!help.contains("beta"), "{help}");
+}

@@ -15,15 +15,8 @@ pub(super) async fn status_page(State(state): State<Arc<Receiver>>) -> impl Into
         "hookscope {} is receiving webhook deliveries.\n\nRoutes (POST):\n",
         env!("CARGO_PKG_VERSION")
     );
-    for v in crate::provider::all() {
-        text.push_str(&format!("  {:<13} {}\n", v.id().as_str(), v.route()));
-    }
-    for s in state.config.schemes.iter().filter(|s| s.route.is_some()) {
-        text.push_str(&format!(
-            "  {:<13} {}\n",
-            s.name(),
-            s.route.unwrap_or_default()
-        ));
+    for (name, route) in crate::provider::routes(&state.config) {
+        text.push_str(&format!("  {name:<13} {route}\n"));
     }
     text.push_str(
         "Any other path is accepted too; the provider is detected from headers or body.\n",

@@ -42,7 +42,7 @@ pub(crate) use policy::{
     Policy, answer_warnings, configured_answer_problems, configured_delay_warning,
 };
 pub(crate) use signing::{SigningOptions, body_signatures, resign, sign};
-pub(crate) use vendor::{Vendor, all, ids, vendor};
+pub(crate) use vendor::{Vendor, all, ids, routes, vendor};
 
 /// What the URL says: a vendor route and what it carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

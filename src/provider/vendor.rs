@@ -139,6 +139,21 @@ pub(crate) fn all() -> &'static [&'static dyn Vendor] {
     &VENDORS
 }
 
+/// Where deliveries are received, as (provider, route): each built-in vendor's route,
+/// then each configured scheme's that has one (one without is found by its header).
+pub(crate) fn routes(config: &crate::config::Config) -> Vec<(&'static str, &'static str)> {
+    all()
+        .iter()
+        .map(|v| (v.id().as_str(), v.route()))
+        .chain(
+            config
+                .schemes
+                .iter()
+                .filter_map(|s| s.route.map(|r| (s.name(), r))),
+        )
+        .collect()
+}
+
 /// Every built-in id then every configured scheme's, comma-separated, for "use one of"
 /// messages.
 pub(crate) fn ids() -> String {
@@ -158,4 +173,25 @@ pub(crate) fn vendor(id: ProviderId) -> Option<&'static dyn Vendor> {
         .copied()
         .find(|v| v.id() == id)
         .or_else(|| crate::config::registered(id).map(|s| s as &'static dyn Vendor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_the_vendors_then_the_schemes_that_have_one() {
+        let config = crate::config::Config::from_parts(
+            "[schemes.acme]\nroute = \"/acme\"\nheader = \"X-Acme-Signature\"\n\
+             [schemes.beta]\nheader = \"X-Beta-Signature\"\n",
+            None,
+            &[],
+        )
+        .expect("config parses");
+        let routes = routes(&config);
+        assert_eq!(routes.len(), all().len() + 1);
+        assert_eq!(routes[0], ("talentsprout", "/talentsprout"));
+        assert_eq!(routes.last(), Some(&("acme", "/acme")));
+        assert!(routes.iter().all(|(name, _)| *name != "beta"));
+    }
 }

@@ -24,13 +24,17 @@ fn store_label(app: &App) -> String {
 /// Said after the routes when not all of them fit.
 const MORE: &str = " … (? for all)";
 
-/// Each vendor's path on one line after the listen address's line, as many as fit; the
-/// full URLs are in the help.
+/// Each configured scheme's path and each vendor's on one line after the listen
+/// address's line, as many as fit; the full URLs are in the help.
 fn routes_line(app: &App, width: u16) -> Line<'static> {
     let theme = app.theme();
     let width = usize::from(width);
     let label = "routes ";
-    let paths: Vec<&str> = provider::all().iter().map(|v| v.route()).collect();
+    let mut routes = provider::routes(&app.context().config);
+    // The user's own schemes first: they were set up to be used, and at 80 columns only
+    // the first few routes fit.
+    routes.sort_by_key(|(name, _)| provider::all().iter().any(|v| v.id().as_str() == *name));
+    let paths: Vec<&str> = routes.iter().map(|(_, route)| *route).collect();
     let all = paths.join(" ");
     if label.len() + text_width(&all) <= width {
         return Line::from(vec![Span::styled(label, theme.dim()), Span::raw(all)]);

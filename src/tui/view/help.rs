@@ -190,12 +190,8 @@ fn route_lines(app: &App) -> Vec<Line<'static>> {
         return Vec::new();
     }
     let base = format!("http://{}", crate::sanitize::line(listen));
-    let vendors = crate::provider::all();
-    let name_width = vendors
-        .iter()
-        .map(|v| v.id().as_str().len())
-        .max()
-        .unwrap_or(0);
+    let routes = crate::provider::routes(&app.context().config);
+    let name_width = routes.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     let mut out = vec![
         Line::default(),
         Line::styled(
@@ -203,13 +199,10 @@ fn route_lines(app: &App) -> Vec<Line<'static>> {
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         ),
     ];
-    out.extend(vendors.iter().map(|v| {
+    out.extend(routes.iter().map(|(name, route)| {
         Line::from(vec![
-            Span::styled(
-                format!("  {:<name_width$}  ", v.id().as_str()),
-                app.theme().dim(),
-            ),
-            Span::raw(format!("{base}{}", v.route())),
+            Span::styled(format!("  {name:<name_width$}  "), app.theme().dim()),
+            Span::raw(format!("{base}{route}")),
         ])
     }));
     out
