@@ -157,3 +157,15 @@ fn a_route_owns_its_path_and_what_is_below_it() {
     assert!(s.owns_path("/hooks/acme/x"));
     assert!(!s.owns_path("/hooks/acmex"));
 }
+
+#[test]
+fn an_error_from_the_environment_names_the_variable() {
+    let env = [("HOOKSCOPE_CFG_ACME_ENCODING", "base32")];
+    let e = parse(BASE, &env).unwrap_err().to_string();
+    assert!(e.contains("HOOKSCOPE_CFG_ACME_ENCODING"), "{e}");
+    assert!(e.contains("encoding"), "{e}");
+    assert!(!e.contains("<defaults>"), "{e}");
+    // The same mistake in the file names the file's key.
+    let e = error(&format!("{BASE}encoding = \"base32\"\n"));
+    assert!(e.contains("schemes.cfg-acme.encoding"), "{e}");
+}
