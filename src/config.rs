@@ -44,6 +44,7 @@ pub(crate) use registry::{all_registered, registered};
 pub(crate) use scheme::{EventSource, SchemeConfig};
 
 mod env;
+mod intern;
 mod providers;
 mod registry;
 mod scheme;
@@ -186,6 +187,12 @@ impl Config {
             Err(e) => return Err(blame(&file_only, env, &shown, &e, &values)),
         };
         config.schemes = schemes.map_err(|message| blame_scheme(&file, env, &shown, message))?;
+        for s in &config.schemes {
+            registry::register(s).map_err(|message| ConfigError::Invalid {
+                path: shown.clone(),
+                message,
+            })?;
+        }
         config.check_statuses(&shown)?;
         config.source = path;
         Ok(config)

@@ -6,27 +6,6 @@ use std::sync::RwLock;
 use super::scheme::SchemeConfig;
 use crate::model::ProviderId;
 
-/// Interned text: settings and routes are `&'static str` wherever they are named. It
-/// grows with the distinct names configs define, never with deliveries.
-pub(super) fn intern(text: &str) -> &'static str {
-    static TEXTS: RwLock<Vec<&'static str>> = RwLock::new(Vec::new());
-    if let Some(t) = TEXTS
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .find(|t| **t == text)
-    {
-        return t;
-    }
-    let mut texts = TEXTS.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(t) = texts.iter().find(|t| **t == text) {
-        return t;
-    }
-    let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
-    texts.push(leaked);
-    leaked
-}
-
 /// The shape of each configured scheme, by id, without its secret: what the vendor
 /// registry builds a unit from where no config is at hand (the route, how a delivery is
 /// read). The latest definition of a name wins.
@@ -37,6 +16,7 @@ static DEFINED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 /// How many definitions one process registers at most.
 const MAX_REGISTERED: usize = 1024;
 
+/// Makes `s` known by its id to the vendor registry.
 pub(super) fn register(s: &SchemeConfig) -> Result<(), String> {
     let shape = SchemeConfig {
         secret: None,

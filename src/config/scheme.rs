@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::registry::{intern, register};
+use super::intern::intern;
 use super::{DEFAULT_TOLERANCE_SECS, PROVIDER_NAMES, ResponseOverride, Secret, SenderOverride};
 use crate::model::ProviderId;
 use crate::signature::{Algorithm, Encoding, Part, SecretEncoding, Template};
@@ -111,9 +111,6 @@ pub(super) fn parse(table: &toml::Table) -> Result<Vec<SchemeConfig>, String> {
             ));
         }
         out.push(scheme);
-    }
-    for s in &out {
-        register(s)?;
     }
     Ok(out)
 }
