@@ -131,22 +131,17 @@ fn columns(width: u16, need: &Widths) -> Vec<(Column, u16)> {
         if shared_room < wanted {
             break;
         }
+        // Nor at the cost of the hint: the verdict in its short form comes first.
+        if c.after_shared()
+            && !forwarded
+            && verdict_width(&trial, shared_room, need) < need.verification
+        {
+            break;
+        }
         chosen = trial;
     }
     let shared_room = room(&chosen).unwrap_or(0);
-    let shared: Vec<(Column, u16, u16)> = chosen
-        .iter()
-        .filter(|c| c.shared())
-        .map(|c| {
-            let want = match c {
-                Column::Event => need.event,
-                Column::Subject => need.subject,
-                _ => need.verification,
-            };
-            (*c, c.min_width(need), want.max(c.min_width(need)))
-        })
-        .collect();
-    let mut given = share(shared_room, &shared);
+    let mut given = share(shared_room, &shared_columns(&chosen, need));
     // Room the Subject got beyond its need goes to the verdict's long form first.
     if let (Some(si), Some(vi)) = (
         given.iter().position(|(c, _)| *c == Column::Subject),
@@ -167,6 +162,30 @@ fn columns(width: u16, need: &Widths) -> Vec<(Column, u16)> {
             None => (c, c.min_width(need)),
         })
         .collect()
+}
+
+/// The shared columns among `cols`, as (column, least, wanted).
+fn shared_columns(cols: &[Column], need: &Widths) -> Vec<(Column, u16, u16)> {
+    cols.iter()
+        .filter(|c| c.shared())
+        .map(|c| {
+            let want = match c {
+                Column::Event => need.event,
+                Column::Subject => need.subject,
+                _ => need.verification,
+            };
+            (*c, c.min_width(need), want.max(c.min_width(need)))
+        })
+        .collect()
+}
+
+/// The width the Verification column gets among `cols` sharing `room`; what it needs
+/// when it is not among them.
+fn verdict_width(cols: &[Column], room: u16, need: &Widths) -> u16 {
+    share(room, &shared_columns(cols, need))
+        .into_iter()
+        .find(|(c, _)| *c == Column::Verification)
+        .map_or(need.verification, |(_, w)| w)
 }
 
 /// Splits `room` between columns (column, least, wanted) so that no column gets more
@@ -535,6 +554,31 @@ mod tests {
         assert_eq!(width(Column::Subject), Some(13), "{cols:?}");
         let total: u16 = cols.iter().map(|(_, w)| w + 1).sum::<u16>() - 1;
         assert_eq!(total, 80);
+    }
+
+    /// Long subjects share with the verdict, but Answer and Size are shown only while the
+    /// hint stays whole in its short form (`✗ timestamp_outside_tolerance`).
+    #[test]
+    fn answer_and_size_come_after_the_whole_hint() {
+        let long = Widths {
+            time: 8,
+            answer: 6,
+            event: 27,
+            subject: 36,
+            verification: 29,
+            verification_full: 38,
+        };
+        let at = |width| {
+            let cols = columns(width, &long);
+            let v = cols.iter().find(|(c, _)| *c == Column::Verification);
+            let shown: Vec<Column> = cols.iter().map(|(c, _)| *c).collect();
+            (v.map(|(_, w)| *w), shown.contains(&Column::Size))
+        };
+        // At 120 columns the hint is whole and Size waits; at 150 both fit.
+        let (verdict, size) = at(120);
+        assert!(verdict >= Some(29) && !size, "{:?}", columns(120, &long));
+        let (verdict, size) = at(150);
+        assert!(verdict >= Some(29) && size, "{:?}", columns(150, &long));
     }
 
     #[test]
