@@ -26,11 +26,11 @@ mod json_view;
 mod labels;
 mod raw;
 mod summary;
-mod tabs;
 mod transcript;
 mod verification;
 
-pub use tabs::Tab;
+pub use crate::tui::tab::Tab;
+use crate::tui::widgets::tabs;
 
 /// What the detail view is opened on.
 pub struct DetailInput {

@@ -1,10 +1,11 @@
 //! Drawing pieces shared by the table, the footer and the detail tabs: text measured in
 //! screen cells and cut with a visible `…`, never silently; documents of labelled,
-//! wrapped lines; scrolled windows; text fields.
+//! wrapped lines; scrolled windows; the tab bar; text fields.
 
 pub mod doc;
 pub mod field;
 pub mod scroll;
+pub mod tabs;
 
 use ratatui::buffer::Buffer;
 use ratatui::text::{Line, Span};

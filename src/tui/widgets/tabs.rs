@@ -1,14 +1,13 @@
-//! The six tabs and the bar that names them.
+//! The bar that names the detail's six tabs, the open one highlighted.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::{text_width, truncate};
+use crate::tui::tab::Tab;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::doc::{text_width, truncate};
-
-pub use crate::tui::tab::Tab;
 
 /// The bar's labels at `width`: full titles if they fit, then short ones for the other
 /// tabs, then bare numbers. The current tab is bracketed as well as highlighted, so it
