@@ -17,16 +17,21 @@ fn reader_with(rows: &[(Option<String>, Vec<u8>)]) -> SqliteReader {
     super::schema::prepare(&conn, Path::new("test.db"), false).unwrap();
     search::register(&conn).unwrap();
     for (i, (subject, body)) in rows.iter().enumerate() {
-        conn.execute(
-            "INSERT INTO deliveries (id, received_at, method, path, headers, body, body_bytes, \
-             provider, detected_by, subject, verification_status, verification_scheme, \
-             verification_detail, response_status) VALUES (?1, '2026-01-01T00:00:00Z', 'POST', \
-             '/x', '[]', ?2, ?3, 'unknown', 'path', ?4, 'unsigned', 'none', '', 200)",
-            params![format!("id-{i}"), body, body.len() as i64, subject],
-        )
-        .unwrap();
+        insert_row(&conn, i, subject.as_deref(), body);
     }
     SqliteReader::new(conn, Location::File(PathBuf::from("test.db")))
+}
+
+/// Stores row `i` (seq `i + 1`).
+fn insert_row(conn: &Connection, i: usize, subject: Option<&str>, body: &[u8]) {
+    conn.execute(
+        "INSERT INTO deliveries (id, received_at, method, path, headers, body, body_bytes, \
+         provider, detected_by, subject, verification_status, verification_scheme, \
+         verification_detail, response_status) VALUES (?1, '2026-01-01T00:00:00Z', 'POST', \
+         '/x', '[]', ?2, ?3, 'unknown', 'path', ?4, 'unsigned', 'none', '', 200)",
+        params![format!("id-{i}"), body, body.len() as i64, subject],
+    )
+    .unwrap();
 }
 
 fn oracle(rows: &[(Option<String>, Vec<u8>)], term: &str) -> Vec<i64> {
@@ -303,29 +308,43 @@ proptest! {
 }
 
 /// Under a stream that never lets the writer idle, the rows not yet indexed stop growing
-/// at the bound: each commit past it is followed by indexing as many rows.
+/// near the bound: once the tail is [`CATCH_UP_MIN`] past it, a commit is followed by
+/// indexing as many rows.
 #[test]
 fn the_unindexed_tail_stays_bounded_while_rows_keep_coming() {
-    use super::writer::{TAIL_BOUND, WordIndex};
+    use super::writer::{CATCH_UP_MIN, TAIL_BOUND, WordIndex};
     let bound = usize::try_from(TAIL_BOUND).unwrap();
-    let rows: Vec<_> = (0..bound + 300)
+    let min = usize::try_from(CATCH_UP_MIN).unwrap();
+    let rows: Vec<_> = (0..bound + min + 300)
         .map(|i| (None, format!("word{}", i % 7).into_bytes()))
         .collect();
-    let reader = reader_with(&rows);
+    let (last, first) = rows.split_last().unwrap();
+    let reader = reader_with(first);
     let conn = reader.conn();
-    let mut index = WordIndex::new();
-    index.after_commit(conn, Path::new("test.db"));
-    let indexed_upto: i64 = conn
-        .query_row(
+    let path = Path::new("test.db");
+    let upto = || -> i64 {
+        conn.query_row(
             "SELECT indexed_upto FROM delivery_words_progress",
             [],
             |r| r.get(0),
         )
-        .unwrap();
-    assert_eq!(indexed_upto, 300);
+        .unwrap()
+    };
+    let mut index = WordIndex::new();
+    // Past the bound by less than the step: only the occasional step would index.
+    search::index_pending(conn, 300).unwrap();
+    index.after_commit(conn, path);
+    assert_eq!(upto(), 300);
+    assert_eq!(
+        search::unindexed_estimate(conn).unwrap(),
+        TAIL_BOUND + CATCH_UP_MIN - 1
+    );
+    // One more row and the tail is indexed down to the bound.
+    insert_row(conn, rows.len() - 1, None, &last.1);
+    index.after_commit(conn, path);
+    assert_eq!(upto(), i64::try_from(min + 300).unwrap());
     assert_eq!(search::unindexed_estimate(conn).unwrap(), TAIL_BOUND);
-    // Within the bound, only the occasional step is due.
-    index.after_commit(conn, Path::new("test.db"));
+    index.after_commit(conn, path);
     assert!(search::unindexed_estimate(conn).unwrap() <= TAIL_BOUND);
     // Indexed rows are found through the index, the rest row by row, alike.
     assert_eq!(

@@ -249,6 +249,10 @@ const INDEX_WHEN_BUSY: Duration = Duration::from_millis(100);
 pub(crate) const TAIL_BOUND: u64 = 10_000;
 /// Rows indexed after one commit at most, so that one delivery never waits long.
 const CATCH_UP_STEP: usize = 2_048;
+/// Past the bound, indexing waits until the excess is this large: every step is a
+/// transaction of its own and flushes a new segment that FTS5 must merge later, so one
+/// step of a thousand rows costs far less per row than one after every small commit.
+pub(crate) const CATCH_UP_MIN: u64 = 1_024;
 
 pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>, path: PathBuf) {
     let mut index = WordIndex::new();
@@ -308,13 +312,13 @@ impl WordIndex {
         self.step_by(conn, path, INDEX_STEP);
     }
 
-    /// Keeps up while the queue is never idle: a step now and then, and past
-    /// [`TAIL_BOUND`] as many rows as the tail grew by.
+    /// Keeps up while the queue is never idle: a step now and then, and once the tail
+    /// is [`CATCH_UP_MIN`] past [`TAIL_BOUND`], as many rows as it grew by.
     pub(super) fn after_commit(&mut self, conn: &Connection, path: &Path) {
         self.behind = true;
         let due = self.last_step.elapsed() >= INDEX_WHEN_BUSY;
         let over = search::unindexed_estimate(conn).map_or(0, |n| n.saturating_sub(TAIL_BOUND));
-        if over > 0 && (!self.failing || due) {
+        if over >= CATCH_UP_MIN && (!self.failing || due) {
             let rows = usize::try_from(over).map_or(CATCH_UP_STEP, |n| n.min(CATCH_UP_STEP));
             self.step_by(conn, path, rows);
         } else if due {
