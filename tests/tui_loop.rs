@@ -162,3 +162,27 @@ async fn the_loop_ends_when_its_input_ends() {
     .unwrap();
     assert!(text(&terminal).contains("No deliveries yet"));
 }
+
+/// A row committed to the store file by another connection (an `import`, a second
+/// receiver, the receiver a `view` looks at) with no event for the UI appears at the next
+/// tick, from SQLite's `data_version`.
+#[test]
+fn rows_another_connection_commits_appear_at_the_next_tick() {
+    let screen = Screen::with(&all_vendors_all_states());
+    let mut app = screen.app(Theme::colored());
+    assert!(text(&draw(&mut app, 120, 35)).contains("Deliveries 21 "));
+    let other = delivery(
+        90,
+        ProviderId::CLASSET,
+        "call_completed",
+        "cand_from_elsewhere",
+        Status::Verified,
+    );
+    screen.store.insert_blocking(&other).unwrap();
+    let before = text(&draw(&mut app, 120, 35));
+    assert!(!before.contains("cand_from_elsewhere"), "{before}");
+    app.update(AppEvent::Tick);
+    let after = text(&draw(&mut app, 120, 35));
+    assert!(after.contains("Deliveries 22 "), "{after}");
+    assert!(after.contains("cand_from_elsewhere"), "{after}");
+}
