@@ -18,7 +18,7 @@ use super::filter::FilterState;
 use super::keymap::Keymap;
 use super::layout::{self, Areas, Sizes};
 use super::list::List;
-use super::matcher::{Found, Search};
+use super::matcher::Found;
 pub use super::message::Message;
 use super::reads::{Intent, Loaded, Query};
 use super::resend::{BodyEditor, Resend, Resent, UrlPrompt};
@@ -29,7 +29,7 @@ use crate::config_file::Target;
 use crate::model::Delivery;
 use crate::redact::Redactor;
 use crate::store::{Filter, Tally};
-use filtering::Shown;
+use filtering::{Arrived, Shown};
 
 /// Everything that can happen to the UI.
 #[derive(Debug, Clone)]
@@ -136,7 +136,7 @@ pub struct App {
     /// The filter being searched for, while the table still shows the previous rows.
     searching: Option<Filter>,
     /// A search's result, shown at the next refresh.
-    arrived: Option<(Search, Vec<i64>)>,
+    arrived: Option<Arrived>,
     /// Deliveries arrived since the last count.
     stale: bool,
     /// The store's `data_version` when last asked.

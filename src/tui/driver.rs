@@ -107,8 +107,18 @@ impl<R: Reads> Tui<R> {
     /// Waits until the filter being searched for is shown, for callers outside the event
     /// loop (tests, benchmarks). Must not run on an async runtime's thread.
     pub fn finish_filtering(&mut self) {
+        self.wait_filtering(|app| app.searching().is_none());
+    }
+
+    /// Waits until the filter's first matches are shown (those among the newest
+    /// deliveries, or the whole result when it comes first), as `finish_filtering` does.
+    pub fn show_first_matches(&mut self) {
+        self.wait_filtering(|app| app.searching().is_none() || app.first_matches());
+    }
+
+    fn wait_filtering(&mut self, done: impl Fn(&App) -> bool) {
         self.refresh();
-        while self.app.searching().is_some() {
+        while !done(&self.app) {
             let Some(found) = self.reads.wait_found() else {
                 break;
             };

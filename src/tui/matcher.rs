@@ -31,6 +31,10 @@ pub enum Found {
     Matches {
         search: Search,
         seqs: Result<Vec<i64>, StoreError>,
+        /// Whether `seqs` covers the whole history up to `search.upto`, or only the
+        /// newest deliveries, found first so that a long search shows its first matches
+        /// at once (the whole result follows).
+        complete: bool,
     },
     Events(Result<Vec<String>, StoreError>),
 }
@@ -123,6 +127,23 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
             return;
         }
         if let Some(search) = search {
+            if let Some(newest) = newest(search.upto) {
+                let first = reader.matching_seqs(&search.filter, newest);
+                if matches!(&first, Ok(seqs) if !seqs.is_empty()) {
+                    let partial = Found::Matches {
+                        search: search.clone(),
+                        seqs: first,
+                        complete: false,
+                    };
+                    if found.send(partial).is_err() {
+                        return;
+                    }
+                }
+                // A newer search asked meanwhile makes the rest of this one moot.
+                if take_waiting(queue, &mut carried) {
+                    continue;
+                }
+            }
             let range = SeqRange {
                 after: None,
                 upto: Some(search.upto),
@@ -145,11 +166,37 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
                 }
                 seqs = reader.matching_seqs(&search.filter, range);
             }
-            if found.send(Found::Matches { search, seqs }).is_err() {
+            let complete = Found::Matches {
+                search,
+                seqs,
+                complete: true,
+            };
+            if found.send(complete).is_err() {
                 return;
             }
         }
     }
+}
+
+/// How many of the newest deliveries a search looks at first: a page of matches among
+/// them is found in milliseconds however long the history, while the whole search may
+/// take a good part of a second on a million rows.
+const NEWEST_FIRST: i64 = 20_000;
+
+/// The newest deliveries up to `upto`, when the history is long enough for a first look
+/// to be worth it.
+fn newest(upto: i64) -> Option<SeqRange> {
+    (upto > 2 * NEWEST_FIRST).then_some(SeqRange {
+        after: Some(upto - NEWEST_FIRST),
+        upto: Some(upto),
+    })
+}
+
+/// Takes the jobs waiting into `carried`; whether a search is among them.
+fn take_waiting(queue: &mpsc::Receiver<Job>, carried: &mut Vec<Job>) -> bool {
+    let before = carried.len();
+    carried.extend(queue.try_iter());
+    carried[before..].iter().any(|j| matches!(j, Job::Match(_)))
 }
 
 /// The stored event names. An interrupt meant for a search can land on this query
@@ -163,4 +210,21 @@ fn event_names(reader: &Reader) -> Result<Vec<String>, StoreError> {
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_history_is_looked_at_newest_first() {
+        assert_eq!(newest(2 * NEWEST_FIRST), None);
+        assert_eq!(
+            newest(100_000),
+            Some(SeqRange {
+                after: Some(100_000 - NEWEST_FIRST),
+                upto: Some(100_000),
+            })
+        );
+    }
 }

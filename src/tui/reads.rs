@@ -246,7 +246,11 @@ impl Reads for StoreReads {
                         upto: Some(search.upto),
                     };
                     let seqs = r.matching_seqs(&search.filter, all);
-                    Loaded::Found(Found::Matches { search, seqs })
+                    Loaded::Found(Found::Matches {
+                        search,
+                        seqs,
+                        complete: true,
+                    })
                 }
             },
             Query::CancelSearch => {

@@ -7,6 +7,15 @@ use crate::store::{Filter, SeqRange, Tally};
 use crate::tui::matcher::{Found, Search};
 use crate::tui::reads::{PageOf, Query};
 
+/// A search's result, waiting to be shown.
+#[derive(Debug)]
+pub(crate) struct Arrived {
+    search: Search,
+    seqs: Vec<i64>,
+    /// Whether the whole history was searched, or only its newest deliveries so far.
+    complete: bool,
+}
+
 /// What the table pages through.
 #[derive(Debug, Default)]
 pub(super) enum Shown {
@@ -31,6 +40,11 @@ impl App {
         }
     }
 
+    /// Whether the table shows only the first matches of the search still going on.
+    pub(crate) fn first_matches(&self) -> bool {
+        self.searching.is_some() && self.searching.as_ref() == self.shown_filter()
+    }
+
     /// Whether the stored event names were read (filter words are read against them).
     pub(crate) fn events_loaded(&self) -> bool {
         self.events_loaded
@@ -47,13 +61,26 @@ impl App {
             Found::Events(Err(e)) => {
                 self.message = Some(Message::error(format!("Cannot read event names: {e}")));
             }
-            Found::Matches { search, seqs } => {
+            Found::Matches {
+                search,
+                seqs,
+                complete,
+            } => {
                 // An abandoned search, possibly interrupted: a newer one is coming.
                 if search.generation != self.generation {
                     return;
                 }
                 match seqs {
-                    Ok(seqs) => self.arrived = Some((search, seqs)),
+                    Ok(seqs) => {
+                        // A first look at the newest never replaces the whole result.
+                        if complete || self.arrived.as_ref().is_none_or(|a| !a.complete) {
+                            self.arrived = Some(Arrived {
+                                search,
+                                seqs,
+                                complete,
+                            });
+                        }
+                    }
                     Err(e) => {
                         self.searching = None;
                         self.message = Some(Message::error(format!("Cannot filter: {e}")));
@@ -115,8 +142,14 @@ impl App {
     }
 
     /// Shows a search's result; the deliveries counted since it started are matched
-    /// next. The selected delivery (or the next one that matches) stays selected.
-    pub(super) fn show_matches(&mut self, search: Search, seqs: Vec<i64>) -> Vec<Command> {
+    /// next. The selected delivery (or the next one that matches) stays selected. The
+    /// matches among the newest deliveries show while the search goes on.
+    pub(super) fn show_matches(&mut self, arrived: Arrived) -> Vec<Command> {
+        let Arrived {
+            search,
+            seqs,
+            complete,
+        } = arrived;
         let Search { filter, upto, .. } = search;
         let selected = self
             .anchor()
@@ -126,6 +159,10 @@ impl App {
             filter: filter.clone(),
             seqs,
         };
+        if !complete {
+            // Deliveries counted meanwhile are matched once the whole result is in.
+            return Vec::new();
+        }
         self.searching = None;
         if self.tally.last_seq > Some(upto) {
             let range = SeqRange {
@@ -160,6 +197,8 @@ impl App {
                 self.list.grow(later.total);
                 None
             }
+            // A first look at the newest is shown; the whole result matches these.
+            Shown::Matches { filter, .. } if self.searching.as_ref() == Some(&**filter) => None,
             Shown::Matches { filter, .. } => Some(Query::NewMatches {
                 sequence: self.sequence,
                 filter: filter.clone(),

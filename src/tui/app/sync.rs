@@ -37,8 +37,8 @@ impl App {
         if std::mem::take(&mut self.refilter) {
             out.extend(self.start_search());
         }
-        if let Some((search, seqs)) = self.arrived.take() {
-            out.extend(self.show_matches(search, seqs));
+        if let Some(arrived) = self.arrived.take() {
+            out.extend(self.show_matches(arrived));
         }
         if out.iter().any(holds_the_page) {
             return out;

@@ -432,7 +432,11 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
         Style::new().add_modifier(Modifier::BOLD),
     )];
     if let Some(searching) = app.searching() {
-        // The rows below are the previous result until the search ends.
+        // The rows below are the previous result, or the matches among the newest
+        // deliveries, until the search ends.
+        if app.first_matches() {
+            spans.push(Span::raw(format!("{} so far · ", list.total())));
+        }
         spans.push(Span::styled(
             format!(
                 "searching {} deliveries for {}… ",

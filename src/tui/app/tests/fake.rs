@@ -66,7 +66,11 @@ impl FakeStore {
             upto: Some(search.upto),
         };
         let seqs = Ok(self.matching(&search.filter, range));
-        Found::Matches { search, seqs }
+        Found::Matches {
+            search,
+            seqs,
+            complete: true,
+        }
     }
 
     fn matching(&self, filter: &Filter, range: SeqRange) -> Vec<i64> {

@@ -199,6 +199,7 @@ fn a_failed_search_says_so_and_the_title_claims_no_filter() {
         seqs: Err(crate::store::StoreError::WriterStopped {
             path: "d.db".into(),
         }),
+        complete: true,
     };
     app.update(AppEvent::Found(failed));
     app.refresh();
@@ -303,4 +304,78 @@ fn a_part_of_a_two_part_event_name_finds_it() {
     app.set_filter("-\"Under Review\"");
     app.finish_filtering();
     assert_eq!(app.list().total(), 1);
+}
+
+#[test]
+fn the_newest_matches_show_while_the_whole_history_is_searched() {
+    let f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    let Some(Found::Matches {
+        search,
+        seqs: Ok(all),
+        complete: true,
+    }) = f.store.answer_next()
+    else {
+        panic!("a complete answer");
+    };
+    assert_eq!(all.len(), 3);
+    let newest = Found::Matches {
+        search: search.clone(),
+        seqs: Ok(all[2..].to_vec()),
+        complete: false,
+    };
+    app.update(AppEvent::Found(newest));
+    app.refresh();
+    assert!(app.first_matches());
+    assert_eq!(app.shown_filter(), Some(app.filter().filter()));
+    assert!(app.searching().is_some(), "the search goes on");
+    assert_eq!(app.list().total(), 1);
+    let row = app.list().row(0).expect("read");
+    assert_eq!(row.seq, all[2]);
+
+    let whole = Found::Matches {
+        search,
+        seqs: Ok(all.clone()),
+        complete: true,
+    };
+    app.update(AppEvent::Found(whole));
+    app.refresh();
+    assert!(!app.first_matches());
+    assert_eq!(app.searching(), None);
+    assert_eq!(app.list().total(), 3);
+}
+
+#[test]
+fn a_first_look_never_replaces_the_whole_result_in_the_same_batch() {
+    let f = mixed();
+    let mut app = f.app();
+    app.refresh();
+    app.set_filter("classet");
+    app.refresh();
+    let Some(Found::Matches {
+        search,
+        seqs: Ok(all),
+        ..
+    }) = f.store.answer_next()
+    else {
+        panic!("an answer");
+    };
+    let whole = Found::Matches {
+        search: search.clone(),
+        seqs: Ok(all.clone()),
+        complete: true,
+    };
+    let late = Found::Matches {
+        search,
+        seqs: Ok(all[2..].to_vec()),
+        complete: false,
+    };
+    app.update(AppEvent::Found(whole));
+    app.update(AppEvent::Found(late));
+    app.refresh();
+    assert_eq!(app.searching(), None);
+    assert_eq!(app.list().total(), 3);
 }
