@@ -87,9 +87,24 @@ impl Theme {
         self.ink(Color::Cyan, BOLD)
     }
 
-    /// A field's label.
+    /// A field's label, a column's title, a box's title.
     pub(crate) const fn label(self) -> Style {
         Style::new().add_modifier(BOLD)
+    }
+
+    /// A value that decides something (an outcome, a verdict).
+    pub(crate) const fn strong(self) -> Style {
+        Style::new().add_modifier(BOLD)
+    }
+
+    /// A group's title in the help.
+    pub(crate) const fn section(self) -> Style {
+        Style::new().add_modifier(BOLD.union(Modifier::UNDERLINED))
+    }
+
+    /// What hookscope inferred rather than read (an event from the body's shape).
+    pub(crate) const fn inferred(self) -> Style {
+        Style::new().add_modifier(Modifier::ITALIC)
     }
 
     pub(crate) const fn title(self) -> Style {
@@ -271,6 +286,9 @@ mod tests {
             t.key(),
             t.heading(),
             t.label(),
+            t.strong(),
+            t.section(),
+            t.inferred(),
             t.title(),
             t.selected(),
             t.current_tab(),

@@ -2,7 +2,6 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
@@ -162,10 +161,7 @@ fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         if !out.is_empty() {
             out.push(Line::default());
         }
-        out.push(Line::styled(
-            title,
-            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-        ));
+        out.push(Line::styled(title, app.theme().section()));
         for (keys, what) in rows {
             out.push(Line::from(vec![
                 Span::styled(format!("  {keys:<key_width$}  "), theme.key()),
@@ -194,10 +190,7 @@ fn route_lines(app: &App) -> Vec<Line<'static>> {
     let name_width = routes.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     let mut out = vec![
         Line::default(),
-        Line::styled(
-            "Routes",
-            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-        ),
+        Line::styled("Routes", app.theme().section()),
     ];
     out.extend(routes.iter().map(|(name, route)| {
         Line::from(vec![

@@ -3,7 +3,6 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
@@ -46,10 +45,7 @@ pub(super) fn render_editor(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let title = format!(" Edit the body of {} ", label(d));
     let block = Block::bordered()
-        .title(Span::styled(
-            title,
-            Style::new().add_modifier(Modifier::BOLD),
-        ))
+        .title(Span::styled(title, theme.label()))
         .title_bottom(Line::styled(format!(" {format}; {signing} "), theme.dim()))
         .title_bottom(Line::styled(target(app), theme.dim()).right_aligned());
     let inner = block.inner(area);

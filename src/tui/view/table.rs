@@ -5,7 +5,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
@@ -290,7 +290,7 @@ fn cell(app: &App, column: Column, row: &Row, time: &str, width: u16) -> Vec<Spa
         Column::Event => {
             // An event read from the body rather than named by the vendor.
             let style = if row.findings.event_inferred {
-                Style::new().add_modifier(Modifier::ITALIC)
+                theme.inferred()
             } else {
                 Style::new()
             };
@@ -370,13 +370,7 @@ pub(super) fn render(app: &App, areas: &Areas, buf: &mut Buffer) {
         .iter()
         .map(|(c, _)| (*c, vec![Span::raw(c.title())]))
         .collect();
-    draw_row(
-        header,
-        &columns,
-        areas.columns,
-        Style::new().add_modifier(Modifier::BOLD),
-        buf,
-    );
+    draw_row(header, &columns, areas.columns, app.theme().label(), buf);
     for (y, ((i, row), time)) in rows.iter().zip(&times).enumerate() {
         let Ok(y) = u16::try_from(y) else { break };
         if y >= areas.body.height {
@@ -427,10 +421,7 @@ fn draw_row(
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme();
     let list = app.list();
-    let mut spans = vec![Span::styled(
-        " Deliveries ",
-        Style::new().add_modifier(Modifier::BOLD),
-    )];
+    let mut spans = vec![Span::styled(" Deliveries ", theme.label())];
     if let Some(searching) = app.searching() {
         // The rows below are the previous result, or the matches among the newest
         // deliveries, until the search ends.

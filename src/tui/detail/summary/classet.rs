@@ -2,7 +2,7 @@
 //! the deprecated `call_completed`, the call, its analysis and the questions asked.
 
 use chrono::DateTime;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
@@ -64,7 +64,7 @@ fn interview_updated(d: &mut Doc, u: &InterviewUpdate) {
     d.field_opt("Candidate", data.candidate_id.as_deref());
     match &data.interview_outcome {
         Some(o) => {
-            let mut spans = vec![safe(o.as_str(), Style::new().add_modifier(Modifier::BOLD))];
+            let mut spans = vec![safe(o.as_str(), t.strong())];
             if o.label() != o.as_str() {
                 spans.push(safe(&format!(" ({})", o.label()), t.dim()));
             }

@@ -11,9 +11,9 @@ use crate::tui::widgets::doc::{Doc, safe, text_width};
 
 fn level_style(t: Theme, level: &RiskLevel) -> Style {
     match level {
-        RiskLevel::High => t.bad().add_modifier(Modifier::BOLD),
-        RiskLevel::Low => t.good().add_modifier(Modifier::BOLD),
-        RiskLevel::Other(_) => Style::new().add_modifier(Modifier::BOLD),
+        RiskLevel::High => t.bad().patch(t.strong()),
+        RiskLevel::Low => t.good().patch(t.strong()),
+        RiskLevel::Other(_) => t.strong(),
     }
 }
 
@@ -113,7 +113,7 @@ fn verdict(d: &mut Doc, s: &Summary) {
     let mut spans = Vec::new();
     match s.summary_rgb {
         Some(rgb) => spans.push(safe(&format!(" {text} "), t.vendor_colour(rgb))),
-        None => spans.push(safe(text, Style::new().add_modifier(Modifier::BOLD))),
+        None => spans.push(safe(text, t.strong())),
     }
     match &s.summary_bgcolor {
         Some(c) if s.summary_rgb.is_some() => spans.push(safe(&format!("  {c}"), t.dim())),
