@@ -86,13 +86,7 @@ impl NewRow {
             body_bytes: i64::try_from(r.body_bytes).unwrap_or(i64::MAX),
             body_truncated: r.body_truncated,
             peer: r.peer.clone(),
-            findings: Findings {
-                verification: Verification {
-                    evidence: None,
-                    ..d.findings.verification.clone()
-                },
-                ..d.findings.clone()
-            },
+            findings: stored_findings(&d.findings),
             response_status: i64::from(d.response_status),
             replay_of: d.replay_of.clone(),
             fetched: fetched.map(|v| v.to_string()),
@@ -101,6 +95,27 @@ impl NewRow {
                 .as_ref()
                 .and_then(|f| serde_json::to_string(f).ok()),
         }
+    }
+}
+
+/// The findings as stored: the verdict without its evidence, which only the debugger of a
+/// live delivery shows. Copied field by field, so the evidence (the signed payload, as
+/// long as the body) is not copied only to be dropped.
+fn stored_findings(f: &Findings) -> Findings {
+    let v = &f.verification;
+    Findings {
+        provider: f.provider,
+        event: f.event.clone(),
+        event_inferred: f.event_inferred,
+        subject: f.subject.clone(),
+        detected_by: f.detected_by,
+        verification: Verification {
+            status: v.status,
+            scheme: v.scheme.clone(),
+            hint: v.hint,
+            detail: v.detail.clone(),
+            evidence: None,
+        },
     }
 }
 
