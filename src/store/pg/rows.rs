@@ -4,7 +4,8 @@
 use postgres::types::ToSql;
 use postgres::{Client, Statement};
 
-use super::{pg_text, words};
+use super::pg_text;
+use super::words::{self, Vector};
 use crate::store::writer::NewRow;
 
 /// The text columns of a row, in statement order.
@@ -20,7 +21,7 @@ pub(super) struct Params {
     body_truncated: bool,
     event_inferred: bool,
     response_status: i32,
-    words: Option<String>,
+    words: Option<Vector>,
     seq: i64,
 }
 
@@ -53,7 +54,7 @@ pub(super) fn params(r: &NewRow, seq: i64) -> Params {
         body_truncated: r.body_truncated,
         event_inferred: f.event_inferred,
         response_status: i32::try_from(r.response_status).unwrap_or(0),
-        words: words::vector(f.subject.as_deref(), &r.body),
+        words: words::vector(f.subject.as_deref(), &r.body).map(Vector),
         seq,
     }
 }
@@ -108,7 +109,7 @@ pub(super) fn insert_many(
     let body_truncated: Vec<bool> = rows.iter().map(|p| p.body_truncated).collect();
     let event_inferred: Vec<bool> = rows.iter().map(|p| p.event_inferred).collect();
     let response_status: Vec<i32> = rows.iter().map(|p| p.response_status).collect();
-    let words: Vec<Option<&str>> = rows.iter().map(|p| p.words.as_deref()).collect();
+    let words: Vec<Option<&Vector>> = rows.iter().map(|p| p.words.as_ref()).collect();
     let params: [&(dyn ToSql + Sync); 24] = [
         &t[0],
         &t[1],

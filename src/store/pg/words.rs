@@ -7,6 +7,10 @@
 //! [`phrase_in`], exactly as on SQLite.
 
 use std::collections::HashSet;
+use std::error::Error;
+
+use bytes::{BufMut, BytesMut};
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 
 use crate::store::search::{phrase_in, words};
 
@@ -32,14 +36,46 @@ fn lexeme(word: &str) -> (String, bool) {
     (hex, false)
 }
 
-/// The `words` column of a row: a tsvector literal, `None` when it would be too large.
+/// A row's `words`, its hex lexemes separated by spaces, sent to the server in
+/// tsvector's binary form: parsing the text form costs the server more than the rest of
+/// an insert but the indexes.
+#[derive(Debug)]
+pub(super) struct Vector(pub(super) String);
+
+impl ToSql for Vector {
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        // A count, then each lexeme NUL-terminated with no positions; the server sorts
+        // them. Lexemes are distinct (`vector`) and hex, so never hold a NUL.
+        let lexemes = || self.0.split(' ').filter(|l| !l.is_empty());
+        out.put_i32(i32::try_from(lexemes().count())?);
+        for l in lexemes() {
+            out.put_slice(l.as_bytes());
+            out.put_u8(0);
+            out.put_u16(0);
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::TS_VECTOR
+    }
+
+    to_sql_checked!();
+}
+
+/// The `words` column of a row: its hex lexemes, `None` when they would be too many.
 pub(crate) fn vector(subject: Option<&str>, body: &[u8]) -> Option<String> {
     let body = String::from_utf8_lossy(body);
     let mut seen = HashSet::new();
+    // Words cut to the same beginning: the binary form must not repeat a lexeme.
+    let mut cut_seen = HashSet::new();
     let mut out = String::new();
     for w in subject.into_iter().flat_map(words).chain(words(&body)) {
         if seen.insert(w.clone()) {
-            let (hex, _) = lexeme(&w);
+            let (hex, cut) = lexeme(&w);
+            if cut && !cut_seen.insert(hex.clone()) {
+                continue;
+            }
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -91,6 +127,23 @@ mod tests {
             "6772616365 686f70706572"
         );
         assert_eq!(vector(None, b"--").unwrap(), "");
+    }
+
+    #[test]
+    fn words_cut_to_one_beginning_are_one_lexeme() {
+        let a = format!("{}a", "x".repeat(3000));
+        let b = format!("{}b", "x".repeat(3000));
+        let v = vector(None, format!("{a} {b}").as_bytes()).unwrap();
+        assert_eq!(v.len(), MAX_LEXEME);
+    }
+
+    #[test]
+    fn the_binary_form_counts_and_ends_each_lexeme() {
+        let mut out = BytesMut::new();
+        Vector("6162 63".into())
+            .to_sql(&Type::TS_VECTOR, &mut out)
+            .unwrap();
+        assert_eq!(&out[..], b"\0\0\0\x026162\0\0\063\0\0\0");
     }
 
     #[test]
