@@ -152,22 +152,28 @@ fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
     };
     let mut need = Vec::new();
     let mut inexact = false;
+    // Every term's words in one query of the index: one scan that intersects them,
+    // rather than a scan per term whose rows are then read to match the others.
+    let mut all = Vec::new();
     for term in &filter.text {
         match words::query(term) {
             Some(q) => {
                 let w = search::words(term);
                 inexact |= w.len() > 1 || w.iter().any(|w| w.len() * 2 >= words::MAX_LEXEME);
                 check.terms.push(w);
-                let p = sql.param(q);
-                // A row too large for the index keeps no words and is checked instead.
-                sql.conditions
-                    .push(format!("(words @@ {p}::text::tsquery OR words IS NULL)"));
+                all.push(q);
             }
             None => {
                 let c = sql.substring(term);
                 sql.conditions.push(c);
             }
         }
+    }
+    if !all.is_empty() {
+        let p = sql.param(all.join(" & "));
+        // A row too large for the index keeps no words and is checked instead.
+        sql.conditions
+            .push(format!("(words @@ {p}::text::tsquery OR words IS NULL)"));
     }
     let not = &filter.not;
     sql.none_of("provider", names(&not.providers));
@@ -220,12 +226,29 @@ impl PgReader {
         let filter = filter.clone();
         self.with(move |c| {
             let (sql, check) = conditions(&filter, range);
+            let mut tx = c.transaction()?;
+            if filter.text.iter().any(|t| words::query(t).is_some()) {
+                // The words index finds the rows (exactly, with room for its bitmap);
+                // the planner would rather walk the table in seq order and match each
+                // row's words, unpacking every one of them, several times slower for a
+                // word most rows hold.
+                tx.batch_execute(
+                    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; \
+                     SET LOCAL work_mem = '64MB'",
+                )?;
+            }
             let Some(need) = &check.need else {
                 let q = format!(
                     "SELECT seq FROM deliveries {} ORDER BY seq",
                     sql.where_sql()
                 );
-                return Ok(c.query(&q, &sql.refs())?.iter().map(|r| r.get(0)).collect());
+                let seqs = tx
+                    .query(&q, &sql.refs())?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                tx.commit()?;
+                return Ok(seqs);
             };
             // Only the rows the index cannot vouch for bring their text along.
             let q = format!(
@@ -233,7 +256,8 @@ impl PgReader {
                  CASE WHEN {need} THEN body END FROM deliveries {} ORDER BY seq",
                 sql.where_sql()
             );
-            let rows = c.query(&q, &sql.refs())?;
+            let rows = tx.query(&q, &sql.refs())?;
+            tx.commit()?;
             Ok(rows
                 .iter()
                 .filter(|r| {
