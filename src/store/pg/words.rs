@@ -143,7 +143,7 @@ mod tests {
         Vector("6162 63".into())
             .to_sql(&Type::TS_VECTOR, &mut out)
             .unwrap();
-        assert_eq!(&out[..], b"\0\0\0\x026162\0\0\063\0\0\0");
+        assert_eq!(&out[..], b"\0\0\0\x026162\0\0\x0063\0\0\0");
     }
 
     #[test]
