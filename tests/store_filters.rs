@@ -255,6 +255,22 @@ fn every_filter_finds_the_same_deliveries_in_both_stores() {
             .is_empty()
     );
     assert!(!found(&b, &f(&["--"]), SeqRange::default()).0.is_empty());
+    // Every word whole: some of the prefix matches, the same in both stores.
+    let whole = |terms: &[&str]| Filter {
+        whole_words: true,
+        ..f(terms)
+    };
+    for reader in [&a, &b] {
+        let all = found(reader, &f(&["grace hop"]), SeqRange::default()).0;
+        assert!(
+            found(reader, &whole(&["grace hop"]), SeqRange::default())
+                .0
+                .is_empty()
+        );
+        let exact = found(reader, &whole(&["grace hopper"]), SeqRange::default()).0;
+        assert!(!exact.is_empty());
+        assert!(exact.iter().all(|s| all.contains(s)), "{exact:?} {all:?}");
+    }
 }
 
 #[test]

@@ -47,6 +47,16 @@ fn rows_are_found_before_and_after_the_writer_indexes_them() {
     assert_eq!(find(&reader, "grace hop"), hopper);
     assert_eq!(find(&reader, "race"), Vec::<i64>::new());
     assert_eq!(find(&reader, "interview.completed").len(), 300);
+    // A first look with every word whole: `hop` is no word of theirs, `hopper` is.
+    let whole = |term: &str| {
+        let filter = Filter {
+            whole_words: true,
+            ..text(term)
+        };
+        reader.matching_seqs(&filter, SeqRange::default()).unwrap()
+    };
+    assert_eq!(whole("grace hop"), Vec::<i64>::new());
+    assert_eq!(whole("grace hopper"), hopper);
 
     let later = store
         .insert_blocking(&delivery(301, "grace-hopper"))

@@ -32,6 +32,11 @@ pub struct Filter {
     pub since_secs: Option<u64>,
     /// What must not match.
     pub not: Box<Exclusions>,
+    /// Every word of the text terms is matched whole, the last one too: a first look
+    /// that the word index answers without expanding a prefix into every word that
+    /// begins with it (`com` of an email into `communication`, `company`…). Its matches
+    /// are some of the filter's own.
+    pub whole_words: bool,
 }
 
 /// The negated words of a filter (`-classet`, `-failed`): a delivery matching any one is
@@ -239,7 +244,7 @@ impl Filter {
             params.push(Value::Text(crate::model::rfc3339(from)));
             out.push("received_at >= ?".into());
         }
-        if let Some(set) = word_set(&self.text, range, indexed, params) {
+        if let Some(set) = word_set(&self.text, self.whole_words, range, indexed, params) {
             out.push(format!("seq IN ({set})"));
         }
         for term in self.text.iter().filter(|t| search::words(t).is_empty()) {
@@ -264,7 +269,9 @@ impl Filter {
             if search::words(term).is_empty() {
                 let found = substring_sql(term, params);
                 out.push(format!("NOT {found}"));
-            } else if let Some(set) = word_set(std::slice::from_ref(term), range, indexed, params) {
+            } else if let Some(set) =
+                word_set(std::slice::from_ref(term), false, range, indexed, params)
+            {
                 out.push(format!("seq NOT IN ({set})"));
             }
         }
@@ -285,6 +292,11 @@ impl Filter {
                 format!("SELECT seq FROM deliveries {}", where_sql(&conditions))
             }
         }
+    }
+
+    /// Whether a text term has words, looked up in the word index.
+    pub(crate) fn has_words(&self) -> bool {
+        self.text.iter().any(|t| !search::words(t).is_empty())
     }
 
     /// The filter is free text with words and nothing else: the word index alone
@@ -310,7 +322,7 @@ impl Filter {
         indexed: i64,
         params: &mut Vec<Value>,
     ) -> Option<String> {
-        word_set(&self.text, range, indexed, params)
+        word_set(&self.text, self.whole_words, range, indexed, params)
     }
 }
 
@@ -318,6 +330,7 @@ impl Filter {
 /// (see [`Filter::word_matches`]); `None` when no term has words.
 fn word_set(
     text: &[String],
+    whole_words: bool,
     range: SeqRange,
     indexed: i64,
     params: &mut Vec<Value>,
@@ -332,7 +345,7 @@ fn word_set(
     }
     let fts = terms
         .iter()
-        .map(|(_, w)| search::fts_query(w))
+        .map(|(_, w)| search::fts_query(w, whole_words))
         .collect::<Vec<_>>()
         .join(" AND ");
     let after = range.after.unwrap_or(i64::MIN);

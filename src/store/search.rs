@@ -99,8 +99,9 @@ fn index_text(text: &str) -> String {
 
 /// The FTS5 query for a term's words: a phrase whose last word is a prefix. Words hold
 /// only word characters, so none needs escaping.
-pub(crate) fn fts_query(words: &[String]) -> String {
-    format!("\"{}\" *", words.join(" "))
+pub(crate) fn fts_query(words: &[String], whole_words: bool) -> String {
+    let phrase = format!("\"{}\"", words.join(" "));
+    if whole_words { phrase } else { phrase + " *" }
 }
 
 /// `word` equals the case-folded `folded`.
@@ -285,6 +286,7 @@ mod tests {
 
     #[test]
     fn the_query_is_a_prefix_phrase() {
-        assert_eq!(fts_query(&w("Grace hop")), "\"grace hop\" *");
+        assert_eq!(fts_query(&w("Grace hop"), false), "\"grace hop\" *");
+        assert_eq!(fts_query(&w("Grace hop"), true), "\"grace hop\"");
     }
 }

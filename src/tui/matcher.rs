@@ -101,7 +101,7 @@ impl Matcher {
 fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Found>) {
     // Jobs taken off the queue while a search was asked again, handled next.
     let mut carried: Vec<Job> = Vec::new();
-    loop {
+    'jobs: loop {
         let first = match carried.pop() {
             Some(job) => job,
             None => match queue.recv() {
@@ -128,20 +128,42 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
         }
         if let Some(search) = search {
             if let Some(newest) = newest(search.upto) {
-                let first = reader.matching_seqs(&search.filter, newest);
-                if matches!(&first, Ok(seqs) if !seqs.is_empty()) {
-                    let partial = Found::Matches {
-                        search: search.clone(),
-                        seqs: first,
-                        complete: false,
-                    };
-                    if found.send(partial).is_err() {
-                        return;
+                // First looks, each cheap and each finding some of the matches: the
+                // newest deliveries, then (for words that none of them holds) the whole
+                // history with every word whole.
+                let first = Filter {
+                    whole_words: true,
+                    ..(*search.filter).clone()
+                };
+                let whole = SeqRange {
+                    after: None,
+                    upto: Some(search.upto),
+                };
+                let looks = if first.has_words() {
+                    vec![newest, whole]
+                } else {
+                    vec![newest]
+                };
+                for range in looks {
+                    let seqs = reader.matching_seqs(&first, range);
+                    let some = matches!(&seqs, Ok(s) if !s.is_empty());
+                    if some {
+                        let partial = Found::Matches {
+                            search: search.clone(),
+                            seqs,
+                            complete: false,
+                        };
+                        if found.send(partial).is_err() {
+                            return;
+                        }
                     }
-                }
-                // A newer search asked meanwhile makes the rest of this one moot.
-                if take_waiting(queue, &mut carried) {
-                    continue;
+                    // A newer search asked meanwhile makes the rest of this one moot.
+                    if take_waiting(queue, &mut carried) {
+                        continue 'jobs;
+                    }
+                    if some {
+                        break;
+                    }
                 }
             }
             let range = SeqRange {
@@ -181,7 +203,7 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
 /// How many of the newest deliveries a search looks at first: a page of matches among
 /// them is found in milliseconds however long the history, while the whole search may
 /// take a good part of a second on a million rows.
-const NEWEST_FIRST: i64 = 20_000;
+const NEWEST_FIRST: i64 = 5_000;
 
 /// The newest deliveries up to `upto`, when the history is long enough for a first look
 /// to be worth it.

@@ -156,7 +156,7 @@ fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
     // rather than a scan per term whose rows are then read to match the others.
     let mut all = Vec::new();
     for term in &filter.text {
-        match words::query(term) {
+        match words::query(term, filter.whole_words) {
             Some(q) => {
                 let w = search::words(term);
                 inexact |= w.len() > 1 || w.iter().any(|w| w.len() * 2 >= words::MAX_LEXEME);
@@ -186,7 +186,7 @@ fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
         sql.conditions.push(format!("NOT {any}"));
     }
     for term in &not.text {
-        match words::query(term) {
+        match words::query(term, false) {
             Some(q) => {
                 // Only rows the index says may hold the term are checked for it.
                 check.not.push(search::words(term));
@@ -227,7 +227,7 @@ impl PgReader {
         self.with(move |c| {
             let (sql, check) = conditions(&filter, range);
             let mut tx = c.transaction()?;
-            if filter.text.iter().any(|t| words::query(t).is_some()) {
+            if filter.text.iter().any(|t| words::query(t, false).is_some()) {
                 // The words index finds the rows (exactly, with room for its bitmap);
                 // the planner would rather walk the table in seq order and match each
                 // row's words, unpacking every one of them, several times slower for a

@@ -88,9 +88,9 @@ pub(crate) fn vector(subject: Option<&str>, body: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// The tsquery literal finding rows that hold every word of `term` (the last, and any
-/// cut short, as prefixes); `None` for a term without words.
-pub(crate) fn query(term: &str) -> Option<String> {
+/// The tsquery literal finding rows that hold every word of `term` (the last unless
+/// `whole_words`, and any cut short, as prefixes); `None` for a term without words.
+pub(crate) fn query(term: &str, whole_words: bool) -> Option<String> {
     let words = words(term);
     let last = words.len().checked_sub(1)?;
     let parts: Vec<String> = words
@@ -98,7 +98,7 @@ pub(crate) fn query(term: &str) -> Option<String> {
         .enumerate()
         .map(|(i, w)| {
             let (hex, cut) = lexeme(w);
-            if cut || i == last {
+            if cut || (i == last && !whole_words) {
                 format!("{hex}:*")
             } else {
                 hex
@@ -148,8 +148,9 @@ mod tests {
 
     #[test]
     fn a_term_asks_for_all_its_words_the_last_by_prefix() {
-        assert_eq!(query("Grace hop").unwrap(), "6772616365 & 686f70:*");
-        assert!(query("--").is_none());
+        assert_eq!(query("Grace hop", false).unwrap(), "6772616365 & 686f70:*");
+        assert_eq!(query("Grace hop", true).unwrap(), "6772616365 & 686f70");
+        assert!(query("--", false).is_none());
     }
 
     #[test]
@@ -157,7 +158,7 @@ mod tests {
         let long = "a".repeat(5000);
         let v = vector(None, long.as_bytes()).unwrap();
         assert_eq!(v.len(), MAX_LEXEME);
-        let q = query(&format!("{long} b")).unwrap();
+        let q = query(&format!("{long} b"), false).unwrap();
         assert!(q.starts_with(&"61".repeat(1000)));
         assert!(q.contains(":* & 62:*"), "{q}");
     }
