@@ -228,14 +228,21 @@ impl PgReader {
             let (sql, check) = conditions(&filter, range);
             let mut tx = c.transaction()?;
             if filter.text.iter().any(|t| words::query(t, false).is_some()) {
-                // The words index finds the rows (exactly, with room for its bitmap);
-                // the planner would rather walk the table in seq order and match each
-                // row's words, unpacking every one of them, several times slower for a
-                // word most rows hold.
-                tx.batch_execute(
-                    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; \
-                     SET LOCAL work_mem = '64MB'",
-                )?;
+                if range.after.is_none() {
+                    // The words index finds the rows (exactly, with room for its
+                    // bitmap); the planner would rather walk the table in seq order and
+                    // match each row's words, unpacking every one of them, several times
+                    // slower for a word most rows hold.
+                    tx.batch_execute(
+                        "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; \
+                         SET LOCAL work_mem = '64MB'",
+                    )?;
+                } else {
+                    // A few thousand new or newest rows: walked by seq, their words
+                    // matched, rather than every row of the history the index holds for a
+                    // common word.
+                    tx.batch_execute("SET LOCAL enable_bitmapscan = off")?;
+                }
             }
             let Some(need) = &check.need else {
                 let q = format!(
