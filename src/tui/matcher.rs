@@ -145,7 +145,9 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
                     vec![newest]
                 };
                 for range in looks {
-                    let seqs = reader.matching_seqs(&first, range);
+                    let Some(seqs) = ask(reader, &first, range, queue, &mut carried) else {
+                        continue 'jobs;
+                    };
                     let some = matches!(&seqs, Ok(s) if !s.is_empty());
                     if some {
                         let partial = Found::Matches {
@@ -170,24 +172,9 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
                 after: None,
                 upto: Some(search.upto),
             };
-            let mut seqs = reader.matching_seqs(&search.filter, range);
-            // An interrupt meant for an older search can land on this one (a database's
-            // cancel request arrives when it arrives): it is asked again, unless a newer
-            // search is waiting, whose interrupt this was.
-            for _ in 0..3 {
-                if !matches!(&seqs, Err(e) if e.is_interrupted()) {
-                    break;
-                }
-                match queue.try_recv() {
-                    Ok(job @ Job::Match(_)) => {
-                        carried.push(job);
-                        break;
-                    }
-                    Ok(job) => carried.push(job),
-                    Err(_) => {}
-                }
-                seqs = reader.matching_seqs(&search.filter, range);
-            }
+            let Some(seqs) = ask(reader, &search.filter, range, queue, &mut carried) else {
+                continue;
+            };
             let complete = Found::Matches {
                 search,
                 seqs,
@@ -212,6 +199,29 @@ fn newest(upto: i64) -> Option<SeqRange> {
         after: Some(upto - NEWEST_FIRST),
         upto: Some(upto),
     })
+}
+
+/// The seqs in `range` matching `filter`. An interrupt meant for an older search can
+/// land on this query instead (a database's cancel request arrives when it arrives): it
+/// is asked again, unless a newer search waits, whose interrupt this was: then `None`.
+fn ask(
+    reader: &Reader,
+    filter: &Filter,
+    range: SeqRange,
+    queue: &mpsc::Receiver<Job>,
+    carried: &mut Vec<Job>,
+) -> Option<Result<Vec<i64>, StoreError>> {
+    let mut seqs = reader.matching_seqs(filter, range);
+    for _ in 0..3 {
+        if !matches!(&seqs, Err(e) if e.is_interrupted()) {
+            break;
+        }
+        if take_waiting(queue, carried) {
+            return None;
+        }
+        seqs = reader.matching_seqs(filter, range);
+    }
+    Some(seqs)
 }
 
 /// Takes the jobs waiting into `carried`; whether a search is among them.
