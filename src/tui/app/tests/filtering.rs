@@ -1,4 +1,5 @@
 use super::*;
+use crate::tui::matcher::Search;
 
 #[test]
 fn filters_count_in_the_store() {
@@ -306,9 +307,17 @@ fn a_part_of_a_two_part_event_name_finds_it() {
     assert_eq!(app.list().total(), 1);
 }
 
-#[test]
-fn the_newest_matches_show_while_the_whole_history_is_searched() {
-    let f = mixed();
+/// The worker's answers for "classet", whole or only some of its matches.
+fn answers(search: &Search, all: &[i64], from: usize, complete: bool) -> AppEvent {
+    AppEvent::Found(Found::Matches {
+        search: search.clone(),
+        seqs: Ok(all[from..].to_vec()),
+        complete,
+    })
+}
+
+/// An app searching for "classet", and what the worker would find.
+fn searching_classet(f: &Fixture) -> (TestApp, Search, Vec<i64>) {
     let mut app = f.app();
     app.refresh();
     app.set_filter("classet");
@@ -322,26 +331,22 @@ fn the_newest_matches_show_while_the_whole_history_is_searched() {
         panic!("a complete answer");
     };
     assert_eq!(all.len(), 3);
-    let newest = Found::Matches {
-        search: search.clone(),
-        seqs: Ok(all[2..].to_vec()),
-        complete: false,
-    };
-    app.update(AppEvent::Found(newest));
+    (app, search, all)
+}
+
+#[test]
+fn the_newest_matches_show_while_the_whole_history_is_searched() {
+    let f = mixed();
+    let (mut app, search, all) = searching_classet(&f);
+    app.update(answers(&search, &all, 2, false));
     app.refresh();
     assert!(app.first_matches());
     assert_eq!(app.shown_filter(), Some(app.filter().filter()));
     assert!(app.searching().is_some(), "the search goes on");
     assert_eq!(app.list().total(), 1);
-    let row = app.list().row(0).expect("read");
-    assert_eq!(row.seq, all[2]);
+    assert_eq!(app.list().row(0).expect("read").seq, all[2]);
 
-    let whole = Found::Matches {
-        search,
-        seqs: Ok(all.clone()),
-        complete: true,
-    };
-    app.update(AppEvent::Found(whole));
+    app.update(answers(&search, &all, 0, true));
     app.refresh();
     assert!(!app.first_matches());
     assert_eq!(app.searching(), None);
@@ -351,30 +356,9 @@ fn the_newest_matches_show_while_the_whole_history_is_searched() {
 #[test]
 fn a_first_look_never_replaces_the_whole_result_in_the_same_batch() {
     let f = mixed();
-    let mut app = f.app();
-    app.refresh();
-    app.set_filter("classet");
-    app.refresh();
-    let Some(Found::Matches {
-        search,
-        seqs: Ok(all),
-        ..
-    }) = f.store.answer_next()
-    else {
-        panic!("an answer");
-    };
-    let whole = Found::Matches {
-        search: search.clone(),
-        seqs: Ok(all.clone()),
-        complete: true,
-    };
-    let late = Found::Matches {
-        search,
-        seqs: Ok(all[2..].to_vec()),
-        complete: false,
-    };
-    app.update(AppEvent::Found(whole));
-    app.update(AppEvent::Found(late));
+    let (mut app, search, all) = searching_classet(&f);
+    app.update(answers(&search, &all, 0, true));
+    app.update(answers(&search, &all, 2, false));
     app.refresh();
     assert_eq!(app.searching(), None);
     assert_eq!(app.list().total(), 3);
