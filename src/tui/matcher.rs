@@ -101,7 +101,7 @@ impl Matcher {
 fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Found>) {
     // Jobs taken off the queue while a search was asked again, handled next.
     let mut carried: Vec<Job> = Vec::new();
-    'jobs: loop {
+    loop {
         let first = match carried.pop() {
             Some(job) => job,
             None => match queue.recv() {
@@ -127,52 +127,16 @@ fn work(reader: &Reader, queue: &mpsc::Receiver<Job>, found: &UnboundedSender<Fo
             return;
         }
         if let Some(search) = search {
-            if let Some(newest) = newest(search.upto) {
-                // First looks, each cheap and each finding some of the matches: the
-                // newest deliveries, then (for words that none of them holds) the whole
-                // history with every word whole.
-                let first = Filter {
-                    whole_words: true,
-                    ..(*search.filter).clone()
-                };
-                let whole = SeqRange {
-                    after: None,
-                    upto: Some(search.upto),
-                };
-                let looks = if first.has_words() {
-                    vec![newest, whole]
-                } else {
-                    vec![newest]
-                };
-                for range in looks {
-                    let Some(seqs) = ask(reader, &first, range, queue, &mut carried) else {
-                        continue 'jobs;
-                    };
-                    let some = matches!(&seqs, Ok(s) if !s.is_empty());
-                    if some {
-                        let partial = Found::Matches {
-                            search: search.clone(),
-                            seqs,
-                            complete: false,
-                        };
-                        if found.send(partial).is_err() {
-                            return;
-                        }
-                    }
-                    // A newer search asked meanwhile makes the rest of this one moot.
-                    if take_waiting(queue, &mut carried) {
-                        continue 'jobs;
-                    }
-                    if some {
-                        break;
-                    }
-                }
-            }
-            let range = SeqRange {
+            let whole = SeqRange {
                 after: None,
                 upto: Some(search.upto),
             };
-            let Some(seqs) = ask(reader, &search.filter, range, queue, &mut carried) else {
+            match first_looks(reader, &search, whole, queue, &mut carried, found) {
+                Looked::Closed => return,
+                Looked::Superseded => continue,
+                Looked::Done => {}
+            }
+            let Some(seqs) = ask(reader, &search.filter, whole, queue, &mut carried) else {
                 continue;
             };
             let complete = Found::Matches {
@@ -199,6 +163,64 @@ fn newest(upto: i64) -> Option<SeqRange> {
         after: Some(upto - NEWEST_FIRST),
         upto: Some(upto),
     })
+}
+
+/// What became of a search's first looks.
+enum Looked {
+    /// Done, or not worth it: the whole search comes next.
+    Done,
+    /// A newer search waits: this one is moot.
+    Superseded,
+    /// Nobody listens any more.
+    Closed,
+}
+
+/// First looks, each cheap and each finding some of the matches: the newest deliveries,
+/// then (for words that none of them holds) the `whole` history with every word whole.
+/// The first that finds any is sent as a partial result.
+fn first_looks(
+    reader: &Reader,
+    search: &Search,
+    whole: SeqRange,
+    queue: &mpsc::Receiver<Job>,
+    carried: &mut Vec<Job>,
+    found: &UnboundedSender<Found>,
+) -> Looked {
+    let Some(newest) = newest(search.upto) else {
+        return Looked::Done;
+    };
+    let first = Filter {
+        whole_words: true,
+        ..(*search.filter).clone()
+    };
+    let looks = if first.has_words() {
+        vec![newest, whole]
+    } else {
+        vec![newest]
+    };
+    for range in looks {
+        let Some(seqs) = ask(reader, &first, range, queue, carried) else {
+            return Looked::Superseded;
+        };
+        let some = matches!(&seqs, Ok(s) if !s.is_empty());
+        if some {
+            let partial = Found::Matches {
+                search: search.clone(),
+                seqs,
+                complete: false,
+            };
+            if found.send(partial).is_err() {
+                return Looked::Closed;
+            }
+        }
+        if take_waiting(queue, carried) {
+            return Looked::Superseded;
+        }
+        if some {
+            break;
+        }
+    }
+    Looked::Done
 }
 
 /// The seqs in `range` matching `filter`. An interrupt meant for an older search can
