@@ -71,7 +71,7 @@ fn copy(c: &mut postgres::Client, n: u64) {
             "COPY deliveries (seq, id, received_at, method, path, headers, body, body_bytes, \
              peer, provider, detected_by, event, subject, verification_status, \
              verification_scheme, verification_hint, verification_detail, response_status, \
-             words) FROM STDIN",
+             body_status_known, words) FROM STDIN",
         )
         .expect("copy");
     let base = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
@@ -101,7 +101,7 @@ fn copy(c: &mut postgres::Client, n: u64) {
         };
         let _ = write!(
             line,
-            "\t{len}\t127.0.0.1:50000\t{provider}\tpath\t{event}\t{subject}\t{status}\tbench\t{hint}\tgenerated\t{answer}\t",
+            "\t{len}\t127.0.0.1:50000\t{provider}\tpath\t{event}\t{subject}\t{status}\tbench\t{hint}\tgenerated\t{answer}\tt\t",
             len = body.len(),
             provider = PROVIDERS[p],
             event = EVENTS[p],

@@ -77,7 +77,9 @@ impl Check {
 }
 
 impl Sql {
-    /// An event name equal to `e`, or having it as one ` · ` part (ASCII case folded).
+    /// Events named `e`: the stored names (`delivery_events`, a few rows, keyed ASCII
+    /// case folded) equal to it or having it as one ` · ` part are worked out first, then
+    /// found in the folded event index.
     fn event(&mut self, e: &str) -> String {
         let e = e.to_ascii_lowercase();
         let escaped = like_pattern(&e);
@@ -86,7 +88,8 @@ impl Sql {
         let last = self.param(format!("%· {escaped}"));
         let first = self.param(format!("{escaped} ·%"));
         format!(
-            "({ASCII_LOWER} = {whole} OR {ASCII_LOWER} LIKE {last} OR {ASCII_LOWER} LIKE {first})"
+            "{ASCII_LOWER} = ANY(ARRAY(SELECT key FROM delivery_events \
+             WHERE key = {whole} OR key LIKE {last} OR key LIKE {first}))"
         )
     }
 

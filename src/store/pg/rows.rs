@@ -9,7 +9,7 @@ use super::words::{self, Vector};
 use crate::store::writer::NewRow;
 
 /// The text columns of a row, in statement order.
-const TEXTS: usize = 18;
+const TEXTS: usize = 19;
 
 /// A row's values as PostgreSQL takes them, owned so that references to them can be
 /// handed to the statement.
@@ -48,6 +48,7 @@ pub(super) fn params(r: &NewRow, seq: i64) -> Params {
             o(r.replay_of.as_deref()),
             o(r.fetched.as_deref()),
             o(r.forward.as_deref()),
+            body_status(&r.body).map(|s| pg_text(&s).into_owned()),
         ],
         body: r.body.to_vec(),
         body_bytes: r.body_bytes,
@@ -89,6 +90,7 @@ impl Params {
             t(17),
             &self.words,
             &self.seq,
+            t(18),
         ]
     }
 }
@@ -110,7 +112,7 @@ pub(super) fn insert_many(
     let event_inferred: Vec<bool> = rows.iter().map(|p| p.event_inferred).collect();
     let response_status: Vec<i32> = rows.iter().map(|p| p.response_status).collect();
     let words: Vec<Option<&Vector>> = rows.iter().map(|p| p.words.as_ref()).collect();
-    let params: [&(dyn ToSql + Sync); 24] = [
+    let params: [&(dyn ToSql + Sync); 25] = [
         &t[0],
         &t[1],
         &t[2],
@@ -135,7 +137,63 @@ pub(super) fn insert_many(
         &t[16],
         &t[17],
         &words,
+        &t[18],
     ];
     let row = client.query_one(statement, &params)?;
     Ok((row.get(0), row.get(1)))
+}
+
+/// The payload's own top-level `status`, as the list shows it and SQLite's `json_extract`
+/// gives it: a string as it reads, an object or array as compact JSON, nothing for other
+/// values or a body that is not a JSON object.
+pub(super) fn body_status(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        status: Option<serde_json::Value>,
+    }
+    // A struct also reads from an array of its fields; only an object has keys.
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    match serde_json::from_slice::<Top>(body).ok()?.status? {
+        serde_json::Value::String(s) => Some(s),
+        v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_)) => Some(v.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_status;
+
+    #[test]
+    fn the_body_status_is_read_as_sqlite_reads_it() {
+        assert_eq!(
+            body_status(br#"{"status":"Under Review"}"#).as_deref(),
+            Some("Under Review")
+        );
+        assert_eq!(
+            body_status(br#"{"a":1,"status":{"risk": "R2" }}"#).as_deref(),
+            Some(r#"{"risk":"R2"}"#)
+        );
+        assert_eq!(
+            body_status(br#"{"status":[1, 2]}"#).as_deref(),
+            Some("[1,2]")
+        );
+        for none in [
+            &br#"{"status":3}"#[..],
+            br#"{"status":null}"#,
+            br#"{"state":"x"}"#,
+            br#"["status"]"#,
+            b"status: x",
+            b"\xff\xfe",
+        ] {
+            assert_eq!(
+                body_status(none),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(none)
+            );
+        }
+    }
 }

@@ -10,7 +10,7 @@ use crate::store::{LinkKey, StoreError};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Entries are never edited
 /// once released.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 const V1: &str = "
 CREATE TABLE deliveries (
@@ -138,6 +138,49 @@ BEGIN
 EXCEPTION WHEN others THEN
     NULL;
 END $$;
+";
+
+const V5: &str = "
+-- The payload's top-level status for the list, found by the writer: reading it out of
+-- each row's body was most of what a page of the table cost. Rows stored before keep it
+-- unknown (`body_status_known` false) and are read from their body as before.
+ALTER TABLE deliveries ADD COLUMN body_status text,
+    ADD COLUMN body_status_known boolean NOT NULL DEFAULT false;
+
+-- Hint, answer and event filters read an index, as they do in the file: hints and
+-- answers other than 2xx are rare in a healthy stream, and event names are folded as
+-- the filter folds them (ASCII only, as SQLite's NOCASE).
+CREATE INDEX deliveries_hint ON deliveries (verification_hint, seq)
+    WHERE verification_hint IS NOT NULL;
+CREATE INDEX deliveries_answer ON deliveries (response_status, seq)
+    WHERE response_status NOT BETWEEN 200 AND 299;
+CREATE INDEX deliveries_event ON deliveries
+    ((translate(event, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')), seq)
+    -- The event itself too: PostgreSQL reads an expression from an index alone only
+    -- when the columns it is made of are there (4 s against 80 ms for 200,000 rows).
+    INCLUDE (event);
+
+-- Event names keyed by that same folding, and recorded once per statement rather than
+-- once per row.
+DELETE FROM delivery_events;
+INSERT INTO delivery_events (key, name)
+    SELECT DISTINCT ON (key)
+        translate(event, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS key,
+        event
+    FROM deliveries WHERE event IS NOT NULL ORDER BY key, seq;
+DROP TRIGGER deliveries_event_names ON deliveries;
+CREATE OR REPLACE FUNCTION hookscope_event_name() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO delivery_events (key, name)
+        SELECT DISTINCT ON (key)
+            translate(event, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS key,
+            event
+        FROM changed WHERE event IS NOT NULL ORDER BY key, seq
+        ON CONFLICT (key) DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER deliveries_event_names AFTER INSERT ON deliveries
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION hookscope_event_name();
 ";
 
 /// The key replays of this database are signed with, created by the first writer.

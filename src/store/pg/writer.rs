@@ -26,9 +26,10 @@ const STATEMENT_TIMEOUT: &str = "SET statement_timeout = '15s'";
 const INSERT: &str = "INSERT INTO deliveries (id, received_at, method, path, query, headers, \
     body, body_bytes, body_truncated, peer, provider, detected_by, event, event_inferred, \
     subject, verification_status, verification_scheme, verification_hint, \
-    verification_detail, response_status, replay_of, fetched, forward, words, seq) \
+    verification_detail, response_status, replay_of, fetched, forward, words, seq, \
+    body_status, body_status_known) \
     VALUES ($1, $2::text::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-    $15, $16, $17, $18, $19, $20, $21, $22, $23, $24::tsvector, $25)";
+    $15, $16, $17, $18, $19, $20, $21, $22, $23, $24::tsvector, $25, $26, true)";
 
 /// Many deliveries in one statement: one array per column, unnested into rows numbered
 /// on from the highest stored seq (read under the writers' lock, taken before), and the
@@ -40,21 +41,22 @@ fn insert_many_sql() -> String {
          added AS (INSERT INTO deliveries (id, received_at, method, path, query, headers, \
          body, body_bytes, body_truncated, peer, provider, detected_by, event, event_inferred, \
          subject, verification_status, verification_scheme, verification_hint, \
-         verification_detail, response_status, replay_of, fetched, forward, words, seq) \
+         verification_detail, response_status, replay_of, fetched, forward, words, seq, \
+         body_status, body_status_known) \
          SELECT r.id, r.received_at::timestamptz, r.method, r.path, r.query, r.headers, r.body, \
          r.body_bytes, r.body_truncated, r.peer, r.provider, r.detected_by, r.event, \
          r.event_inferred, r.subject, r.verification_status, r.verification_scheme, \
          r.verification_hint, r.verification_detail, r.response_status, r.replay_of, \
-         r.fetched, r.forward, r.words, top.seq + r.n \
+         r.fetched, r.forward, r.words, top.seq + r.n, r.body_status, true \
          FROM top, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
          $6::text[], $7::bytea[], $8::int8[], $9::bool[], $10::text[], $11::text[], \
          $12::text[], $13::text[], $14::bool[], $15::text[], $16::text[], $17::text[], \
          $18::text[], $19::text[], $20::int4[], $21::text[], $22::text[], $23::text[], \
-         $24::tsvector[]) WITH ORDINALITY AS r(id, received_at, method, path, query, headers, \
+         $24::tsvector[], $25::text[]) WITH ORDINALITY AS r(id, received_at, method, path, query, headers, \
          body, body_bytes, body_truncated, peer, provider, detected_by, event, \
          event_inferred, subject, verification_status, verification_scheme, \
          verification_hint, verification_detail, response_status, replay_of, fetched, \
-         forward, words, n) RETURNING seq) \
+         forward, words, body_status, n) RETURNING seq) \
          SELECT min(seq), max(seq), pg_notify('{CHANNEL}', max(seq)::text)::text FROM added"
     )
 }
