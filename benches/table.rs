@@ -53,10 +53,21 @@ fn frame(c: &mut Criterion) {
     group.bench_function("middle", |b| {
         b.iter(|| tui::draw(&mut terminal, &mut app).expect("draw"))
     });
-    // Each frame a page further: every one reads its rows from the store.
+    // Each frame three pages further, past the rows kept around the screen: every one
+    // reads its rows from the store.
+    // The direction turns every thousand frames, never reaching either end.
+    let mut frames = 0u64;
     group.bench_function("scrolling", |b| {
         b.iter(|| {
-            key(&mut app, KeyCode::PageDown);
+            frames += 1;
+            let way = if (frames / 1000).is_multiple_of(2) {
+                KeyCode::PageDown
+            } else {
+                KeyCode::PageUp
+            };
+            for _ in 0..3 {
+                key(&mut app, way);
+            }
             tui::draw(&mut terminal, &mut app).expect("draw")
         })
     });

@@ -3,13 +3,14 @@
 //! thread a query and wait for the answer, as a SQLite reader waits for its file. A
 //! dropped connection is opened again on the next read.
 
+use std::collections::HashMap;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use postgres::{CancelToken, Client, IsolationLevel};
+use postgres::{CancelToken, Client, IsolationLevel, Statement};
 
 use super::Target;
 use crate::model::{Delivery, ProviderId};
@@ -17,12 +18,25 @@ use crate::signature::Status;
 use crate::store::read::{Row, Stored, stored_findings, stored_from};
 use crate::store::{LinkKey, StoreError, Tally};
 
-pub(super) const ROW_COLUMNS: &str = "seq, id, received_at, method, path, query, peer, \
-    provider, detected_by, event, event_inferred, subject, verification_status, \
-    verification_scheme, verification_hint, verification_detail, response_status, \
-    body_bytes, body_truncated, replay_of, forward IS NOT NULL, \
-    CASE WHEN forward IS NOT NULL THEN hookscope_forward_status(forward) END, \
-    hookscope_body_status(body)";
+/// The columns of a [`Row`], ending with the payload's status read as the schema
+/// allows.
+macro_rules! row_columns {
+    ($body_status:literal) => {
+        concat!(
+            "seq, id, received_at, method, path, query, peer, \
+             provider, detected_by, event, event_inferred, subject, verification_status, \
+             verification_scheme, verification_hint, verification_detail, response_status, \
+             body_bytes, body_truncated, replay_of, forward IS NOT NULL, \
+             CASE WHEN forward IS NOT NULL THEN hookscope_forward_status(forward) END, ",
+            $body_status
+        )
+    };
+}
+const ROW_COLUMNS: &str = row_columns!(
+    "CASE WHEN body_status_known THEN body_status ELSE hookscope_body_status(body) END"
+);
+/// Before schema 5 no row kept its payload's status: each is read from its body.
+const ROW_COLUMNS_V4: &str = row_columns!("hookscope_body_status(body)");
 const EXTRA: usize = 23;
 
 /// Rows read per round trip by [`PgReader::each_since`].
@@ -35,8 +49,72 @@ type Call = Box<dyn FnOnce(&mut Slot) + Send>;
 /// connection attempt (the UI reads before every frame).
 #[derive(Default)]
 struct Slot {
-    client: Option<Client>,
+    client: Option<Conn>,
     failed: Option<(Instant, StoreError)>,
+}
+
+/// A reader's connection, the statements it has prepared (a statement run before is
+/// neither parsed nor planned again: planning was most of a page's read), and the
+/// columns of a row as the database's schema has them.
+pub(super) struct Conn {
+    client: Client,
+    prepared: HashMap<String, Statement>,
+    columns: &'static str,
+}
+
+impl Conn {
+    fn open(client: Client) -> Conn {
+        let mut c = Conn {
+            client,
+            prepared: HashMap::new(),
+            columns: ROW_COLUMNS,
+        };
+        // A viewer may read a database no newer receiver has migrated yet.
+        let version = c
+            .client
+            .query_one("SELECT version FROM hookscope_schema WHERE id = 1", &[])
+            .map(|r| r.get::<_, i64>(0));
+        if matches!(version, Ok(v) if v < 5) {
+            c.columns = ROW_COLUMNS_V4;
+        }
+        c
+    }
+
+    /// `sql` prepared on this connection, once.
+    fn prepared(&mut self, sql: String) -> Result<Statement, postgres::Error> {
+        if let Some(s) = self.prepared.get(&sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&sql)?;
+        self.prepared.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    /// The columns of a [`Row`].
+    fn columns(&self) -> &'static str {
+        self.columns
+    }
+
+    /// A select of whole deliveries: a row's columns and the rest of each.
+    fn full_select(&self, clause: &str) -> String {
+        format!(
+            "SELECT {}, headers, body, fetched, forward FROM deliveries {clause}",
+            self.columns
+        )
+    }
+}
+
+impl std::ops::Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
 }
 
 const RETRY_AFTER: Duration = Duration::from_millis(500);
@@ -91,7 +169,7 @@ impl PgReader {
     /// found broken is opened again and `f` tried once more.
     pub(super) fn with<T: Send + 'static>(
         &self,
-        f: impl Fn(&mut Client) -> Result<T, postgres::Error> + Send + 'static,
+        f: impl Fn(&mut Conn) -> Result<T, postgres::Error> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
         let target = self.target.clone();
@@ -101,7 +179,7 @@ impl PgReader {
                 path: target.label().to_path_buf(),
             });
             for _ in 0..2 {
-                if slot.client.as_ref().is_some_and(Client::is_closed) {
+                if slot.client.as_ref().is_some_and(|c| c.is_closed()) {
                     slot.client = None;
                 }
                 if slot.client.is_none()
@@ -119,7 +197,7 @@ impl PgReader {
                                 *t = Some(c.cancel_token());
                             }
                             slot.failed = None;
-                            slot.client.insert(c)
+                            slot.client.insert(Conn::open(c))
                         }
                         Err(e) => {
                             slot.failed = Some((Instant::now(), e.clone()));
@@ -157,7 +235,9 @@ impl PgReader {
 
     /// The store's link key; `None` when it cannot be read (an older schema, no server).
     pub(crate) fn link_key(&self) -> Option<LinkKey> {
-        self.with(super::schema::read_link_key).ok().flatten()
+        self.with(|c| super::schema::read_link_key(c))
+            .ok()
+            .flatten()
     }
 
     pub(crate) fn count(&self) -> Result<u64, StoreError> {
@@ -194,27 +274,27 @@ impl PgReader {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with(move |c| {
-            let mut tx = snapshot(c)?;
-            let Some((first, _, dense)) = bounds(&mut tx)? else {
-                return Ok(Vec::new());
-            };
-            let rows = if dense {
-                // No gaps: the row at `offset` is found by key.
-                tx.query(
-                    &format!(
-                        "SELECT {ROW_COLUMNS} FROM deliveries WHERE seq >= $1 ORDER BY seq LIMIT $2"
-                    ),
-                    &[&first.saturating_add(offset), &limit],
-                )?
+            // One round trip for a page of the table: without gaps (only rows deleted by
+            // hand leave some) the row at `$1` is found by key, and the statement itself
+            // checks there are none.
+            let by_key = c.prepared(format!(
+                "SELECT {} FROM deliveries \
+                 WHERE seq >= (SELECT min(seq) FROM deliveries) + $1 \
+                 AND (SELECT max(seq) - min(seq) + 1 FROM deliveries) \
+                     = (SELECT n FROM delivery_count WHERE id = 1) \
+                 ORDER BY seq LIMIT $2",
+                c.columns()
+            ))?;
+            let rows = c.query(&by_key, &[&offset, &limit])?;
+            let rows = if rows.is_empty() {
+                let by_offset = c.prepared(format!(
+                    "SELECT {} FROM deliveries ORDER BY seq LIMIT $2 OFFSET $1",
+                    c.columns()
+                ))?;
+                c.query(&by_offset, &[&offset, &limit])?
             } else {
-                tx.query(
-                    &format!(
-                        "SELECT {ROW_COLUMNS} FROM deliveries ORDER BY seq LIMIT $2 OFFSET $1"
-                    ),
-                    &[&offset, &limit],
-                )?
+                rows
             };
-            tx.commit()?;
             Ok(rows.iter().map(row).collect())
         })
     }
@@ -222,12 +302,11 @@ impl PgReader {
     pub(crate) fn rows_after(&self, after: i64, limit: usize) -> Result<Vec<Row>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with(move |c| {
-            let rows = c.query(
-                &format!(
-                    "SELECT {ROW_COLUMNS} FROM deliveries WHERE seq > $1 ORDER BY seq LIMIT $2"
-                ),
-                &[&after, &limit],
-            )?;
+            let sql = format!(
+                "SELECT {} FROM deliveries WHERE seq > $1 ORDER BY seq LIMIT $2",
+                c.columns()
+            );
+            let rows = c.query(&sql, &[&after, &limit])?;
             Ok(rows.iter().map(row).collect())
         })
     }
@@ -238,10 +317,11 @@ impl PgReader {
         }
         let seqs = seqs.to_vec();
         self.with(move |c| {
-            let rows = c.query(
-                &format!("SELECT {ROW_COLUMNS} FROM deliveries WHERE seq = ANY($1) ORDER BY seq"),
-                &[&seqs],
-            )?;
+            let sql = format!(
+                "SELECT {} FROM deliveries WHERE seq = ANY($1) ORDER BY seq",
+                c.columns()
+            );
+            let rows = c.query(&sql, &[&seqs])?;
             Ok(rows.iter().map(row).collect())
         })
     }
@@ -257,13 +337,12 @@ impl PgReader {
         let start = super::pg_text(prefix).into_owned();
         let end = crate::store::read::prefix_successor(&start);
         self.with(move |c| {
-            let rows = c.query(
-                &format!(
-                    "SELECT {ROW_COLUMNS} FROM deliveries WHERE id >= $1 \
-                     AND ($2::text IS NULL OR id < $2) ORDER BY id LIMIT $3"
-                ),
-                &[&start, &end, &limit],
-            )?;
+            let sql = format!(
+                "SELECT {} FROM deliveries WHERE id >= $1 \
+                 AND ($2::text IS NULL OR id < $2) ORDER BY id LIMIT $3",
+                c.columns()
+            );
+            let rows = c.query(&sql, &[&start, &end, &limit])?;
             Ok(rows.iter().map(row).collect())
         })
     }
@@ -316,8 +395,11 @@ impl PgReader {
         + Send
         + 'static,
     ) -> Result<Option<Stored>, StoreError> {
-        let sql = full_select(clause);
-        self.with(move |c| Ok(run(c, &sql)?.map(|r| stored(&r))))
+        let clause = clause.to_string();
+        self.with(move |c| {
+            let sql = c.full_select(&clause);
+            Ok(run(c, &sql)?.map(|r| stored(&r)))
+        })
     }
 
     /// Calls `f` with every delivery received at or after `since`, in arrival order, a
@@ -331,13 +413,11 @@ impl PgReader {
         let mut n = 0;
         loop {
             let chunk = self.with(move |c| {
-                let rows = c.query(
-                    &full_select(
-                        "WHERE seq > $1 AND ($2::timestamptz IS NULL OR received_at >= $2) \
-                         ORDER BY seq LIMIT $3",
-                    ),
-                    &[&after, &since, &CHUNK],
-                )?;
+                let sql = c.full_select(
+                    "WHERE seq > $1 AND ($2::timestamptz IS NULL OR received_at >= $2) \
+                     ORDER BY seq LIMIT $3",
+                );
+                let rows = c.query(&sql, &[&after, &since, &CHUNK])?;
                 Ok(rows.iter().map(stored).collect::<Vec<_>>())
             })?;
             let Some(last) = chunk.last().map(|s| s.seq) else {
@@ -380,18 +460,15 @@ impl PgReader {
 
     pub(crate) fn event_names(&self) -> Result<Vec<String>, StoreError> {
         self.with(|c| {
-            Ok(
-                c.query("SELECT name FROM delivery_events ORDER BY key", &[])?
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect(),
-            )
+            Ok(c.query(
+                "SELECT name FROM delivery_events ORDER BY key COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
         })
     }
-}
-
-fn full_select(clause: &str) -> String {
-    format!("SELECT {ROW_COLUMNS}, headers, body, fetched, forward FROM deliveries {clause}")
 }
 
 /// A read-only transaction that sees one moment of the table.
