@@ -397,3 +397,49 @@ fn the_payloads_status_reads_the_same_also_for_rows_stored_before_it_was_kept() 
         assert_eq!(plain(&l.body_status), plain(&r.body_status), "{}", l.id);
     }
 }
+
+#[test]
+fn pages_count_rows_not_seqs_when_rows_are_deleted_by_hand_in_both_stores() {
+    let (dir, sqlite, postgres, url) = stores_at();
+    let file = rusqlite::Connection::open(dir.path().join("d.db")).unwrap();
+    let (a, b) = (sqlite.reader().unwrap(), postgres.reader().unwrap());
+    let seqs = |rows: Vec<hookscope::store::Row>| rows.iter().map(|r| r.seq).collect::<Vec<_>>();
+    let same = |expect_first: &[i64]| {
+        for reader in [&a, &b] {
+            assert_eq!(seqs(reader.rows(0, 4).unwrap()), expect_first);
+        }
+        for (offset, n) in [(0, 62), (3, 5), (40, 30), (58, 10)] {
+            assert_eq!(
+                seqs(a.rows(offset, n).unwrap()),
+                seqs(b.rows(offset, n).unwrap()),
+                "rows({offset}, {n})"
+            );
+        }
+        for seq in [1, 3, 6, 30, 62, 70] {
+            assert_eq!(a.position(seq).unwrap(), b.position(seq).unwrap(), "{seq}");
+        }
+    };
+    same(&[1, 2, 3, 4]);
+    for sql in [
+        "DELETE FROM deliveries WHERE seq IN (2, 5)",
+        "DELETE FROM deliveries WHERE seq = 1",
+    ] {
+        file.execute(sql, []).unwrap();
+        pg::execute(&url, sql);
+    }
+    same(&[3, 4, 6, 7]);
+    // Without gaps again, from a first seq other than 1.
+    for sql in ["DELETE FROM deliveries WHERE seq < 6"] {
+        file.execute(sql, []).unwrap();
+        pg::execute(&url, sql);
+    }
+    same(&[6, 7, 8, 9]);
+    let mut d = delivery(63, "new");
+    d.id = "0193a5b0-0000-7000-8000-new000000063".into();
+    assert_eq!(
+        sqlite.insert_blocking(&d).unwrap(),
+        postgres.insert_blocking(&d).unwrap()
+    );
+    same(&[6, 7, 8, 9]);
+    assert_eq!(seqs(b.rows(57, 5).unwrap()), [63]);
+}

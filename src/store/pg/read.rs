@@ -59,7 +59,8 @@ struct Slot {
 pub(super) struct Conn {
     client: Client,
     prepared: HashMap<String, Statement>,
-    columns: &'static str,
+    /// Schema 5 or later: rows keep their payload's status, `delivery_count` its bounds.
+    current: bool,
 }
 
 impl Conn {
@@ -67,16 +68,14 @@ impl Conn {
         let mut c = Conn {
             client,
             prepared: HashMap::new(),
-            columns: ROW_COLUMNS,
+            current: true,
         };
         // A viewer may read a database no newer receiver has migrated yet.
         let version = c
             .client
             .query_one("SELECT version FROM hookscope_schema WHERE id = 1", &[])
             .map(|r| r.get::<_, i64>(0));
-        if matches!(version, Ok(v) if v < 5) {
-            c.columns = ROW_COLUMNS_V4;
-        }
+        c.current = !matches!(version, Ok(v) if v < 5);
         c
     }
 
@@ -92,15 +91,30 @@ impl Conn {
 
     /// The columns of a [`Row`].
     fn columns(&self) -> &'static str {
-        self.columns
+        if self.current {
+            ROW_COLUMNS
+        } else {
+            ROW_COLUMNS_V4
+        }
     }
 
     /// A select of whole deliveries: a row's columns and the rest of each.
     fn full_select(&self, clause: &str) -> String {
         format!(
             "SELECT {}, headers, body, fetched, forward FROM deliveries {clause}",
-            self.columns
+            self.columns()
         )
+    }
+
+    /// The first seq plus `$1` when no seq between the first and the last is missing
+    /// (only rows deleted by hand leave gaps), else NULL.
+    fn seq_at_offset(&self) -> &'static str {
+        if self.current {
+            "(SELECT first + $1 FROM delivery_count WHERE id = 1 AND last - first + 1 = n)"
+        } else {
+            "(SELECT min(seq) + $1 FROM deliveries \
+              HAVING max(seq) - min(seq) + 1 = (SELECT n FROM delivery_count WHERE id = 1))"
+        }
     }
 }
 
@@ -274,16 +288,12 @@ impl PgReader {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with(move |c| {
-            // One round trip for a page of the table: without gaps (only rows deleted by
-            // hand leave some) the row at `$1` is found by key, and the statement itself
-            // checks there are none.
+            // One round trip for a page of the table: without gaps the row at `$1` is
+            // found by key, and the statement itself checks there are none.
             let by_key = c.prepared(format!(
-                "SELECT {} FROM deliveries \
-                 WHERE seq >= (SELECT min(seq) FROM deliveries) + $1 \
-                 AND (SELECT max(seq) - min(seq) + 1 FROM deliveries) \
-                     = (SELECT n FROM delivery_count WHERE id = 1) \
-                 ORDER BY seq LIMIT $2",
-                c.columns()
+                "SELECT {} FROM deliveries WHERE seq >= {} ORDER BY seq LIMIT $2",
+                c.columns(),
+                c.seq_at_offset()
             ))?;
             let rows = c.query(&by_key, &[&offset, &limit])?;
             let rows = if rows.is_empty() {
