@@ -147,6 +147,12 @@ const V5: &str = "
 ALTER TABLE deliveries ADD COLUMN body_status text,
     ADD COLUMN body_status_known boolean NOT NULL DEFAULT false;
 
+-- Bodies and words stored out of line (compressed) whenever a row would otherwise pass
+-- 128 bytes: a row of the table is then a few hundred bytes, so the rows a text search
+-- finds, or a page of the list, are read from a table several times smaller. Rows
+-- stored before keep theirs.
+ALTER TABLE deliveries SET (toast_tuple_target = 128);
+
 -- Hint, answer and event filters read an index, as they do in the file: hints and
 -- answers other than 2xx are rare in a healthy stream, and event names are folded as
 -- the filter folds them (ASCII only, as SQLite's NOCASE).
