@@ -4,6 +4,7 @@
 //! index (see `words.rs`), its finds checked for the phrase where the index alone
 //! cannot tell.
 
+use postgres::Client;
 use postgres::types::ToSql;
 
 use super::read::PgReader;
@@ -77,20 +78,12 @@ impl Check {
 }
 
 impl Sql {
-    /// Events named `e`: the stored names (`delivery_events`, a few rows, keyed ASCII
-    /// case folded) equal to it or having it as one ` · ` part are worked out first, then
-    /// found in the folded event index.
-    fn event(&mut self, e: &str) -> String {
-        let e = e.to_ascii_lowercase();
-        let escaped = like_pattern(&e);
-        let escaped = escaped.trim_start_matches('%').trim_end_matches('%');
-        let whole = self.param(e.clone());
-        let last = self.param(format!("%· {escaped}"));
-        let first = self.param(format!("{escaped} ·%"));
-        format!(
-            "{ASCII_LOWER} = ANY(ARRAY(SELECT key FROM delivery_events \
-             WHERE key = {whole} OR key LIKE {last} OR key LIKE {first}))"
-        )
+    /// Events whose folded name is one of `keys` (see [`event_keys`]): a list of
+    /// constants, so the planner reads the folded event index for as many rows as its
+    /// statistics say those names have.
+    fn event(&mut self, keys: &[String]) -> String {
+        let p = self.param(keys.to_vec());
+        format!("{ASCII_LOWER} = ANY({p})")
     }
 
     fn answer(&mut self, a: &Answer) -> String {
@@ -123,7 +116,40 @@ impl Sql {
     }
 }
 
-fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
+/// The stored event names (`delivery_events`, a few rows, keyed ASCII case folded)
+/// each filter word names: equal to it, or having it as one ` · ` part.
+fn event_keys(c: &mut Client, words: &[String]) -> Result<Vec<Vec<String>>, postgres::Error> {
+    words
+        .iter()
+        .map(|e| {
+            let e = e.to_ascii_lowercase();
+            let escaped = like_pattern(&e);
+            let escaped = escaped.trim_start_matches('%').trim_end_matches('%');
+            let rows = c.query(
+                "SELECT key FROM delivery_events WHERE key = $1 OR key LIKE $2 OR key LIKE $3",
+                &[&e, &format!("%· {escaped}"), &format!("{escaped} ·%")],
+            )?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+        .collect()
+}
+
+/// The keys of a filter's event words and of its excluded ones.
+struct EventKeys {
+    named: Vec<Vec<String>>,
+    excluded: Vec<Vec<String>>,
+}
+
+impl EventKeys {
+    fn read(c: &mut Client, filter: &Filter) -> Result<EventKeys, postgres::Error> {
+        Ok(EventKeys {
+            named: event_keys(c, &filter.events)?,
+            excluded: event_keys(c, &filter.not.events)?,
+        })
+    }
+}
+
+fn conditions(filter: &Filter, range: SeqRange, events: &EventKeys) -> (Sql, Check) {
     let mut sql = Sql::default();
     let names = |p: &[ProviderId]| p.iter().map(|p| p.as_str().to_string()).collect();
     let statuses = |s: &[Status]| s.iter().map(|s| s.as_str().to_string()).collect();
@@ -131,7 +157,7 @@ fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
     sql.any("provider", names(&filter.providers));
     sql.any("verification_status", statuses(&filter.statuses));
     sql.any("verification_hint", hints(&filter.hints));
-    if let Some(c) = sql.any_of(&filter.events, |s, e| s.event(e)) {
+    if let Some(c) = sql.any_of(&events.named, |s, keys| s.event(keys)) {
         sql.conditions.push(c);
     }
     if let Some(c) = sql.any_of(&filter.answers, |s, a| s.answer(a)) {
@@ -182,7 +208,7 @@ fn conditions(filter: &Filter, range: SeqRange) -> (Sql, Check) {
     sql.none_of("provider", names(&not.providers));
     sql.none_of("verification_status", statuses(&not.statuses));
     sql.none_of("verification_hint", hints(&not.hints));
-    if let Some(any) = sql.any_of(&not.events, |s, e| s.event(e)) {
+    if let Some(any) = sql.any_of(&events.excluded, |s, keys| s.event(keys)) {
         sql.conditions.push(format!("(event IS NULL OR NOT {any})"));
     }
     if let Some(any) = sql.any_of(&not.answers, |s, a| s.answer(a)) {
@@ -228,7 +254,8 @@ impl PgReader {
     ) -> Result<Vec<i64>, StoreError> {
         let filter = filter.clone();
         self.with(move |c| {
-            let (sql, check) = conditions(&filter, range);
+            let events = EventKeys::read(c, &filter)?;
+            let (sql, check) = conditions(&filter, range, &events);
             let mut tx = c.transaction()?;
             if filter.text.iter().any(|t| words::query(t, false).is_some()) {
                 if range.after.is_none() {
@@ -292,7 +319,8 @@ impl PgReader {
         }
         let filter = filter.clone();
         self.with(move |c| {
-            let (sql, _) = conditions(&filter, range);
+            let events = EventKeys::read(c, &filter)?;
+            let (sql, _) = conditions(&filter, range, &events);
             let q = format!("SELECT count(*) FROM deliveries {}", sql.where_sql());
             let n: i64 = c.query_one(&q, &sql.refs())?.get(0);
             Ok(u64::try_from(n).unwrap_or(0))
