@@ -4,10 +4,9 @@
 //! index (see `words.rs`), its finds checked for the phrase where the index alone
 //! cannot tell.
 
-use postgres::Client;
 use postgres::types::ToSql;
 
-use super::read::PgReader;
+use super::read::{Conn, PgReader};
 use super::words;
 use crate::model::ProviderId;
 use crate::signature::{Hint, Status};
@@ -78,12 +77,10 @@ impl Check {
 }
 
 impl Sql {
-    /// Events whose folded name is one of `keys` (see [`event_keys`]): a list of
-    /// constants, so the planner reads the folded event index for as many rows as its
-    /// statistics say those names have.
-    fn event(&mut self, keys: &[String]) -> String {
-        let p = self.param(keys.to_vec());
-        format!("{ASCII_LOWER} = ANY({p})")
+    /// Events whose name is one of `names`, as [`EventKeys`] resolved them.
+    fn event(&mut self, events: &EventKeys, names: &[String]) -> String {
+        let p = self.param(names.to_vec());
+        format!("{} = ANY({p})", events.column)
     }
 
     fn answer(&mut self, a: &Answer) -> String {
@@ -116,35 +113,44 @@ impl Sql {
     }
 }
 
-/// The stored event names (`delivery_events`, a few rows, keyed ASCII case folded)
-/// each filter word names: equal to it, or having it as one ` · ` part.
-fn event_keys(c: &mut Client, words: &[String]) -> Result<Vec<Vec<String>>, postgres::Error> {
-    words
-        .iter()
-        .map(|e| {
-            let e = e.to_ascii_lowercase();
-            let escaped = like_pattern(&e);
-            let escaped = escaped.trim_start_matches('%').trim_end_matches('%');
-            let rows = c.query(
-                "SELECT key FROM delivery_events WHERE key = $1 OR key LIKE $2 OR key LIKE $3",
-                &[&e, &format!("%· {escaped}"), &format!("{escaped} ·%")],
-            )?;
-            Ok(rows.iter().map(|r| r.get(0)).collect())
-        })
-        .collect()
-}
-
-/// The keys of a filter's event words and of its excluded ones.
+/// What a filter's event words mean in this database: the stored spellings
+/// (`delivery_events`, a few rows) equal to a word or having it as one ` · ` part, ASCII
+/// case folded, passed to the query as constants so that the planner reads the event index
+/// for as many rows as its statistics say they have.
 struct EventKeys {
     named: Vec<Vec<String>>,
     excluded: Vec<Vec<String>>,
+    /// What the names are compared with: the event itself, or before schema 5 (whose
+    /// table holds one spelling per name) its folding.
+    column: &'static str,
 }
 
 impl EventKeys {
-    fn read(c: &mut Client, filter: &Filter) -> Result<EventKeys, postgres::Error> {
+    fn read(c: &mut Conn, filter: &Filter) -> Result<EventKeys, postgres::Error> {
+        let current = c.current();
+        let mut names = |words: &[String]| -> Result<Vec<Vec<String>>, postgres::Error> {
+            words
+                .iter()
+                .map(|e| {
+                    let e = e.to_ascii_lowercase();
+                    let escaped = like_pattern(&e);
+                    let escaped = escaped.trim_start_matches('%').trim_end_matches('%');
+                    let wanted = if current { "name" } else { "key" };
+                    let rows = c.query(
+                        &format!(
+                            "SELECT {wanted} FROM delivery_events \
+                             WHERE key = $1 OR key LIKE $2 OR key LIKE $3"
+                        ),
+                        &[&e, &format!("%· {escaped}"), &format!("{escaped} ·%")],
+                    )?;
+                    Ok(rows.iter().map(|r| r.get(0)).collect())
+                })
+                .collect()
+        };
         Ok(EventKeys {
-            named: event_keys(c, &filter.events)?,
-            excluded: event_keys(c, &filter.not.events)?,
+            named: names(&filter.events)?,
+            excluded: names(&filter.not.events)?,
+            column: if current { "event" } else { ASCII_LOWER },
         })
     }
 }
@@ -157,7 +163,7 @@ fn conditions(filter: &Filter, range: SeqRange, events: &EventKeys) -> (Sql, Che
     sql.any("provider", names(&filter.providers));
     sql.any("verification_status", statuses(&filter.statuses));
     sql.any("verification_hint", hints(&filter.hints));
-    if let Some(c) = sql.any_of(&events.named, |s, keys| s.event(keys)) {
+    if let Some(c) = sql.any_of(&events.named, |s, names| s.event(events, names)) {
         sql.conditions.push(c);
     }
     if let Some(c) = sql.any_of(&filter.answers, |s, a| s.answer(a)) {
@@ -208,7 +214,7 @@ fn conditions(filter: &Filter, range: SeqRange, events: &EventKeys) -> (Sql, Che
     sql.none_of("provider", names(&not.providers));
     sql.none_of("verification_status", statuses(&not.statuses));
     sql.none_of("verification_hint", hints(&not.hints));
-    if let Some(any) = sql.any_of(&events.excluded, |s, keys| s.event(keys)) {
+    if let Some(any) = sql.any_of(&events.excluded, |s, names| s.event(events, names)) {
         sql.conditions.push(format!("(event IS NULL OR NOT {any})"));
     }
     if let Some(any) = sql.any_of(&not.answers, |s, a| s.answer(a)) {

@@ -89,6 +89,11 @@ impl Conn {
         Ok(s)
     }
 
+    /// Whether the database has schema 5 or later (or none yet).
+    pub(super) fn current(&self) -> bool {
+        self.current
+    }
+
     /// The columns of a [`Row`].
     fn columns(&self) -> &'static str {
         if self.current {
@@ -470,13 +475,13 @@ impl PgReader {
 
     pub(crate) fn event_names(&self) -> Result<Vec<String>, StoreError> {
         self.with(|c| {
-            Ok(c.query(
-                "SELECT name FROM delivery_events ORDER BY key COLLATE \"C\"",
-                &[],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect())
+            // One name per folding, as first spelled, in the order SQLite's NOCASE sorts.
+            let sql = if c.current() {
+                "SELECT DISTINCT ON (key) name FROM delivery_events ORDER BY key, first_seq"
+            } else {
+                "SELECT name FROM delivery_events ORDER BY key COLLATE \"C\""
+            };
+            Ok(c.query(sql, &[])?.iter().map(|r| r.get(0)).collect())
         })
     }
 }
