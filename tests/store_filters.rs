@@ -442,3 +442,37 @@ fn pages_count_rows_not_seqs_when_rows_are_deleted_by_hand_in_both_stores() {
     same(&[6, 7, 8, 9]);
     assert_eq!(seqs(b.rows(57, 5).unwrap()), [63]);
 }
+
+#[test]
+fn a_delivery_is_stored_whatever_the_length_of_its_event() {
+    let (_dir, sqlite, postgres) = stores();
+    // Incompressible, past what an index entry holds.
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    let long: String = (0..4000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'!' + (x >> 58) as u8 + (x >> 40) as u8 % 30)
+        })
+        .collect();
+    let mut d = delivery(70, "long");
+    d.id = "0193a5b0-0000-7000-8000-long00000070".into();
+    d.findings.event = Some(long.clone());
+    let seq = sqlite.insert_blocking(&d).unwrap();
+    assert_eq!(postgres.insert_blocking(&d).unwrap(), seq);
+    let (a, b) = (sqlite.reader().unwrap(), postgres.reader().unwrap());
+    for reader in [&a, &b] {
+        let got = reader.get(&d.id).unwrap().unwrap();
+        assert_eq!(got.findings.event.as_deref(), Some(long.as_str()));
+    }
+    // Short names still filter alike in both.
+    let filter = Filter {
+        events: vec!["result update".into()],
+        ..Filter::default()
+    };
+    assert_eq!(
+        found(&a, &filter, SeqRange::default()),
+        found(&b, &filter, SeqRange::default())
+    );
+}

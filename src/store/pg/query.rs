@@ -80,7 +80,12 @@ impl Sql {
     /// Events whose name is one of `names`, as [`EventKeys`] resolved them.
     fn event(&mut self, events: &EventKeys, names: &[String]) -> String {
         let p = self.param(names.to_vec());
-        format!("{} = ANY({p})", events.column)
+        if events.current {
+            // As the index is: the names listed are never longer.
+            format!("(event = ANY({p}) AND octet_length(event) <= 1024)")
+        } else {
+            format!("{ASCII_LOWER} = ANY({p})")
+        }
     }
 
     fn answer(&mut self, a: &Answer) -> String {
@@ -120,9 +125,9 @@ impl Sql {
 struct EventKeys {
     named: Vec<Vec<String>>,
     excluded: Vec<Vec<String>>,
-    /// What the names are compared with: the event itself, or before schema 5 (whose
-    /// table holds one spelling per name) its folding.
-    column: &'static str,
+    /// Schema 5 or later: the names are spellings, compared with the event itself;
+    /// before, the table held one folded key per name, compared with the folded event.
+    current: bool,
 }
 
 impl EventKeys {
@@ -150,7 +155,7 @@ impl EventKeys {
         Ok(EventKeys {
             named: names(&filter.events)?,
             excluded: names(&filter.not.events)?,
-            column: if current { "event" } else { ASCII_LOWER },
+            current,
         })
     }
 }

@@ -70,7 +70,7 @@ impl Conn {
             prepared: HashMap::new(),
             current: true,
         };
-        // A viewer may read a database no newer receiver has migrated yet.
+        // `export` reads a database no newer receiver has migrated yet, as it is.
         let version = c
             .client
             .query_one("SELECT version FROM hookscope_schema WHERE id = 1", &[])
@@ -109,6 +109,17 @@ impl Conn {
             "SELECT {}, headers, body, fetched, forward FROM deliveries {clause}",
             self.columns()
         )
+    }
+
+    /// Whether no seq between the first and the last is missing.
+    fn dense(&mut self) -> Result<bool, postgres::Error> {
+        let sql = if self.current {
+            "SELECT coalesce(last - first + 1 = n, true) FROM delivery_count WHERE id = 1"
+        } else {
+            "SELECT coalesce(max(seq) - min(seq) + 1 = (SELECT n FROM delivery_count WHERE id = 1), \
+             true) FROM deliveries"
+        };
+        Ok(self.client.query_one(sql, &[])?.get(0))
     }
 
     /// The first seq plus `$1` when no seq between the first and the last is missing
@@ -301,7 +312,7 @@ impl PgReader {
                 c.seq_at_offset()
             ))?;
             let rows = c.query(&by_key, &[&offset, &limit])?;
-            let rows = if rows.is_empty() {
+            let rows = if rows.is_empty() && !c.dense()? {
                 let by_offset = c.prepared(format!(
                     "SELECT {} FROM deliveries ORDER BY seq LIMIT $2 OFFSET $1",
                     c.columns()

@@ -147,10 +147,10 @@ const V5: &str = "
 ALTER TABLE deliveries ADD COLUMN body_status text,
     ADD COLUMN body_status_known boolean NOT NULL DEFAULT false;
 
--- Bodies and words stored out of line (compressed) whenever a row would otherwise pass
--- 128 bytes: a row of the table is then a few hundred bytes, so the rows a text search
--- finds, or a page of the list, are read from a table several times smaller. Rows
--- stored before keep theirs.
+-- A row PostgreSQL toasts (past about 2 KB) keeps its body and words out of line
+-- (compressed) down to 128 bytes, not just below 2 KB: such a row is then a few hundred
+-- bytes, so the rows a text search finds, or a page of the list, are read from a table
+-- several times smaller. Rows stored before keep theirs.
 ALTER TABLE deliveries SET (toast_tuple_target = 128);
 
 -- Hint, answer and event filters read an index, as they do in the file: hints and
@@ -160,7 +160,9 @@ CREATE INDEX deliveries_hint ON deliveries (verification_hint, seq)
     WHERE verification_hint IS NOT NULL;
 CREATE INDEX deliveries_answer ON deliveries (response_status, seq)
     WHERE response_status NOT BETWEEN 200 AND 299;
-CREATE INDEX deliveries_event ON deliveries (event, seq);
+-- Names past 1 KiB are not indexed (nor listed below): an index entry has a size limit,
+-- and a delivery must never be refused for its event's length.
+CREATE INDEX deliveries_event ON deliveries (event, seq) WHERE octet_length(event) <= 1024;
 
 -- The first and last seq beside the count, kept by the same trigger: a page of the table
 -- is found by key from them, without planning min() and max() over the table's indexes
@@ -177,6 +179,9 @@ BEGIN
             FROM (SELECT count(*) AS added, min(seq) AS low, max(seq) AS high FROM changed) c
             WHERE d.id = 1;
     ELSE
+        -- The row first, so that the bounds below are read after a writer's commit that
+        -- held it, not from before (each statement here reads what is committed).
+        PERFORM 1 FROM delivery_count WHERE id = 1 FOR UPDATE;
         UPDATE delivery_count
             SET n = n - (SELECT count(*) FROM changed),
                 first = (SELECT min(seq) FROM deliveries),
@@ -201,14 +206,14 @@ CREATE INDEX delivery_events_key ON delivery_events (key, first_seq);
 INSERT INTO delivery_events (name, key, first_seq)
     SELECT event, translate(event, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),
         min(seq)
-    FROM deliveries WHERE event IS NOT NULL GROUP BY event;
+    FROM deliveries WHERE octet_length(event) <= 1024 GROUP BY event;
 CREATE OR REPLACE FUNCTION hookscope_event_name() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO delivery_events (name, key, first_seq)
         SELECT event,
             translate(event, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),
             min(seq)
-        FROM changed WHERE event IS NOT NULL GROUP BY event
+        FROM changed WHERE octet_length(event) <= 1024 GROUP BY event
         ON CONFLICT (name) DO NOTHING;
     RETURN NULL;
 END $$;
