@@ -145,19 +145,36 @@ pub(super) fn insert_many(
 
 /// The payload's own top-level `status`, as the list shows it and SQLite's `json_extract`
 /// gives it: a string as it reads, an object or array as compact JSON, nothing for other
-/// values or a body that is not a JSON object.
+/// values or a body that is not a JSON object. Of repeated keys the first counts.
 pub(super) fn body_status(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Top {
-        status: Option<serde_json::Value>,
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde_json::Value;
+
+    struct FirstStatus;
+    impl<'de> Visitor<'de> for FirstStatus {
+        type Value = Option<Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == "status" && found.is_none() {
+                    found = Some(map.next_value::<Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
     }
-    // A struct also reads from an array of its fields; only an object has keys.
-    if body.trim_ascii_start().first() != Some(&b'{') {
-        return None;
-    }
-    match serde_json::from_slice::<Top>(body).ok()?.status? {
-        serde_json::Value::String(s) => Some(s),
-        v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_)) => Some(v.to_string()),
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let status = de.deserialize_map(FirstStatus).ok()?;
+    de.end().ok()?;
+    match status? {
+        Value::String(s) => Some(s),
+        v @ (Value::Object(_) | Value::Array(_)) => Some(v.to_string()),
         _ => None,
     }
 }
