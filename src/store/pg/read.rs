@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use postgres::{CancelToken, Client, IsolationLevel, Statement};
+use postgres::{CancelToken, Client, GenericClient, IsolationLevel, Statement};
 
 use super::Target;
 use crate::model::{Delivery, ProviderId};
@@ -109,17 +109,6 @@ impl Conn {
             "SELECT {}, headers, body, fetched, forward FROM deliveries {clause}",
             self.columns()
         )
-    }
-
-    /// Whether no seq between the first and the last is missing.
-    fn dense(&mut self) -> Result<bool, postgres::Error> {
-        let sql = if self.current {
-            "SELECT coalesce(last - first + 1 = n, true) FROM delivery_count WHERE id = 1"
-        } else {
-            "SELECT coalesce(max(seq) - min(seq) + 1 = (SELECT n FROM delivery_count WHERE id = 1), \
-             true) FROM deliveries"
-        };
-        Ok(self.client.query_one(sql, &[])?.get(0))
     }
 
     /// The first seq plus `$1` when no seq between the first and the last is missing
@@ -312,7 +301,8 @@ impl PgReader {
                 c.seq_at_offset()
             ))?;
             let rows = c.query(&by_key, &[&offset, &limit])?;
-            let rows = if rows.is_empty() && !c.dense()? {
+            // None past the end of a table without gaps; with gaps, counted from the start.
+            let rows = if rows.is_empty() && !bounds(&mut **c)?.is_none_or(|(_, _, d)| d) {
                 let by_offset = c.prepared(format!(
                     "SELECT {} FROM deliveries ORDER BY seq LIMIT $2 OFFSET $1",
                     c.columns()
@@ -506,8 +496,8 @@ fn snapshot(c: &mut Client) -> Result<postgres::Transaction<'_>, postgres::Error
 }
 
 /// The first and last seq, and whether every seq between them is stored.
-fn bounds(tx: &mut postgres::Transaction<'_>) -> Result<Option<(i64, i64, bool)>, postgres::Error> {
-    let r = tx.query_one(
+fn bounds(c: &mut impl GenericClient) -> Result<Option<(i64, i64, bool)>, postgres::Error> {
+    let r = c.query_one(
         "SELECT min(seq), max(seq), (SELECT n FROM delivery_count WHERE id = 1) FROM deliveries",
         &[],
     )?;
