@@ -22,7 +22,13 @@ pub(crate) fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    // Read-only: exporting works from a read-only file or folder and never changes it.
+    if !store::is_url(&path)
+        && let Some(note) = store::file_what_waits(&path)
+    {
+        eprintln!("hookscope: {note}");
+    }
+    // Read-only: exporting works from a read-only file or folder and never changes it
+    // (but to file what a stopped receiver journaled, above).
     let reader = store::Reader::open_read_only(&path)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

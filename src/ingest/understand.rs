@@ -131,7 +131,7 @@ pub(super) async fn record(state: &Receiver, u: &mut Understood) -> (Answer, boo
     let failure = if state.store_gone() {
         Some("the store file was deleted or replaced; the delivery was not stored".to_string())
     } else {
-        match state.store.insert(d).await {
+        match state.store.record(d).await {
             Ok(_) => None,
             Err(e) => {
                 state.notice(format!("could not store delivery {}: {e}", d.id));

@@ -19,7 +19,9 @@ use crate::model::{Delivery, Forward};
 
 mod duration;
 mod export;
+mod filing;
 mod import;
+mod journal;
 mod link;
 mod pg;
 mod query;
@@ -287,7 +289,16 @@ impl Store {
             path: LinkKey::file_for(path),
             source: Arc::new(e),
         })?;
-        Self::start(conn, Location::File(path.to_path_buf()), link)
+        let journal = journal::Journal::open(path).map_err(|e| StoreError::Io {
+            path: journal::folder_of(path),
+            source: Arc::new(e),
+        })?;
+        Self::start(
+            conn,
+            Location::File(path.to_path_buf()),
+            link,
+            Some(journal),
+        )
     }
 
     /// A private in-memory database, for running without history. Readers still work.
@@ -310,7 +321,7 @@ impl Store {
             label,
             link: link.clone(),
         };
-        Self::start(conn, location, link)
+        Self::start(conn, location, link, None)
     }
 
     /// Connects once at open, so that a wrong address, password or schema is reported
@@ -327,10 +338,15 @@ impl Store {
         Ok(store)
     }
 
-    fn start(conn: Connection, location: Location, link: LinkKey) -> Result<Store, StoreError> {
+    fn start(
+        conn: Connection,
+        location: Location,
+        link: LinkKey,
+        journal: Option<journal::Journal>,
+    ) -> Result<Store, StoreError> {
         let label = location.label().to_path_buf();
         let store = Self::spawn(location, move |queue, counter| {
-            writer::run(conn, queue, counter, label)
+            writer::run(conn, queue, counter, label, journal)
         })?;
         let _ = store.inner.link.set(link);
         Ok(store)
@@ -400,9 +416,20 @@ impl Store {
 
     /// Stores `d`; resolves once the transaction holding it has committed. Returns its seq.
     pub async fn insert(&self, d: &Delivery) -> Result<i64, StoreError> {
+        self.insert_row(d, false).await.map(seq_of)
+    }
+
+    /// Records a received delivery: resolves once it is safe from a crash, committed or,
+    /// under a burst, journaled to be filed into the database shortly after.
+    pub(crate) async fn record(&self, d: &Delivery) -> Result<(), StoreError> {
+        self.insert_row(d, true).await.map(drop)
+    }
+
+    async fn insert_row(&self, d: &Delivery, deferrable: bool) -> Result<Option<i64>, StoreError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.send(Job::Insert {
             row: Box::new(NewRow::from_delivery(d, None)),
+            deferrable,
             reply: Box::new(move |r| {
                 let _ = tx.send(r);
             }),
@@ -413,7 +440,17 @@ impl Store {
     /// [`Store::insert`] for synchronous callers; blocks until committed.
     pub fn insert_blocking(&self, d: &Delivery) -> Result<i64, StoreError> {
         let row = Box::new(NewRow::from_delivery(d, None));
-        self.call_blocking(|reply| Job::Insert { row, reply })
+        self.call_blocking(|reply| Job::Insert {
+            row,
+            deferrable: false,
+            reply,
+        })
+        .map(seq_of)
+    }
+
+    /// Files every journaled delivery into the database; returns once they are in it.
+    pub fn settle(&self) -> Result<(), StoreError> {
+        self.call_blocking(|reply| Job::Settle { reply })
     }
 
     /// Records what a vendor API returned about delivery `id`. `false`: no such delivery.
@@ -521,6 +558,48 @@ fn memory_flags() -> OpenFlags {
 /// Creates parent directories and the file (mode 0600, before SQLite sees it), and checks
 /// that the file and its directory are writable: SQLite would otherwise open read-only
 /// without a word, and WAL needs to create files next to the database.
+/// Before reading the file at `path` as it is (`export`): files what a receiver that
+/// stopped left in its journal, so that every delivery it acknowledged is read. What
+/// cannot be filed (a read-only file, a receiver still running) is said in the message
+/// returned, for stderr.
+pub(crate) fn file_what_waits(path: &Path) -> Option<String> {
+    let waiting = journal::waiting(path);
+    if waiting.segments == 0 {
+        return None;
+    }
+    if waiting.held < waiting.segments
+        && let Err(e) = Store::open(path).and_then(|s| s.settle())
+    {
+        return Some(format!(
+            "{} of received deliveries wait in {} to be filed into the store and are not \
+             read: {e}",
+            shown_bytes(waiting.bytes),
+            journal::folder_of(path).display()
+        ));
+    }
+    let left = journal::waiting(path);
+    (left.segments > 0).then(|| {
+        format!(
+            "a running receiver is still filing {} of deliveries into the store; they are \
+             not read yet",
+            shown_bytes(left.bytes)
+        )
+    })
+}
+
+fn shown_bytes(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / f64::from(1 << 20))
+    } else {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    }
+}
+
+/// A committed insert's seq. Only deferrable inserts are journaled (and have none yet).
+fn seq_of(seq: Option<i64>) -> i64 {
+    seq.unwrap_or_default()
+}
+
 fn prepare_file(path: &Path) -> Result<(), StoreError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

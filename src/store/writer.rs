@@ -11,6 +11,8 @@ use bytes::Bytes;
 use rusqlite::{Connection, params};
 
 use super::StoreError;
+use super::filing::Filing;
+use super::journal::Journal;
 use super::search;
 use crate::model::{Delivery, Findings, Verification, rfc3339};
 
@@ -21,9 +23,16 @@ pub(super) const MAX_BATCH: usize = 256;
 pub(crate) type Reply<T> = Box<dyn FnOnce(Result<T, StoreError>) + Send>;
 
 pub(crate) enum Job {
+    /// The reply holds the row's seq; `None` when it was journaled (and `deferrable`),
+    /// to be filed later with a seq given then.
     Insert {
         row: Box<NewRow>,
-        reply: Reply<i64>,
+        deferrable: bool,
+        reply: Reply<Option<i64>>,
+    },
+    /// Files everything journaled.
+    Settle {
+        reply: Reply<()>,
     },
     /// Rows whose id may already be stored (an import): those are skipped, not errors.
     Import {
@@ -52,7 +61,8 @@ pub(crate) enum Job {
 }
 
 /// A delivery as bound to the INSERT, converted on the caller's side of the channel.
-#[derive(Debug, Clone)]
+/// Serialized, all but its body, in the journal.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct NewRow {
     pub(super) id: String,
     pub(super) received_at: String,
@@ -60,6 +70,7 @@ pub(crate) struct NewRow {
     pub(super) path: String,
     pub(super) query: Option<String>,
     pub(super) headers: String,
+    #[serde(skip)]
     pub(super) body: Bytes,
     pub(super) body_bytes: i64,
     pub(super) body_truncated: bool,
@@ -134,7 +145,11 @@ macro_rules! insert_sql {
 }
 
 /// The new row's seq; `None` when `skip_existing` and the id is already stored.
-fn insert(conn: &Connection, r: &NewRow, skip_existing: bool) -> rusqlite::Result<Option<i64>> {
+pub(super) fn insert(
+    conn: &Connection,
+    r: &NewRow,
+    skip_existing: bool,
+) -> rusqlite::Result<Option<i64>> {
     // OR FAIL, not the default ABORT: one row's constraints are all checked before anything
     // is written, so the outcome is the same, but ABORT with the count trigger makes SQLite
     // keep a statement journal, a copy of every page the row touches.
@@ -192,13 +207,15 @@ impl Job {
             (f, failure)
         }
         match self {
-            Job::Insert { row, reply } => {
+            Job::Insert { row, reply, .. } => {
                 let r = insert(conn, &row, false).and_then(|seq| {
                     // Without OR IGNORE a row that is not inserted is an error.
-                    seq.ok_or(rusqlite::Error::QueryReturnedNoRows)
+                    seq.map(Some).ok_or(rusqlite::Error::QueryReturnedNoRows)
                 });
                 finish(reply, r.map_err(err))
             }
+            // The journal was filed before this batch (`Filing::take`).
+            Job::Settle { reply } => finish(reply, Ok(())),
             Job::Import { rows, reply } => {
                 let r = rows
                     .iter()
@@ -239,6 +256,7 @@ impl Job {
     fn apply_error(self, e: StoreError) {
         match self {
             Job::Insert { reply, .. } => reply(Err(e)),
+            Job::Settle { reply } => reply(Err(e)),
             Job::Import { reply, .. } => reply(Err(e)),
             Job::SetFetched { reply, .. } => reply(Err(e)),
             Job::SetForward { reply, .. } => reply(Err(e)),
@@ -269,13 +287,23 @@ const CATCH_UP_STEP: usize = 2_048;
 /// step of a thousand rows costs far less per row than one after every small commit.
 pub(crate) const CATCH_UP_MIN: u64 = 1_024;
 
-pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>, path: PathBuf) {
+pub(crate) fn run(
+    conn: Connection,
+    jobs: Receiver<Job>,
+    commits: Arc<AtomicU64>,
+    path: PathBuf,
+    journal: Option<Journal>,
+) {
     let mut index = WordIndex::new();
+    let mut filing = Filing::new(journal);
+    // The last loop did background work (filing, indexing): carry on while the queue
+    // is empty rather than wait for it to stay quiet again.
+    let mut working = false;
     loop {
-        let next = if !index.behind {
+        let background = filing.due() || index.behind;
+        let next = if !background {
             jobs.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else if index.idle {
-            // Already indexing: carry on while nothing else is queued.
+        } else if working {
             jobs.try_recv().map_err(|e| match e {
                 TryRecvError::Empty => RecvTimeoutError::Timeout,
                 TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
@@ -286,27 +314,42 @@ pub(crate) fn run(conn: Connection, jobs: Receiver<Job>, commits: Arc<AtomicU64>
         let first = match next {
             Ok(job) => job,
             Err(RecvTimeoutError::Timeout) => {
-                index.step(&conn, &path);
+                // Rows are filed before they are indexed.
+                if filing.due() {
+                    working = filing.step(&conn, &path).is_some();
+                } else {
+                    index.step(&conn, &path);
+                    working = index.behind;
+                }
                 continue;
             }
             // Every Store handle is gone and the queue is empty.
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        working = false;
         let mut batch = vec![first];
         // What queued while the last commit ran joins this one. No waiting for more: on a
         // busy machine a sleep of 100 µs became milliseconds before the writer ran again,
         // with every waiting sender stalled (the ingest bench lost about a quarter).
         drain(&jobs, &mut batch);
-        commit_batch(&conn, batch, &commits, &path);
-        index.after_commit(&conn, &path);
+        let queued = batch.len();
+        let batch = filing.take(&conn, &path, batch);
+        if !batch.is_empty() {
+            commit_batch(&conn, batch, &commits, &path);
+        }
+        if filing.holds_any() {
+            filing.after_append(&conn, &path, queued);
+        } else {
+            index.after_commit(&conn, &path);
+        }
     }
+    filing.finish(&conn, &path);
 }
 
 /// The writer's side of the free-text index (`search.rs`): whether rows may be waiting
 /// for it, whether the queue was quiet long enough to index, and when it last did.
 pub(super) struct WordIndex {
     behind: bool,
-    idle: bool,
     last_step: Instant,
     /// The last step failed: catching up waits for the next occasional step, so that a
     /// full disk is not retried (and logged) after every commit.
@@ -317,7 +360,6 @@ impl WordIndex {
     pub(super) fn new() -> Self {
         Self {
             behind: true,
-            idle: false,
             last_step: Instant::now(),
             failing: false,
         }
@@ -339,12 +381,10 @@ impl WordIndex {
         } else if due {
             self.step(conn, path);
         }
-        self.idle = false;
     }
 
     fn step_by(&mut self, conn: &Connection, path: &Path, rows: usize) {
         self.last_step = Instant::now();
-        self.idle = true;
         self.failing = false;
         match search::index_pending(conn, rows) {
             Ok(n) => self.behind = n > 0,

@@ -1,0 +1,272 @@
+//! When the writer journals instead of committing, and when it files the journal into
+//! the database. A delivery that arrives alone is committed before it is answered, as
+//! always, and every reader sees it at once. Once deliveries queue faster than the
+//! database takes them, they go to the journal (`journal.rs`) and are answered there;
+//! the journal is filed while the queue is quiet, or, past its bound, after every append
+//! as much as was appended.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, params};
+
+use super::StoreError;
+use super::journal::{Entry, Journal, Step, Update};
+use super::writer::{Job, insert};
+
+/// Inserts in one drained batch from which the writer stops committing them itself: the
+/// queue grows faster than commits go.
+const PRESSURE: usize = 16;
+/// Past this many bytes waiting, filing no longer waits for a quiet queue.
+pub(crate) const PENDING_MAX_BYTES: u64 = 2 << 30;
+/// Entries filed per transaction.
+const STEP: usize = 512;
+/// After a failed step (a full disk), the next waits this long.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How long a writer that is closing files what is left; the rest stays in the journal
+/// for the next writer.
+const FINISH_WITHIN: Duration = Duration::from_secs(3);
+
+pub(super) struct Filing {
+    journal: Option<Journal>,
+    failed_at: Option<Instant>,
+}
+
+impl Filing {
+    pub(super) fn new(journal: Option<Journal>) -> Self {
+        Self {
+            journal,
+            failed_at: None,
+        }
+    }
+
+    /// Entries wait to be filed, and a step may run now.
+    pub(super) fn due(&self) -> bool {
+        self.journal.as_ref().is_some_and(|j| !j.is_empty())
+            && self.failed_at.is_none_or(|t| t.elapsed() >= RETRY_AFTER)
+    }
+
+    /// Entries wait in the journal (due or not).
+    pub(super) fn holds_any(&self) -> bool {
+        self.journal.as_ref().is_some_and(|j| !j.is_empty())
+    }
+
+    /// Rows appended and not filed yet.
+    pub(super) fn pending_rows(&self) -> usize {
+        self.journal.as_ref().map_or(0, Journal::pending_rows)
+    }
+
+    /// Takes from `batch` what goes to the journal, appends and answers it, and returns
+    /// the jobs that go to the database. Jobs that need every row filed (an import) get
+    /// it first.
+    pub(super) fn take(&mut self, conn: &Connection, path: &Path, batch: Vec<Job>) -> Vec<Job> {
+        let Some(journal) = self.journal.as_mut() else {
+            return batch;
+        };
+        if batch
+            .iter()
+            .any(|j| matches!(j, Job::Import { .. } | Job::Settle { .. }))
+        {
+            self.settle(conn, path);
+            return batch;
+        }
+        let deferrable = batch
+            .iter()
+            .filter(|j| {
+                matches!(
+                    j,
+                    Job::Insert {
+                        deferrable: true,
+                        ..
+                    }
+                )
+            })
+            .count();
+        if journal.is_empty() && deferrable < PRESSURE {
+            return batch;
+        }
+        let mut entries = Vec::new();
+        let mut answers: Vec<Answer> = Vec::new();
+        let mut rest = Vec::new();
+        let mut appended = std::collections::HashSet::new();
+        for job in batch {
+            match job {
+                Job::Insert {
+                    row,
+                    deferrable: true,
+                    reply,
+                } => {
+                    appended.insert(row.id.clone());
+                    entries.push(Entry::Insert(row));
+                    answers.push(Answer::Insert(reply));
+                }
+                Job::SetFetched { id, json, reply }
+                    if journal.holds(&id) || appended.contains(&id) =>
+                {
+                    entries.push(Entry::Update(Update::Fetched { id, json }));
+                    answers.push(Answer::Updated(reply));
+                }
+                Job::SetForward { id, json, reply }
+                    if journal.holds(&id) || appended.contains(&id) =>
+                {
+                    entries.push(Entry::Update(Update::Forward { id, json }));
+                    answers.push(Answer::Updated(reply));
+                }
+                Job::SetStatus { id, status, reply }
+                    if journal.holds(&id) || appended.contains(&id) =>
+                {
+                    entries.push(Entry::Update(Update::Status { id, status }));
+                    answers.push(Answer::Updated(reply));
+                }
+                Job::Contains { id, reply } if journal.holds(&id) || appended.contains(&id) => {
+                    answers.push(Answer::Updated(reply));
+                }
+                other => rest.push(other),
+            }
+        }
+        let outcome = if entries.is_empty() {
+            Ok(())
+        } else {
+            journal.append(&entries).map_err(|e| StoreError::Io {
+                path: super::journal::folder_of(path),
+                source: std::sync::Arc::new(e),
+            })
+        };
+        for a in answers {
+            a.send(outcome.clone());
+        }
+        rest
+    }
+
+    /// Past the bound, files as many entries as `appended` (and one step at least), so
+    /// that the journal stops growing; the stream then runs at the rate of filing.
+    pub(super) fn after_append(&mut self, conn: &Connection, path: &Path, appended: usize) {
+        let over = self
+            .journal
+            .as_ref()
+            .is_some_and(|j| j.pending_bytes() > PENDING_MAX_BYTES);
+        if over && self.due() {
+            let mut left = appended.max(1);
+            while left > 0 && self.due() {
+                let Some(n) = self.step(conn, path) else {
+                    break;
+                };
+                left = left.saturating_sub(n.max(1));
+            }
+        }
+    }
+
+    /// Files one step; how many entries it filed, `None` when it failed or had nothing.
+    pub(super) fn step(&mut self, conn: &Connection, path: &Path) -> Option<usize> {
+        let journal = self.journal.as_mut()?;
+        let outcome = journal
+            .next_step(STEP)
+            .map_err(|e| e.to_string())
+            .and_then(|step| file(conn, &step).map(|()| step).map_err(|e| e.to_string()));
+        match outcome {
+            Ok(step) => {
+                let n = step.entries.len();
+                journal.filed(step);
+                self.failed_at = None;
+                Some(n)
+            }
+            Err(e) => {
+                tracing::warn!(path = %path.display(), "filing journaled deliveries failed: {e}");
+                self.failed_at = Some(Instant::now());
+                None
+            }
+        }
+    }
+
+    /// Files everything, for jobs that must see every row.
+    fn settle(&mut self, conn: &Connection, path: &Path) {
+        while self.due() {
+            if self.step(conn, path).is_none() {
+                break;
+            }
+        }
+    }
+
+    /// Files what it can before the writer closes; says what is left.
+    pub(super) fn finish(&mut self, conn: &Connection, path: &Path) {
+        let start = Instant::now();
+        while self.due() && start.elapsed() < FINISH_WITHIN {
+            if self.step(conn, path).is_none() {
+                break;
+            }
+        }
+        let left = self.pending_rows();
+        if left > 0 {
+            let folder = super::journal::folder_of(path);
+            // Said on stderr as well: the receiver is closing, its screen is gone.
+            let message = format!(
+                "{left} deliveries are kept in {} and are filed into the store the next time \
+                 hookscope opens it",
+                folder.display()
+            );
+            tracing::warn!("{message}");
+            eprintln!("hookscope: {message}");
+        }
+    }
+}
+
+/// Commits `step`'s entries in one transaction. Rows already stored (filed before a
+/// crash cut the journal short of knowing it) are skipped.
+fn file(conn: &Connection, step: &Step) -> rusqlite::Result<()> {
+    if step.entries.is_empty() {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = step.entries.iter().try_for_each(|e| match e {
+        Entry::Insert(row) => insert(conn, row, true).map(drop),
+        Entry::Update(u) => update(conn, u),
+    });
+    match result.and_then(|()| conn.execute_batch("COMMIT")) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            Err(e)
+        }
+    }
+}
+
+fn update(conn: &Connection, u: &Update) -> rusqlite::Result<()> {
+    let (sql, value): (&str, rusqlite::types::Value) = match u {
+        Update::Fetched { json, .. } => (
+            "UPDATE deliveries SET fetched = ?2 WHERE id = ?1",
+            json.clone().into(),
+        ),
+        Update::Forward { json, .. } => (
+            "UPDATE deliveries SET forward = ?2 WHERE id = ?1",
+            json.clone().into(),
+        ),
+        Update::Status { status, .. } => (
+            "UPDATE deliveries SET response_status = ?2 WHERE id = ?1",
+            i64::from(*status).into(),
+        ),
+    };
+    conn.prepare_cached(sql)?.execute(params![u.id(), value])?;
+    Ok(())
+}
+
+/// A journaled job's waiter.
+enum Answer {
+    Insert(super::writer::Reply<Option<i64>>),
+    Updated(super::writer::Reply<bool>),
+}
+
+impl Answer {
+    fn send(self, outcome: Result<(), StoreError>) {
+        match self {
+            // The seq is given when the row is filed.
+            Answer::Insert(reply) => reply(outcome.map(|()| None)),
+            Answer::Updated(reply) => reply(outcome.map(|()| true)),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "filing_tests.rs"]
+mod tests;

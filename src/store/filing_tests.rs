@@ -1,0 +1,163 @@
+use std::sync::{Arc, Mutex};
+
+use super::*;
+use crate::config::Config;
+use crate::model::{Delivery, Request};
+use crate::store::journal;
+use crate::store::writer::NewRow;
+
+fn delivery(n: usize) -> Delivery {
+    let request = Request::post(
+        "/classet",
+        &[("content-type", "application/json")],
+        format!("{{\"n\":{n},\"status\":\"done\"}}").as_bytes(),
+    );
+    let findings = crate::provider::analyze(&request, &Config::default(), 1_700_000_000).findings;
+    Delivery {
+        id: format!("019aa1b2-c3d4-7e5f-8a9b-{n:012}"),
+        received_at: chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("valid time"),
+        request,
+        findings,
+        response_status: 200,
+        replay_of: None,
+        forward: None,
+    }
+}
+
+type Replies = Arc<Mutex<Vec<String>>>;
+
+fn insert(n: usize, deferrable: bool, replies: &Replies) -> Job {
+    let replies = replies.clone();
+    Job::Insert {
+        row: Box::new(NewRow::from_delivery(&delivery(n), None)),
+        deferrable,
+        reply: Box::new(move |r| replies.lock().unwrap().push(format!("insert {n}: {r:?}"))),
+    }
+}
+
+fn open(dir: &Path) -> (Connection, std::path::PathBuf, Filing) {
+    let db = dir.join("d.db");
+    let conn = Connection::open(&db).unwrap();
+    crate::store::schema::prepare(&conn, &db, true).unwrap();
+    let filing = Filing::new(Some(Journal::open(&db).unwrap()));
+    (conn, db, filing)
+}
+
+fn stored(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn deliveries_queued_past_the_pressure_mark_are_journaled_answered_then_filed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    let replies = Replies::default();
+    let mut batch: Vec<Job> = (0..PRESSURE + 4)
+        .map(|n| insert(n, true, &replies))
+        .collect();
+    let r = replies.clone();
+    batch.push(Job::SetStatus {
+        id: delivery(3).id,
+        status: 499,
+        reply: Box::new(move |x| r.lock().unwrap().push(format!("status: {x:?}"))),
+    });
+    let r = replies.clone();
+    batch.push(Job::Contains {
+        id: delivery(5).id,
+        reply: Box::new(move |x| r.lock().unwrap().push(format!("contains: {x:?}"))),
+    });
+    // Not deferrable (a replay's row, whose seq its caller wants): committed as ever.
+    batch.push(insert(999, false, &replies));
+
+    let rest = filing.take(&conn, &db, batch);
+    assert_eq!(rest.len(), 1, "only the insert that wants its seq is left");
+    {
+        let replies = replies.lock().unwrap();
+        assert_eq!(replies.len(), PRESSURE + 6);
+        assert!(
+            replies[..PRESSURE + 4]
+                .iter()
+                .all(|r| r.ends_with("Ok(None)")),
+            "{replies:?}"
+        );
+        assert_eq!(replies[PRESSURE + 4], "status: Ok(true)");
+        assert_eq!(replies[PRESSURE + 5], "contains: Ok(true)");
+    }
+    assert_eq!(stored(&conn), 0, "answered before anything is committed");
+    assert!(filing.due() && journal::folder_of(&db).exists());
+
+    while filing.due() {
+        filing.step(&conn, &db).expect("a step files");
+    }
+    assert_eq!(stored(&conn), (PRESSURE + 4) as i64);
+    let status: i64 = conn
+        .query_row(
+            "SELECT response_status FROM deliveries WHERE id = ?1",
+            [delivery(3).id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        status, 499,
+        "the update journaled after its row is filed after it"
+    );
+    assert!(!journal::folder_of(&db).exists());
+}
+
+#[test]
+fn a_few_deliveries_with_nothing_journaled_are_committed_as_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE - 1)
+        .map(|n| insert(n, true, &replies))
+        .collect();
+    let rest = filing.take(&conn, &db, batch);
+    assert_eq!(rest.len(), PRESSURE - 1);
+    assert!(replies.lock().unwrap().is_empty());
+    assert!(!filing.due());
+}
+
+#[test]
+fn filing_again_what_a_crash_left_in_the_journal_adds_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    // Filed, and then the process dies before the journal learns it: the segment stays.
+    let step = filing
+        .journal
+        .as_mut()
+        .unwrap()
+        .next_step(usize::MAX)
+        .unwrap();
+    file(&conn, &step).unwrap();
+    drop(filing);
+    assert_eq!(stored(&conn), PRESSURE as i64);
+
+    let mut again = Filing::new(Some(Journal::open(&db).unwrap()));
+    assert!(again.due(), "the segments left behind are adopted");
+    while again.due() {
+        again.step(&conn, &db).expect("a step files");
+    }
+    assert_eq!(stored(&conn), PRESSURE as i64);
+}
+
+#[test]
+fn an_import_or_settle_files_the_journal_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    assert_eq!(stored(&conn), 0);
+    let settle = Job::Settle {
+        reply: Box::new(|_| {}),
+    };
+    let rest = filing.take(&conn, &db, vec![settle]);
+    assert_eq!(rest.len(), 1);
+    assert_eq!(stored(&conn), PRESSURE as i64);
+    assert!(!filing.due());
+}
