@@ -39,7 +39,7 @@ fn open(dir: &Path) -> (Connection, std::path::PathBuf, Filing) {
     let db = dir.join("d.db");
     let conn = Connection::open(&db).unwrap();
     crate::store::schema::prepare(&conn, &db, true).unwrap();
-    let filing = Filing::new(Some(Journal::open(&db).unwrap()));
+    let filing = Filing::new(Some(Journal::open(&db).unwrap()), &db);
     (conn, db, filing)
 }
 
@@ -137,7 +137,7 @@ fn filing_again_what_a_crash_left_in_the_journal_adds_nothing_twice() {
     drop(filing);
     assert_eq!(stored(&conn), PRESSURE as i64);
 
-    let mut again = Filing::new(Some(Journal::open(&db).unwrap()));
+    let mut again = Filing::new(Some(Journal::open(&db).unwrap()), &db);
     assert!(again.due(), "the segments left behind are adopted");
     while again.due() {
         again.step(&conn, &db).expect("a step files");
@@ -160,4 +160,46 @@ fn an_import_or_settle_files_the_journal_first() {
     assert_eq!(rest.len(), 1);
     assert_eq!(stored(&conn), PRESSURE as i64);
     assert!(!filing.due());
+}
+
+#[test]
+fn past_its_bound_the_journal_is_filed_after_each_append_as_much_as_was_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    filing.max_rows = PRESSURE;
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    filing.after_append(&conn, &db, PRESSURE);
+    assert_eq!(stored(&conn), 0, "at the bound, not past it: nothing filed");
+    let batch: Vec<Job> = (PRESSURE..PRESSURE + 3)
+        .map(|n| insert(n, true, &replies))
+        .collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    filing.after_append(&conn, &db, 3);
+    // One step files up to its size: at least what was appended.
+    assert!(stored(&conn) >= 3);
+    assert!(filing.pending_rows() <= PRESSURE);
+}
+
+#[test]
+fn nothing_is_filed_into_a_store_file_that_was_deleted_and_it_waits_for_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    std::fs::remove_file(&db).unwrap();
+    assert_eq!(filing.step(&conn, &db), None);
+    assert_eq!(stored(&conn), 0);
+    assert!(!filing.due(), "not retried at once");
+    drop(filing);
+    drop(conn);
+
+    let (conn, db, mut filing) = open(dir.path());
+    assert!(filing.due(), "a new store at the path adopts the journal");
+    while filing.due() {
+        filing.step(&conn, &db).expect("a step files");
+    }
+    assert_eq!(stored(&conn), PRESSURE as i64);
 }

@@ -52,6 +52,22 @@ pub(super) enum Entry {
     Update(Update),
 }
 
+/// A delivery id as the journal keeps it: 16 bytes for the UUIDs the receiver gives,
+/// so that a million rows waiting take some 20 MB. Any other id is hashed to 128 bits,
+/// which no two ids share in practice.
+fn key(id: &str) -> u128 {
+    match uuid::Uuid::try_parse(id) {
+        Ok(u) => u.as_u128(),
+        Err(_) => {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(id.as_bytes());
+            let mut half = [0u8; 16];
+            half.copy_from_slice(&digest[..16]);
+            u128::from_be_bytes(half)
+        }
+    }
+}
+
 /// The folder of `db`'s journal.
 pub(crate) fn folder_of(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
@@ -122,7 +138,7 @@ struct Segment {
 pub(super) struct Step {
     pub entries: Vec<Entry>,
     end: u64,
-    ids: Vec<String>,
+    ids: Vec<u128>,
 }
 
 pub(super) struct Journal {
@@ -131,8 +147,8 @@ pub(super) struct Journal {
     prefix: String,
     next: u64,
     segments: VecDeque<Segment>,
-    /// Rows appended and not filed yet.
-    ids: HashSet<String>,
+    /// Rows appended and not filed yet, by [`key`].
+    ids: HashSet<u128>,
     bytes: u64,
 }
 
@@ -206,7 +222,7 @@ impl Journal {
 
     /// Delivery `id` is in the journal, not filed yet.
     pub(super) fn holds(&self, id: &str) -> bool {
-        self.ids.contains(id)
+        self.ids.contains(&key(id))
     }
 
     /// Appends `entries` in one write. On an error nothing of them is kept.
@@ -225,7 +241,7 @@ impl Journal {
         self.bytes += buf.len() as u64;
         for e in entries {
             if let Entry::Insert(row) = e {
-                self.ids.insert(row.id.clone());
+                self.ids.insert(key(&row.id));
             }
         }
         Ok(())
@@ -295,7 +311,7 @@ impl Journal {
             };
             if let Some(entry) = entry {
                 if let Entry::Insert(row) = &entry {
-                    ids.push(row.id.clone());
+                    ids.push(key(&row.id));
                 }
                 entries.push(entry);
             }
@@ -367,7 +383,7 @@ fn read_at(segment: &Segment, at: u64) -> io::Result<Option<(Option<Entry>, u64)
 }
 
 /// An adopted segment's length up to its last whole record, and the ids it holds.
-fn scan(segment: &Segment) -> io::Result<(u64, Vec<String>)> {
+fn scan(segment: &Segment) -> io::Result<(u64, Vec<u128>)> {
     let size = segment.file.metadata()?.len();
     let whole = Segment {
         path: segment.path.clone(),
@@ -380,7 +396,7 @@ fn scan(segment: &Segment) -> io::Result<(u64, Vec<String>)> {
     let mut ids = Vec::new();
     while let Some((entry, next)) = read_at(&whole, at)? {
         if let Some(Entry::Insert(row)) = entry {
-            ids.push(row.id);
+            ids.push(key(&row.id));
         }
         at = next;
     }

@@ -295,7 +295,7 @@ pub(crate) fn run(
     journal: Option<Journal>,
 ) {
     let mut index = WordIndex::new();
-    let mut filing = Filing::new(journal);
+    let mut filing = Filing::new(journal, &path);
     // The last loop did background work (filing, indexing): carry on while the queue
     // is empty rather than wait for it to stay quiet again.
     let mut working = false;
@@ -317,6 +317,8 @@ pub(crate) fn run(
                 // Rows are filed before they are indexed.
                 if filing.due() {
                     working = filing.step(&conn, &path).is_some();
+                    // The rows just filed wait for the word index.
+                    index.behind |= working;
                 } else {
                     index.step(&conn, &path);
                     working = index.behind;
@@ -338,7 +340,7 @@ pub(crate) fn run(
             commit_batch(&conn, batch, &commits, &path);
         }
         if filing.holds_any() {
-            filing.after_append(&conn, &path, queued);
+            index.behind |= filing.after_append(&conn, &path, queued) > 0;
         } else {
             index.after_commit(&conn, &path);
         }
