@@ -1,4 +1,5 @@
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::*;
 use crate::config::Config;
@@ -153,11 +154,13 @@ fn an_import_or_settle_files_the_journal_first() {
     let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
     assert!(filing.take(&conn, &db, batch).is_empty());
     assert_eq!(stored(&conn), 0);
+    let settled = Arc::new(Mutex::new(None));
+    let s2 = settled.clone();
     let settle = Job::Settle {
-        reply: Box::new(|_| {}),
+        reply: Box::new(move |r| *s2.lock().unwrap() = Some(r.is_ok())),
     };
-    let rest = filing.take(&conn, &db, vec![settle]);
-    assert_eq!(rest.len(), 1);
+    assert!(filing.take(&conn, &db, vec![settle]).is_empty());
+    assert_eq!(*settled.lock().unwrap(), Some(true));
     assert_eq!(stored(&conn), PRESSURE as i64);
     assert!(!filing.due());
 }
@@ -167,16 +170,18 @@ fn past_its_bound_the_journal_is_filed_after_each_append_as_much_as_was_appended
     let dir = tempfile::tempdir().unwrap();
     let (conn, db, mut filing) = open(dir.path());
     filing.max_rows = PRESSURE;
+    // No step for time's sake in this test, however slow the machine.
+    filing.last_step = Instant::now() + Duration::from_secs(3600);
     let replies = Replies::default();
     let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
     assert!(filing.take(&conn, &db, batch).is_empty());
-    filing.after_append(&conn, &db, PRESSURE);
+    filing.after_batch(&conn, &db, PRESSURE, PRESSURE);
     assert_eq!(stored(&conn), 0, "at the bound, not past it: nothing filed");
     let batch: Vec<Job> = (PRESSURE..PRESSURE + 3)
         .map(|n| insert(n, true, &replies))
         .collect();
     assert!(filing.take(&conn, &db, batch).is_empty());
-    filing.after_append(&conn, &db, 3);
+    filing.after_batch(&conn, &db, 3, PRESSURE);
     // One step files up to its size: at least what was appended.
     assert!(stored(&conn) >= 3);
     assert!(filing.pending_rows() <= PRESSURE);
@@ -193,6 +198,17 @@ fn nothing_is_filed_into_a_store_file_that_was_deleted_and_it_waits_for_the_next
     assert_eq!(filing.step(&conn, &db), None);
     assert_eq!(stored(&conn), 0);
     assert!(!filing.due(), "not retried at once");
+    let settled = Arc::new(Mutex::new(None));
+    let s2 = settled.clone();
+    let settle = Job::Settle {
+        reply: Box::new(move |r| *s2.lock().unwrap() = Some(r.is_ok())),
+    };
+    assert!(filing.take(&conn, &db, vec![settle]).is_empty());
+    assert_eq!(
+        *settled.lock().unwrap(),
+        Some(false),
+        "a settle that could not file says so"
+    );
     drop(filing);
     drop(conn);
 
@@ -202,4 +218,30 @@ fn nothing_is_filed_into_a_store_file_that_was_deleted_and_it_waits_for_the_next
         filing.step(&conn, &db).expect("a step files");
     }
     assert_eq!(stored(&conn), PRESSURE as i64);
+}
+
+#[test]
+fn once_the_pressure_is_gone_each_batch_files_a_step_of_what_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    filing.last_step = Instant::now() + Duration::from_secs(3600);
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    assert_eq!(filing.after_batch(&conn, &db, PRESSURE, PRESSURE), 0);
+    // One delivery now: journaled behind the others (arrival order), then a step.
+    let one = vec![insert(PRESSURE, true, &replies)];
+    assert!(filing.take(&conn, &db, one).is_empty());
+    assert_eq!(filing.after_batch(&conn, &db, 1, 1), PRESSURE + 1);
+    assert_eq!(stored(&conn), (PRESSURE + 1) as i64);
+    let last: i64 = conn
+        .query_row(
+            "SELECT id FROM deliveries ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .map(|id| (id == delivery(PRESSURE).id) as i64)
+        .unwrap();
+    assert_eq!(last, 1, "the later delivery has the later seq");
+    assert!(!filing.holds_any());
 }

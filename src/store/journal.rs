@@ -132,6 +132,9 @@ struct Segment {
     filed_to: u64,
     /// This writer appends to it (the newest of its own).
     appending: bool,
+    /// Its rows not filed yet, by [`key`]. Those left once it is filed to its end were
+    /// in a damaged part, and go with it.
+    rows: HashSet<u128>,
 }
 
 /// Entries read for filing, and where filing stands once they are committed.
@@ -147,8 +150,6 @@ pub(super) struct Journal {
     prefix: String,
     next: u64,
     segments: VecDeque<Segment>,
-    /// Rows appended and not filed yet, by [`key`].
-    ids: HashSet<u128>,
     bytes: u64,
 }
 
@@ -164,7 +165,6 @@ impl Journal {
             prefix: format!("{nanos:024}-{}", std::process::id()),
             next: 0,
             segments: VecDeque::new(),
-            ids: HashSet::new(),
             bytes: 0,
         };
         journal.adopt()?;
@@ -182,25 +182,32 @@ impl Journal {
         };
         names.sort();
         for path in names {
-            let file = OpenOptions::new().read(true).write(true).open(&path)?;
+            let file = match OpenOptions::new().read(true).write(true).open(&path) {
+                Ok(f) => f,
+                // Filed and deleted meanwhile by the writer that owned it.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
             match file.try_lock() {
                 Ok(()) => {}
                 // Another writer's, still running.
                 Err(fs::TryLockError::WouldBlock) => continue,
                 Err(fs::TryLockError::Error(e)) => return Err(e),
             }
-            let mut segment = Segment {
+            // Its writer may have filed and deleted it between the open and the lock.
+            if !same_file(&file, &path) {
+                continue;
+            }
+            let (len, rows) = scan(&file)?;
+            self.bytes += len;
+            self.segments.push_back(Segment {
                 path,
                 file,
-                len: u64::MAX,
+                len,
                 filed_to: 0,
                 appending: false,
-            };
-            let (len, ids) = scan(&segment)?;
-            segment.len = len;
-            self.bytes += len;
-            self.ids.extend(ids);
-            self.segments.push_back(segment);
+                rows,
+            });
         }
         Ok(())
     }
@@ -217,12 +224,13 @@ impl Journal {
 
     /// Rows waiting to be filed.
     pub(super) fn pending_rows(&self) -> usize {
-        self.ids.len()
+        self.segments.iter().map(|s| s.rows.len()).sum()
     }
 
     /// Delivery `id` is in the journal, not filed yet.
     pub(super) fn holds(&self, id: &str) -> bool {
-        self.ids.contains(&key(id))
+        let key = key(id);
+        self.segments.iter().any(|s| s.rows.contains(&key))
     }
 
     /// Appends `entries` in one write. On an error nothing of them is kept.
@@ -238,12 +246,12 @@ impl Journal {
             return Err(e);
         }
         segment.len += buf.len() as u64;
-        self.bytes += buf.len() as u64;
         for e in entries {
             if let Entry::Insert(row) = e {
-                self.ids.insert(key(&row.id));
+                segment.rows.insert(key(&row.id));
             }
         }
+        self.bytes += buf.len() as u64;
         Ok(())
     }
 
@@ -256,33 +264,49 @@ impl Journal {
             if let Some(s) = self.segments.back_mut() {
                 s.appending = false;
             }
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(&self.folder)?;
-            let path = self
-                .folder
-                .join(format!("{}-{:06}.seg", self.prefix, self.next));
+            let name = format!("{}-{:06}", self.prefix, self.next);
             self.next += 1;
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&path)?;
-            file.lock()?;
+            let (path, file) = match self.new_segment(&name) {
+                // Another writer removed the folder, empty, just after it was made.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => self.new_segment(&name),
+                other => other,
+            }?;
             self.segments.push_back(Segment {
                 path,
                 file,
                 len: 0,
                 filed_to: 0,
                 appending: true,
+                rows: HashSet::new(),
             });
         }
         // Just made sure there is one.
         self.segments
             .back_mut()
             .ok_or_else(|| io::Error::other("no journal segment"))
+    }
+
+    /// A new segment, locked before it is given the name other writers look for, so that
+    /// none of them can take it for one whose writer is gone.
+    fn new_segment(&self, name: &str) -> io::Result<(PathBuf, File)> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.folder)?;
+        let hidden = self.folder.join(format!("{name}.new"));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&hidden)?;
+        file.lock()?;
+        let path = self.folder.join(format!("{name}.seg"));
+        if let Err(e) = fs::rename(&hidden, &path) {
+            let _ = fs::remove_file(&hidden);
+            return Err(e);
+        }
+        Ok((path, file))
     }
 
     /// The next entries to file, `max` at most, from the oldest segment.
@@ -330,8 +354,10 @@ impl Journal {
             self.bytes -= step.end - segment.filed_to;
             segment.filed_to = step.end;
         }
-        for id in &step.ids {
-            self.ids.remove(id);
+        if let Some(segment) = self.segments.front_mut() {
+            for id in &step.ids {
+                segment.rows.remove(id);
+            }
         }
         self.drop_filed();
     }
@@ -382,25 +408,34 @@ fn read_at(segment: &Segment, at: u64) -> io::Result<Option<(Option<Entry>, u64)
     Ok(Some((decode(&payload), end)))
 }
 
-/// An adopted segment's length up to its last whole record, and the ids it holds.
-fn scan(segment: &Segment) -> io::Result<(u64, Vec<u128>)> {
-    let size = segment.file.metadata()?.len();
+/// An adopted segment's length up to its last whole record, and the rows it holds.
+fn scan(file: &File) -> io::Result<(u64, HashSet<u128>)> {
     let whole = Segment {
-        path: segment.path.clone(),
-        file: segment.file.try_clone()?,
-        len: size,
+        path: PathBuf::new(),
+        file: file.try_clone()?,
+        len: file.metadata()?.len(),
         filed_to: 0,
         appending: false,
+        rows: HashSet::new(),
     };
     let mut at = 0;
-    let mut ids = Vec::new();
+    let mut rows = HashSet::new();
     while let Some((entry, next)) = read_at(&whole, at)? {
         if let Some(Entry::Insert(row)) = entry {
-            ids.push(key(&row.id));
+            rows.insert(key(&row.id));
         }
         at = next;
     }
-    Ok((at, ids))
+    Ok((at, rows))
+}
+
+/// `file` is what `path` names now.
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
 }
 
 /// What waits in a database's journal.

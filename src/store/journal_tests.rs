@@ -185,3 +185,28 @@ fn a_failed_append_keeps_nothing_of_it() {
     assert_eq!(j.pending_rows(), 1);
     assert!(!j.holds(&row(2, b"").id));
 }
+
+#[test]
+fn damage_inside_a_writers_own_segment_leaves_no_row_counted_as_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let mut j = Journal::open(&db).unwrap();
+    let rows: Vec<_> = (0..3).map(|n| row(n, b"{\"a\":1}")).collect();
+    let entries: Vec<_> = rows
+        .iter()
+        .map(|r| Entry::Insert(Box::new(r.clone())))
+        .collect();
+    j.append(&entries).unwrap();
+    assert_eq!(j.pending_rows(), 3);
+    let seg = segments(&db).remove(0);
+    let mut bytes = fs::read(&seg).unwrap();
+    let first_len = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+    bytes[HEADER + first_len + HEADER + 3] ^= 0x40;
+    fs::write(&seg, &bytes).unwrap();
+    let step = j.next_step(10).unwrap();
+    assert_eq!(step.entries.len(), 1);
+    j.filed(step);
+    assert_eq!(j.pending_rows(), 0);
+    assert!(j.is_empty() && !j.holds(&rows[2].id));
+    assert!(segments(&db).is_empty());
+}

@@ -300,7 +300,9 @@ pub(crate) fn run(
     // is empty rather than wait for it to stay quiet again.
     let mut working = false;
     loop {
-        let background = filing.due() || index.behind;
+        // Entries waiting whose filing failed a moment ago count too: the timeout below
+        // is what tries again.
+        let background = filing.holds_any() || index.behind;
         let next = if !background {
             jobs.recv().map_err(|_| RecvTimeoutError::Disconnected)
         } else if working {
@@ -319,9 +321,12 @@ pub(crate) fn run(
                     working = filing.step(&conn, &path).is_some();
                     // The rows just filed wait for the word index.
                     index.behind |= working;
-                } else {
+                } else if index.behind {
                     index.step(&conn, &path);
                     working = index.behind;
+                } else {
+                    // Waiting to retry filing.
+                    working = false;
                 }
                 continue;
             }
@@ -335,12 +340,24 @@ pub(crate) fn run(
         // with every waiting sender stalled (the ingest bench lost about a quarter).
         drain(&jobs, &mut batch);
         let queued = batch.len();
+        let deferrable = batch
+            .iter()
+            .filter(|j| {
+                matches!(
+                    j,
+                    Job::Insert {
+                        deferrable: true,
+                        ..
+                    }
+                )
+            })
+            .count();
         let batch = filing.take(&conn, &path, batch);
         if !batch.is_empty() {
             commit_batch(&conn, batch, &commits, &path);
         }
         if filing.holds_any() {
-            index.behind |= filing.after_append(&conn, &path, queued) > 0;
+            index.behind |= filing.after_batch(&conn, &path, queued, deferrable) > 0;
         } else {
             index.after_commit(&conn, &path);
         }
