@@ -24,6 +24,9 @@ pub(crate) const PENDING_MAX_BYTES: u64 = 2 << 30;
 pub(crate) const PENDING_MAX_ROWS: usize = 2_000_000;
 /// Entries filed per transaction.
 const STEP: usize = 512;
+/// No batch reached [`PRESSURE`] for this long: the burst is over, and every batch files
+/// a step of what waits.
+const CALM: Duration = Duration::from_millis(100);
 /// Under a stream that never leaves the queue quiet, one step this often still files
 /// about 5,000 deliveries a second, at a few percent of the writer's time.
 const FILE_WHEN_BUSY: Duration = Duration::from_millis(100);
@@ -41,6 +44,8 @@ pub(super) struct Filing {
     identity: Option<(u64, u64)>,
     gone_said: bool,
     last_step: Instant,
+    /// When a batch last reached [`PRESSURE`].
+    last_pressed: Instant,
     max_bytes: u64,
     max_rows: usize,
 }
@@ -53,6 +58,7 @@ impl Filing {
             failed_at: None,
             gone_said: false,
             last_step: Instant::now(),
+            last_pressed: Instant::now(),
             max_bytes: PENDING_MAX_BYTES,
             max_rows: PENDING_MAX_ROWS,
         }
@@ -171,7 +177,7 @@ impl Filing {
     /// After a batch while entries wait: past the bound, files as many as the batch
     /// brought (one step at least), so that the journal stops growing and the stream runs
     /// at the rate of filing. Below it, one step once the pressure is gone (a batch
-    /// below [`PRESSURE`]), or every [`FILE_WHEN_BUSY`] under a stream that never
+    /// below [`PRESSURE`] for [`CALM`]), or every [`FILE_WHEN_BUSY`] under a stream that never
     /// leaves the queue quiet. Returns how many entries it filed.
     pub(super) fn after_batch(
         &mut self,
@@ -184,7 +190,12 @@ impl Filing {
             return 0;
         };
         let over = j.pending_bytes() > self.max_bytes || j.pending_rows() > self.max_rows;
-        let light = deferrable < PRESSURE;
+        if deferrable >= PRESSURE {
+            self.last_pressed = Instant::now();
+        }
+        // Batches come small and large by turns within a burst: only a while without a
+        // large one says that it is over.
+        let light = self.last_pressed.elapsed() >= CALM;
         let due_by_time = self.last_step.elapsed() >= FILE_WHEN_BUSY;
         let mut left = match (over, light || due_by_time) {
             (true, _) => queued.max(1),

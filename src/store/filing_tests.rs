@@ -229,18 +229,24 @@ fn once_the_pressure_is_gone_each_batch_files_a_step_of_what_waits() {
     let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
     assert!(filing.take(&conn, &db, batch).is_empty());
     assert_eq!(filing.after_batch(&conn, &db, PRESSURE, PRESSURE), 0);
-    // One delivery now: journaled behind the others (arrival order), then a step.
+    // A small batch within the burst: journaled behind the others, nothing filed.
     let one = vec![insert(PRESSURE, true, &replies)];
     assert!(filing.take(&conn, &db, one).is_empty());
-    assert_eq!(filing.after_batch(&conn, &db, 1, 1), PRESSURE + 1);
-    assert_eq!(stored(&conn), (PRESSURE + 1) as i64);
+    assert_eq!(filing.after_batch(&conn, &db, 1, 1), 0);
+    // One more once no large batch came for a while: journaled (arrival order), then a
+    // step files what waits.
+    filing.last_pressed = Instant::now() - CALM;
+    let one = vec![insert(PRESSURE + 1, true, &replies)];
+    assert!(filing.take(&conn, &db, one).is_empty());
+    assert_eq!(filing.after_batch(&conn, &db, 1, 1), PRESSURE + 2);
+    assert_eq!(stored(&conn), (PRESSURE + 2) as i64);
     let last: i64 = conn
         .query_row(
             "SELECT id FROM deliveries ORDER BY seq DESC LIMIT 1",
             [],
             |r| r.get::<_, String>(0),
         )
-        .map(|id| (id == delivery(PRESSURE).id) as i64)
+        .map(|id| (id == delivery(PRESSURE + 1).id) as i64)
         .unwrap();
     assert_eq!(last, 1, "the later delivery has the later seq");
     assert!(!filing.holds_any());
