@@ -250,6 +250,8 @@ struct Inner {
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
     commits: Arc<AtomicU64>,
+    /// Deliveries journaled and not filed yet, as the writer last counted.
+    filing: Arc<AtomicU64>,
     link: OnceLock<LinkKey>,
 }
 
@@ -345,9 +347,13 @@ impl Store {
         journal: Option<journal::Journal>,
     ) -> Result<Store, StoreError> {
         let label = location.label().to_path_buf();
-        let store = Self::spawn(location, move |queue, counter| {
-            writer::run(conn, queue, counter, label, journal)
-        })?;
+        let filing = Arc::new(AtomicU64::new(0));
+        let shown = filing.clone();
+        let store = Self::spawn_with(
+            location,
+            move |queue, counter| writer::run(conn, queue, counter, label, journal, shown),
+            filing,
+        )?;
         let _ = store.inner.link.set(link);
         Ok(store)
     }
@@ -355,6 +361,14 @@ impl Store {
     fn spawn(
         location: Location,
         run: impl FnOnce(mpsc::Receiver<Job>, Arc<AtomicU64>) + Send + 'static,
+    ) -> Result<Store, StoreError> {
+        Self::spawn_with(location, run, Arc::new(AtomicU64::new(0)))
+    }
+
+    fn spawn_with(
+        location: Location,
+        run: impl FnOnce(mpsc::Receiver<Job>, Arc<AtomicU64>) + Send + 'static,
+        filing: Arc<AtomicU64>,
     ) -> Result<Store, StoreError> {
         let (jobs, queue) = mpsc::channel();
         let commits = Arc::new(AtomicU64::new(0));
@@ -372,6 +386,7 @@ impl Store {
                 jobs: Some(jobs),
                 writer: Some(writer),
                 commits,
+                filing,
                 link: OnceLock::new(),
             }),
         })
@@ -532,7 +547,10 @@ impl Store {
     pub fn reader(&self) -> Result<Reader, StoreError> {
         match &self.inner.location {
             Location::Postgres(t) => Ok(pg::PgReader::open(t.clone())?.into()),
-            other => Ok(other.open_reader()?.into()),
+            other => Ok(other
+                .open_reader()?
+                .with_filing(self.inner.filing.clone())
+                .into()),
         }
     }
 }

@@ -5,6 +5,9 @@ use bytes::Bytes;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -73,11 +76,30 @@ fn full_select(clause: &str) -> String {
 pub(crate) struct SqliteReader {
     conn: Connection,
     location: Location,
+    /// Deliveries the store's writer has journaled and not filed yet, when this reader
+    /// belongs to the store that writes.
+    filing: Option<Arc<AtomicU64>>,
 }
 
 impl SqliteReader {
     pub(crate) fn new(conn: Connection, location: Location) -> Self {
-        Self { conn, location }
+        Self {
+            conn,
+            location,
+            filing: None,
+        }
+    }
+
+    pub(crate) fn with_filing(mut self, filing: Arc<AtomicU64>) -> Self {
+        self.filing = Some(filing);
+        self
+    }
+
+    /// Deliveries answered but not in the database yet (filed shortly).
+    pub(crate) fn filing(&self) -> u64 {
+        self.filing
+            .as_ref()
+            .map_or(0, |f| f.load(Ordering::Relaxed))
     }
 
     pub(crate) fn location(&self) -> &Location {

@@ -31,6 +31,17 @@ impl From<PgReader> for Reader {
     }
 }
 
+impl Reader {
+    /// Deliveries the store's writer answered and has not filed into the database yet
+    /// (journaled under a burst); 0 for a reader of another process's store.
+    pub fn filing(&self) -> u64 {
+        match &self.0 {
+            Backend::Sqlite(r) => r.filing(),
+            Backend::Postgres(_) => 0,
+        }
+    }
+}
+
 macro_rules! either {
     ($self:ident, $r:ident => $e:expr) => {
         match &$self.0 {

@@ -293,9 +293,12 @@ pub(crate) fn run(
     commits: Arc<AtomicU64>,
     path: PathBuf,
     journal: Option<Journal>,
+    shown: Arc<AtomicU64>,
 ) {
     let mut index = WordIndex::new();
     let mut filing = Filing::new(journal, &path);
+    // What a journal left by an earlier receiver holds, until it is filed.
+    shown.store(filing.pending_rows() as u64, Ordering::Relaxed);
     // The last loop did background work (filing, indexing): carry on while the queue
     // is empty rather than wait for it to stay quiet again.
     let mut working = false;
@@ -319,6 +322,7 @@ pub(crate) fn run(
                 // Rows are filed before they are indexed.
                 if filing.due() {
                     working = filing.step(&conn, &path).is_some();
+                    shown.store(filing.pending_rows() as u64, Ordering::Relaxed);
                     // The rows just filed wait for the word index.
                     index.behind |= working;
                 } else if index.behind {
@@ -358,7 +362,9 @@ pub(crate) fn run(
         }
         if filing.holds_any() {
             index.behind |= filing.after_batch(&conn, &path, queued, deferrable) > 0;
+            shown.store(filing.pending_rows() as u64, Ordering::Relaxed);
         } else {
+            shown.store(0, Ordering::Relaxed);
             index.after_commit(&conn, &path);
         }
     }

@@ -114,6 +114,8 @@ pub struct App {
     connected: bool,
     /// Whether the store's file was deleted or replaced (nothing is stored any more).
     store_gone: bool,
+    /// Deliveries answered and not in the store yet: the table shows them once filed.
+    filing: u64,
     keymap: Keymap,
     theme: Theme,
     clock: Clock,
@@ -170,6 +172,7 @@ impl App {
             redactor: Redactor::from_config(&context.config),
             connected: true,
             store_gone: false,
+            filing: 0,
             keymap: Keymap::default(),
             theme: Theme::from_env(),
             clock: Clock::local(),
@@ -238,6 +241,12 @@ impl App {
     /// Whether the store's file was found deleted or replaced when last asked.
     pub(crate) fn store_gone(&self) -> bool {
         self.store_gone
+    }
+
+    /// Deliveries the receiver answered under a burst and has not filed into the store
+    /// yet; the table and filters show them once filed.
+    pub(crate) fn filing(&self) -> u64 {
+        self.filing
     }
     pub(crate) fn filter(&self) -> &FilterState {
         &self.filter

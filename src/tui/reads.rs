@@ -79,6 +79,8 @@ pub enum Loaded {
         connected: bool,
         /// The store's file was deleted or replaced since the start.
         gone: bool,
+        /// Deliveries answered and not in the database yet (journaled under a burst).
+        filing: u64,
     },
     Tally(Result<Tally, StoreError>),
     NewMatches {
@@ -204,6 +206,7 @@ impl Reads for StoreReads {
                     .file
                     .as_ref()
                     .is_some_and(|(path, id)| file_identity(path) != Some(*id)),
+                filing: r.filing(),
             },
             Query::Tally { after } => Loaded::Tally(r.tally(after)),
             Query::NewMatches {

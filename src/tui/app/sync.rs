@@ -126,9 +126,11 @@ impl App {
                 version,
                 connected,
                 gone,
+                filing,
             } => {
                 self.connected = connected;
                 self.store_gone = gone;
+                self.filing = filing;
                 match version {
                     // The first answer counts too: rows may have come since the first count.
                     Ok(v) => {

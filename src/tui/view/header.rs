@@ -64,6 +64,10 @@ fn routes_line(app: &App, width: u16) -> Line<'static> {
 
 /// How much the store's part of the status line is worth keeping.
 const STORE: u8 = 3;
+/// The tally of deliveries.
+const TALLY: u8 = 8;
+/// Deliveries answered and not filed into the store yet.
+const FILING: u8 = 7;
 /// "disconnected" is dropped last but for a store file gone.
 const DISCONNECTED: u8 = 10;
 /// A store file deleted or replaced: nothing is stored any more.
@@ -121,7 +125,7 @@ fn status_line(app: &App, width: u16) -> Line<'static> {
             short: None,
         },
         Part {
-            keep: 8,
+            keep: TALLY,
             spans: vec![
                 Span::raw(format!("{} {noun}: ", t.total)),
                 Span::styled(format!("{} {verified}", t.verified), verified_style),
@@ -198,6 +202,25 @@ fn status_line(app: &App, width: u16) -> Line<'static> {
                 keep: GONE,
                 spans: vec![Span::styled(long, error)],
                 short: Some(vec![Span::styled(short, error)]),
+            },
+        );
+    }
+    if app.filing() > 0 {
+        // Beside the tally, which does not count them yet.
+        let n = app.filing();
+        let at = parts
+            .iter()
+            .position(|p| p.keep == TALLY)
+            .map_or(parts.len(), |i| i + 1);
+        parts.insert(
+            at,
+            Part {
+                keep: FILING,
+                spans: vec![Span::styled(
+                    format!("+{n} being filed into the store"),
+                    theme.warn(),
+                )],
+                short: Some(vec![Span::styled(format!("+{n} filing"), theme.warn())]),
             },
         );
     }

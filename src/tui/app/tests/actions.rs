@@ -289,3 +289,32 @@ fn a_key_on_a_row_with_no_room_on_screen_reads_that_row() {
     let d = app.detail().expect("open");
     assert_eq!(d.delivery().findings.subject.as_deref(), Some("cand_1234"));
 }
+
+#[test]
+fn deliveries_answered_and_not_filed_yet_are_counted_beside_the_tally() {
+    let f = mixed();
+    let mut app = f.app();
+    assert_eq!(app.app().filing(), 0);
+    f.store.set_filing(12_345);
+    app.update(AppEvent::Tick);
+    assert_eq!(app.app().filing(), 12_345);
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|frame| crate::tui::view::render(app.app(), frame))
+            .unwrap();
+        let buf = terminal.backend().buffer();
+        let header: String = (0..w)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect::<String>()
+            + "\n"
+            + &(0..w)
+                .map(|x| buf[(x, 1)].symbol().to_string())
+                .collect::<String>();
+        insta::assert_snapshot!(format!("header_filing_{w}x{h}"), header.trim_end());
+    }
+    f.store.set_filing(0);
+    app.update(AppEvent::Tick);
+    assert_eq!(app.app().filing(), 0);
+}

@@ -25,6 +25,8 @@ struct Data {
     asked: Vec<Query>,
     /// The store's file was deleted or replaced.
     gone: bool,
+    /// Deliveries journaled and not filed yet.
+    filing: u64,
 }
 
 /// Shared between the fixture that writes and the app that reads.
@@ -37,6 +39,11 @@ impl FakeStore {
         let seq = data.rows.len() as i64 + 1;
         data.rows.push((seq, d.clone()));
         data.version += 1;
+    }
+
+    /// `n` deliveries wait in the journal, as far as the next version read tells.
+    pub(super) fn set_filing(&self, n: u64) {
+        self.0.borrow_mut().filing = n;
     }
 
     /// The file is deleted or replaced, as far as the next version read tells.
@@ -169,6 +176,7 @@ impl Reads for FakeStore {
                 version: Ok(self.0.borrow().version),
                 connected: true,
                 gone: self.0.borrow().gone,
+                filing: self.0.borrow().filing,
             },
             Query::Tally { after } => {
                 let mut t = Tally::default();
