@@ -150,7 +150,6 @@ pub(super) struct Journal {
     prefix: String,
     next: u64,
     segments: VecDeque<Segment>,
-    bytes: u64,
 }
 
 impl Journal {
@@ -165,7 +164,6 @@ impl Journal {
             prefix: format!("{nanos:024}-{}", std::process::id()),
             next: 0,
             segments: VecDeque::new(),
-            bytes: 0,
         };
         journal.adopt()?;
         Ok(journal)
@@ -199,7 +197,6 @@ impl Journal {
                 continue;
             }
             let (len, rows) = scan(&file)?;
-            self.bytes += len;
             self.segments.push_back(Segment {
                 path,
                 file,
@@ -214,12 +211,13 @@ impl Journal {
 
     /// Nothing waits to be filed.
     pub(super) fn is_empty(&self) -> bool {
-        self.bytes == 0
+        self.pending_bytes() == 0
     }
 
     /// Bytes waiting to be filed.
     pub(super) fn pending_bytes(&self) -> u64 {
-        self.bytes
+        // Counted from the segments, so that no tally can drift from them.
+        self.segments.iter().map(|s| s.len - s.filed_to).sum()
     }
 
     /// Rows waiting to be filed.
@@ -251,7 +249,6 @@ impl Journal {
                 segment.rows.insert(key(&row.id));
             }
         }
-        self.bytes += buf.len() as u64;
         Ok(())
     }
 
@@ -329,7 +326,6 @@ impl Journal {
                     segment = %segment.path.display(),
                     "the journal segment ends in an incomplete record at byte {at}; it is left out"
                 );
-                self.bytes -= segment.len - at;
                 segment.len = at;
                 break;
             };
@@ -351,10 +347,7 @@ impl Journal {
     /// `step` is committed to the database: its entries leave the journal.
     pub(super) fn filed(&mut self, step: Step) {
         if let Some(segment) = self.segments.front_mut() {
-            self.bytes -= step.end - segment.filed_to;
             segment.filed_to = step.end;
-        }
-        if let Some(segment) = self.segments.front_mut() {
             for id in &step.ids {
                 segment.rows.remove(id);
             }
