@@ -6,7 +6,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -246,20 +245,9 @@ fn configured_secrets_appear_in_no_output_store_export_or_log() {
         }
     }
     for format in ["ndjson", "har"] {
-        let out = Command::new(bin())
-            .args(["export", "--format", format, "--store"])
-            .arg(&s.db)
-            .env("HOME", s.dir.path())
-            .env("XDG_DATA_HOME", s.dir.path().join("data"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(!out.stdout.is_empty());
-        places.push((format!("export --format {format}"), out.stdout));
+        let out = export(&s.db, s.dir.path(), format);
+        assert!(!out.is_empty());
+        places.push((format!("export --format {format}"), out));
     }
 
     // A request that cannot be parsed is logged (at debug), credential and all in the bytes.

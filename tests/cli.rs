@@ -142,19 +142,7 @@ fn export_then_import_round_trips_byte_for_byte() {
         s.post("/", &[("x-extra", "1")], b);
         s.line(i);
     }
-    let export = |db: &std::path::Path, format: &str| {
-        let out = Command::new(bin())
-            .args(["export", "--format", format, "--store"])
-            .arg(db)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let export = |db: &std::path::Path, format: &str| export(db, s.dir.path(), format);
     let first = export(&s.db, "ndjson");
     assert_eq!(first.iter().filter(|b| **b == b'\n').count(), 3);
     let file = s.dir.path().join("export.ndjson");

@@ -278,41 +278,20 @@ fn sigkill_mid_stream_loses_no_acknowledged_delivery() {
     let s = Server::start(&ts_cl_config());
     let body = compact("classet/candidate_interview_updated.json");
     let sig = classet_header(CL_SECRET, &body);
-    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let acked = Acked::default();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut workers = Vec::new();
-    for _ in 0..4 {
-        let (url, body, sig, acked, stop) = (
-            s.url("/classet"),
-            body.clone(),
-            sig.clone(),
-            acked.clone(),
-            stop.clone(),
-        );
-        workers.push(std::thread::spawn(move || {
-            let client = reqwest::blocking::Client::new();
-            for _ in 0..2000 {
-                if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    break;
-                }
-                let r = client
-                    .post(&url)
-                    .header("x-classet-webhook-signature", &sig)
-                    .body(body.clone())
-                    .send();
-                match r {
-                    Ok(resp) if resp.status().as_u16() == 200 => {
-                        let v: serde_json::Value = resp.json().unwrap();
-                        acked
-                            .lock()
-                            .unwrap()
-                            .push(v["id"].as_str().unwrap().to_string());
-                    }
-                    _ => break,
-                }
-            }
-        }));
-    }
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            classet_sender(
+                s.url("/classet"),
+                body.clone(),
+                sig.clone(),
+                acked.clone(),
+                stop.clone(),
+                2000,
+            )
+        })
+        .collect();
     // Kill once a good number of deliveries is acknowledged, mid-stream.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while acked.lock().unwrap().len() < 200 && std::time::Instant::now() < deadline {

@@ -4,9 +4,8 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -30,38 +29,19 @@ fn sigkill_in_a_journaled_burst_loses_no_acknowledged_delivery() {
     let s = Server::start(&format!("[providers.classet]\nsecret = \"{CL_SECRET}\"\n"));
     let body = compact("classet/candidate_interview_updated.json");
     let sig = classet_header(CL_SECRET, &body);
-    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let acked = Acked::default();
     let stop = Arc::new(AtomicBool::new(false));
     // Enough senders at once that deliveries queue faster than they are committed.
     let workers: Vec<_> = (0..48)
         .map(|_| {
-            let (url, body, sig, acked, stop) = (
+            classet_sender(
                 s.url("/classet"),
                 body.clone(),
                 sig.clone(),
                 acked.clone(),
                 stop.clone(),
-            );
-            std::thread::spawn(move || {
-                let client = reqwest::blocking::Client::new();
-                while !stop.load(Ordering::Relaxed) {
-                    let r = client
-                        .post(&url)
-                        .header("x-classet-webhook-signature", &sig)
-                        .body(body.clone())
-                        .send();
-                    match r {
-                        Ok(resp) if resp.status().as_u16() == 200 => {
-                            let v: serde_json::Value = resp.json().unwrap();
-                            acked
-                                .lock()
-                                .unwrap()
-                                .push(v["id"].as_str().unwrap().to_string());
-                        }
-                        _ => break,
-                    }
-                }
-            })
+                usize::MAX,
+            )
         })
         .collect();
     let folder = pending_folder(&s.db);
@@ -82,20 +62,9 @@ fn sigkill_in_a_journaled_burst_loses_no_acknowledged_delivery() {
     assert!(acked.len() >= 2_000, "only {} acknowledged", acked.len());
     assert!(segments(&folder) > 0, "the killed receiver left no journal");
 
-    let out = Command::new(bin())
-        .args(["export", "--store"])
-        .arg(&s.db)
-        .env("HOME", s.dir.path())
-        .env("XDG_DATA_HOME", s.dir.path().join("data"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = export(&s.db, s.dir.path(), "ndjson");
     let mut exported: HashMap<String, usize> = HashMap::new();
-    for line in String::from_utf8(out.stdout).unwrap().lines() {
+    for line in String::from_utf8(out).unwrap().lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         *exported
             .entry(v["id"].as_str().unwrap().to_string())

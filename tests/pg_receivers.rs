@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Options, Server, bin, classet_header, compact};
+use common::{Options, Server, bin, classet_header, classet_sender, compact};
 
 const SECRET: &str = "cl_secret_for_pg_tests";
 
@@ -66,30 +66,14 @@ fn burst(
     let workers = urls
         .into_iter()
         .map(|url| {
-            let (acked, stop, body, sig) = (acked.clone(), stop.clone(), body.clone(), sig.clone());
-            std::thread::spawn(move || {
-                let client = reqwest::blocking::Client::new();
-                for _ in 0..per_thread {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let r = client
-                        .post(&url)
-                        .header("x-classet-webhook-signature", &sig)
-                        .body(body.clone())
-                        .send();
-                    match r {
-                        Ok(resp) if resp.status().as_u16() == 200 => {
-                            let v: serde_json::Value = resp.json().unwrap();
-                            acked
-                                .lock()
-                                .unwrap()
-                                .push(v["id"].as_str().unwrap().to_string());
-                        }
-                        _ => break,
-                    }
-                }
-            })
+            classet_sender(
+                url,
+                body.clone(),
+                sig.clone(),
+                acked.clone(),
+                stop.clone(),
+                per_thread,
+            )
         })
         .collect();
     (acked, workers)

@@ -106,19 +106,7 @@ impl Filing {
         let Some(journal) = self.journal.as_mut() else {
             return batch;
         };
-        let deferrable = batch
-            .iter()
-            .filter(|j| {
-                matches!(
-                    j,
-                    Job::Insert {
-                        deferrable: true,
-                        ..
-                    }
-                )
-            })
-            .count();
-        if journal.is_empty() && deferrable < PRESSURE {
+        if journal.is_empty() && deferrable(&batch) < PRESSURE {
             return batch;
         }
         let mut entries = Vec::new();
@@ -291,6 +279,22 @@ impl Filing {
             eprintln!("hookscope: {message}");
         }
     }
+}
+
+/// The inserts in `batch` that may be journaled.
+pub(super) fn deferrable(batch: &[Job]) -> usize {
+    batch
+        .iter()
+        .filter(|j| {
+            matches!(
+                j,
+                Job::Insert {
+                    deferrable: true,
+                    ..
+                }
+            )
+        })
+        .count()
 }
 
 /// Commits `step`'s entries in one transaction. Rows already stored (filed before a

@@ -344,18 +344,7 @@ pub(crate) fn run(
         // with every waiting sender stalled (the ingest bench lost about a quarter).
         drain(&jobs, &mut batch);
         let queued = batch.len();
-        let deferrable = batch
-            .iter()
-            .filter(|j| {
-                matches!(
-                    j,
-                    Job::Insert {
-                        deferrable: true,
-                        ..
-                    }
-                )
-            })
-            .count();
+        let deferrable = super::filing::deferrable(&batch);
         let batch = filing.take(&conn, &path, batch);
         if !batch.is_empty() {
             commit_batch(&conn, batch, &commits, &path);

@@ -213,3 +213,60 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Deliveries acknowledged (answered 200) by a burst, by id, in answer order.
+pub type Acked = Arc<Mutex<Vec<String>>>;
+
+/// Posts the signed Classet `body` to `url` from one thread, `max` times at most or until
+/// `stop`, keeping the id of every delivery answered 200; stops at the first other answer
+/// or error (a receiver killed mid-stream).
+pub fn classet_sender(
+    url: String,
+    body: Vec<u8>,
+    sig: String,
+    acked: Acked,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    max: usize,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let client = reqwest::blocking::Client::new();
+        for _ in 0..max {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            let r = client
+                .post(&url)
+                .header("x-classet-webhook-signature", &sig)
+                .body(body.clone())
+                .send();
+            match r {
+                Ok(resp) if resp.status().as_u16() == 200 => {
+                    let v: serde_json::Value = resp.json().unwrap();
+                    acked
+                        .lock()
+                        .unwrap()
+                        .push(v["id"].as_str().unwrap().to_string());
+                }
+                _ => break,
+            }
+        }
+    })
+}
+
+/// `hookscope export --format FORMAT --store STORE`, run as the server in `dir` would
+/// be; fails the test when it fails, and returns what it printed.
+pub fn export(store: &std::path::Path, dir: &std::path::Path, format: &str) -> Vec<u8> {
+    let out = Command::new(bin())
+        .args(["export", "--format", format, "--store"])
+        .arg(store)
+        .env("HOME", dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
