@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, params};
 
 use super::StoreError;
+use super::job::{Job, Reply};
 use super::journal::{Entry, Journal, Step, Update};
-use super::writer::{Job, insert};
+use super::row::insert;
 
 /// Inserts in one drained batch from which the writer stops committing them itself: the
 /// queue grows faster than commits go.
@@ -340,8 +341,8 @@ fn update(conn: &Connection, u: &Update) -> rusqlite::Result<()> {
 
 /// A journaled job's waiter.
 enum Answer {
-    Insert(super::writer::Reply<Option<i64>>),
-    Updated(super::writer::Reply<bool>),
+    Insert(Reply<Option<i64>>),
+    Updated(Reply<bool>),
 }
 
 impl Answer {

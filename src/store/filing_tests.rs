@@ -5,7 +5,7 @@ use super::*;
 use crate::config::Config;
 use crate::model::{Delivery, Request};
 use crate::store::journal;
-use crate::store::writer::NewRow;
+use crate::store::row::NewRow;
 
 fn delivery(n: usize) -> Delivery {
     let request = Request::post(

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use super::export::{BodyEncoding, ExportLine};
-use super::writer::NewRow;
+use super::row::NewRow;
 use super::{Store, StoreError};
 use crate::model::{Delivery, Request};
 use crate::redact::Redactor;

@@ -15,43 +15,15 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+mod record;
 
-use super::writer::NewRow;
+pub(super) use record::{Entry, Update};
+use record::{encode, read_at};
 
 /// A new segment is started past this size, so that filed ones can be deleted.
 const SEGMENT_BYTES: u64 = 64 << 20;
 /// Filed per step at most, whatever the count, so that one step stays short.
 const STEP_BYTES: u64 = 8 << 20;
-/// Length (u32) and CRC-32 (u32) of the payload that follows.
-const HEADER: usize = 8;
-const KIND_INSERT: u8 = 1;
-const KIND_UPDATE: u8 = 2;
-
-/// A change to a row that is still in the journal, filed after it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) enum Update {
-    Fetched { id: String, json: String },
-    Forward { id: String, json: String },
-    Status { id: String, status: u16 },
-}
-
-impl Update {
-    pub(super) fn id(&self) -> &str {
-        match self {
-            Update::Fetched { id, .. } | Update::Forward { id, .. } | Update::Status { id, .. } => {
-                id
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(super) enum Entry {
-    Insert(Box<NewRow>),
-    Update(Update),
-}
-
 /// A delivery id as the journal keeps it: 16 bytes for the UUIDs the receiver gives,
 /// so that a million rows waiting take some 20 MB. Any other id is hashed to 128 bits,
 /// which no two ids share in practice.
@@ -73,53 +45,6 @@ pub(crate) fn folder_of(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".pending");
     db.with_file_name(name)
-}
-
-fn encode(entry: &Entry, out: &mut Vec<u8>) -> io::Result<()> {
-    let start = out.len();
-    out.extend_from_slice(&[0; HEADER]);
-    let (kind, body): (u8, &[u8]) = match entry {
-        Entry::Insert(row) => (KIND_INSERT, &row.body),
-        Entry::Update(_) => (KIND_UPDATE, &[]),
-    };
-    out.push(kind);
-    out.extend_from_slice(&[0; 4]);
-    let meta_at = out.len();
-    match entry {
-        Entry::Insert(row) => serde_json::to_writer(&mut *out, row)?,
-        Entry::Update(u) => serde_json::to_writer(&mut *out, u)?,
-    }
-    let meta_len = u32::try_from(out.len() - meta_at).map_err(|_| too_long())?;
-    out[meta_at - 4..meta_at].copy_from_slice(&meta_len.to_le_bytes());
-    out.extend_from_slice(body);
-    let payload = &out[start + HEADER..];
-    let len = u32::try_from(payload.len()).map_err(|_| too_long())?;
-    let crc = crc32fast::hash(payload);
-    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
-    out[start + 4..start + HEADER].copy_from_slice(&crc.to_le_bytes());
-    Ok(())
-}
-
-fn too_long() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidInput, "a journal entry past 4 GiB")
-}
-
-/// The entry in `payload`; `None` when it does not decode (a record written by
-/// something else, which the CRC makes all but impossible).
-fn decode(payload: &[u8]) -> Option<Entry> {
-    let (&kind, rest) = payload.split_first()?;
-    let meta_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-    let meta = rest.get(4..4 + meta_len)?;
-    let body = &rest[4 + meta_len..];
-    match kind {
-        KIND_INSERT => {
-            let mut row: NewRow = serde_json::from_slice(meta).ok()?;
-            row.body = bytes::Bytes::copy_from_slice(body);
-            Some(Entry::Insert(Box::new(row)))
-        }
-        KIND_UPDATE => serde_json::from_slice(meta).ok().map(Entry::Update),
-        _ => None,
-    }
 }
 
 struct Segment {
@@ -320,7 +245,7 @@ impl Journal {
         let mut entries = Vec::new();
         let mut ids = Vec::new();
         while entries.len() < max && at < segment.len && at - segment.filed_to < STEP_BYTES {
-            let Some((entry, next)) = read_at(segment, at)? else {
+            let Some((entry, next)) = read_at(&segment.file, segment.len, at)? else {
                 // The segment's torn tail: a write cut short that nobody was told of.
                 tracing::warn!(
                     segment = %segment.path.display(),
@@ -375,45 +300,12 @@ impl Journal {
     }
 }
 
-/// Reads the record at `at`: `None` when there is no whole, intact record there; an
-/// inner `None` for a record that is intact but does not decode (skipped).
-fn read_at(segment: &Segment, at: u64) -> io::Result<Option<(Option<Entry>, u64)>> {
-    let mut header = [0u8; HEADER];
-    if at + HEADER as u64 > segment.len {
-        return Ok(None);
-    }
-    segment.file.read_exact_at(&mut header, at)?;
-    let len = u64::from(u32::from_le_bytes([
-        header[0], header[1], header[2], header[3],
-    ]));
-    let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-    let end = at + HEADER as u64 + len;
-    if end > segment.len {
-        return Ok(None);
-    }
-    let mut payload = vec![0u8; len as usize];
-    segment
-        .file
-        .read_exact_at(&mut payload, at + HEADER as u64)?;
-    if crc32fast::hash(&payload) != crc {
-        return Ok(None);
-    }
-    Ok(Some((decode(&payload), end)))
-}
-
 /// An adopted segment's length up to its last whole record, and the rows it holds.
 fn scan(file: &File) -> io::Result<(u64, HashSet<u128>)> {
-    let whole = Segment {
-        path: PathBuf::new(),
-        file: file.try_clone()?,
-        len: file.metadata()?.len(),
-        filed_to: 0,
-        appending: false,
-        rows: HashSet::new(),
-    };
+    let len = file.metadata()?.len();
     let mut at = 0;
     let mut rows = HashSet::new();
-    while let Some((entry, next)) = read_at(&whole, at)? {
+    while let Some((entry, next)) = read_at(file, len, at)? {
         if let Some(Entry::Insert(row)) = entry {
             rows.insert(key(&row.id));
         }

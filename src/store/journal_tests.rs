@@ -1,6 +1,8 @@
+use super::record::HEADER;
 use super::*;
 use crate::config::Config;
 use crate::model::{Delivery, Request};
+use crate::store::row::NewRow;
 
 fn row(n: usize, body: &[u8]) -> NewRow {
     let request = Request {

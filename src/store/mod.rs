@@ -21,12 +21,14 @@ mod duration;
 mod export;
 mod filing;
 mod import;
+mod job;
 mod journal;
 mod link;
 mod pg;
 mod query;
 mod read;
 mod reader;
+mod row;
 mod schema;
 mod search;
 #[cfg(test)]
@@ -45,8 +47,9 @@ pub use schema::SCHEMA_VERSION;
 pub(crate) use watch::file_identity;
 pub(crate) use watch::{Change, Watch};
 
+use job::{Job, Reply};
 use read::SqliteReader;
-use writer::{Job, NewRow};
+use row::NewRow;
 
 /// Why the store could not be opened, read or written. Cloneable so that a failed group
 /// commit can answer every waiter with the same error.
@@ -523,7 +526,7 @@ impl Store {
 
     fn call_blocking<T: Send + 'static>(
         &self,
-        job: impl FnOnce(writer::Reply<T>) -> Job,
+        job: impl FnOnce(Reply<T>) -> Job,
     ) -> Result<T, StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
         self.send(job(Box::new(move |r| {

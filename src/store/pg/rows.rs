@@ -6,7 +6,7 @@ use postgres::{Client, Statement};
 
 use super::pg_text;
 use super::words::{self, Vector};
-use crate::store::writer::NewRow;
+use crate::store::row::NewRow;
 
 /// The text columns of a row, in statement order.
 const TEXTS: usize = 19;

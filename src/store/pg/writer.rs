@@ -13,7 +13,8 @@ use postgres::{Client, Statement};
 
 use super::rows::{insert_many, params};
 use super::{CHANNEL, Target, WRITE_LOCK, pg_text, schema};
-use crate::store::writer::{Job, MAX_BATCH, NewRow};
+use crate::store::job::{Job, MAX_BATCH};
+use crate::store::row::NewRow;
 use crate::store::{LinkKey, StoreError};
 
 /// A failed connection is not tried again sooner than this: meanwhile deliveries are
