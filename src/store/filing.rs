@@ -1,9 +1,10 @@
 //! When the writer journals instead of committing, and when it files the journal into
 //! the database. A delivery that arrives alone is committed before it is answered, as
 //! always, and every reader sees it at once. Once deliveries queue faster than the
-//! database takes them, they go to the journal (`journal.rs`) and are answered there;
-//! the journal is filed while the queue is quiet, or, past its bound, after every append
-//! as much as was appended.
+//! database takes them, they go to the journal (`journal.rs`) and are answered there.
+//! The journal is filed while the queue is quiet; under a stream, one step now and then,
+//! and a step after every batch once the burst is over; past its bound, after every
+//! batch as much as it brought.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -21,8 +22,8 @@ const PRESSURE: usize = 16;
 /// Past this many bytes or rows waiting, filing no longer waits for a quiet queue. At
 /// 45,000 deliveries of 2 KiB a second, about 15 s of a burst; the rows' ids then take
 /// some 40 MB.
-pub(crate) const PENDING_MAX_BYTES: u64 = 2 << 30;
-pub(crate) const PENDING_MAX_ROWS: usize = 2_000_000;
+const PENDING_MAX_BYTES: u64 = 2 << 30;
+const PENDING_MAX_ROWS: usize = 2_000_000;
 /// Entries filed per transaction.
 const STEP: usize = 512;
 /// No batch reached [`PRESSURE`] for this long: the burst is over, and every batch files
@@ -67,8 +68,7 @@ impl Filing {
 
     /// Entries wait to be filed, and a step may run now.
     pub(super) fn due(&self) -> bool {
-        self.journal.as_ref().is_some_and(|j| !j.is_empty())
-            && self.failed_at.is_none_or(|t| t.elapsed() >= RETRY_AFTER)
+        self.holds_any() && self.failed_at.is_none_or(|t| t.elapsed() >= RETRY_AFTER)
     }
 
     /// Entries wait in the journal (due or not).
