@@ -104,6 +104,11 @@ impl Filing {
             }
             batch = rest;
         }
+        // Past the bound while filing fails (a full disk, a store held by another
+        // process), nothing more is journaled: the batch meets the database's error.
+        if self.over_bound() && self.failed_at.is_some() {
+            return batch;
+        }
         let Some(journal) = self.journal.as_mut() else {
             return batch;
         };
@@ -175,10 +180,7 @@ impl Filing {
         queued: usize,
         deferrable: usize,
     ) -> usize {
-        let Some(j) = self.journal.as_ref() else {
-            return 0;
-        };
-        let over = j.pending_bytes() > self.max_bytes || j.pending_rows() > self.max_rows;
+        let over = self.over_bound();
         if deferrable >= PRESSURE {
             self.last_pressed = Instant::now();
         }
@@ -200,6 +202,13 @@ impl Filing {
             left = left.saturating_sub(n.max(1));
         }
         filed
+    }
+
+    /// More waits than the bound allows.
+    pub(super) fn over_bound(&self) -> bool {
+        self.journal
+            .as_ref()
+            .is_some_and(|j| j.pending_bytes() > self.max_bytes || j.pending_rows() > self.max_rows)
     }
 
     /// Files one step; how many entries it filed, `None` when it failed or had nothing.
@@ -225,6 +234,12 @@ impl Filing {
             .map_err(|e| e.to_string())
             .and_then(|step| file(conn, &step).map(|()| step).map_err(|e| e.to_string()));
         match outcome {
+            // Deleted or replaced during the step: what went into it is filed again into
+            // the next store (filing twice adds nothing twice).
+            Ok(_) if super::file_identity(path) != self.identity => {
+                self.failed_at = Some(Instant::now());
+                None
+            }
             Ok(step) => {
                 let n = step.entries.len();
                 journal.filed(step);
@@ -248,15 +263,17 @@ impl Filing {
                 break;
             }
         }
-        match self.pending_rows() {
-            0 => Ok(()),
-            n => Err(StoreError::Io {
-                path: super::journal::folder_of(path),
-                source: std::sync::Arc::new(std::io::Error::other(format!(
-                    "{n} journaled deliveries could not be filed into the store (see the log)"
-                ))),
-            }),
+        if !self.holds_any() {
+            return Ok(());
         }
+        Err(StoreError::Io {
+            path: super::journal::folder_of(path),
+            source: std::sync::Arc::new(std::io::Error::other(format!(
+                "{} journaled deliveries (and changes to them) could not be filed into the \
+                 store (see the log)",
+                self.pending_rows()
+            ))),
+        })
     }
 
     /// Files what it can before the writer closes; says what is left.
@@ -268,12 +285,16 @@ impl Filing {
             }
         }
         let left = self.pending_rows();
-        if left > 0 {
+        if self.holds_any() {
             let folder = super::journal::folder_of(path);
             // Said on stderr as well: the receiver is closing, its screen is gone.
+            let what = match left {
+                0 => "changes to deliveries".to_string(),
+                n => format!("{n} deliveries"),
+            };
             let message = format!(
-                "{left} deliveries are kept in {} and are filed into the store the next time \
-                 hookscope opens it",
+                "{what} are kept in {} and are filed into the store the next time hookscope \
+                 opens it",
                 folder.display()
             );
             tracing::warn!("{message}");

@@ -251,3 +251,19 @@ fn once_the_pressure_is_gone_each_batch_files_a_step_of_what_waits() {
     assert_eq!(last, 1, "the later delivery has the later seq");
     assert!(!filing.holds_any());
 }
+
+#[test]
+fn past_the_bound_while_filing_fails_nothing_more_is_journaled() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, db, mut filing) = open(dir.path());
+    filing.max_rows = 1;
+    let replies = Replies::default();
+    let batch: Vec<Job> = (0..PRESSURE).map(|n| insert(n, true, &replies)).collect();
+    assert!(filing.take(&conn, &db, batch).is_empty());
+    filing.failed_at = Some(Instant::now());
+    let batch: Vec<Job> = (PRESSURE..2 * PRESSURE)
+        .map(|n| insert(n, true, &replies))
+        .collect();
+    assert_eq!(filing.take(&conn, &db, batch).len(), PRESSURE);
+    assert_eq!(filing.pending_rows(), PRESSURE);
+}

@@ -9,7 +9,7 @@
 //! that opens the store. Filing is idempotent (rows are inserted by id, OR IGNORE), so a
 //! segment filed again after a crash adds nothing twice.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
@@ -57,16 +57,23 @@ struct Segment {
     filed_to: u64,
     /// This writer appends to it (the newest of its own).
     appending: bool,
-    /// Its rows not filed yet, by [`key`]. Those left once it is filed to its end were
-    /// in a damaged part, and go with it.
-    rows: HashSet<u128>,
+    /// Its entries not filed yet, counted by delivery ([`key`]): a row and the changes
+    /// to it. Those left once it is filed to its end were in a damaged part, and go
+    /// with it.
+    pending: HashMap<u128, u32>,
+    /// Of those, rows.
+    rows: usize,
+    /// A record in it is intact but unreadable (written by another version): the file is
+    /// kept, renamed `.bad`, rather than deleted once filed.
+    keep: bool,
 }
 
 /// Entries read for filing, and where filing stands once they are committed.
 pub(super) struct Step {
     pub entries: Vec<Entry>,
     end: u64,
-    ids: Vec<u128>,
+    /// Each entry's delivery, and whether it is a row.
+    keys: Vec<(u128, bool)>,
 }
 
 pub(super) struct Journal {
@@ -98,38 +105,45 @@ impl Journal {
         let mut names = match fs::read_dir(&self.folder) {
             Ok(dir) => dir
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "seg"))
                 .collect::<Vec<_>>(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
         names.sort();
         for path in names {
-            let file = match OpenOptions::new().read(true).write(true).open(&path) {
-                Ok(f) => f,
-                // Filed and deleted meanwhile by the writer that owned it.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
-            };
-            match file.try_lock() {
-                Ok(()) => {}
-                // Another writer's, still running.
-                Err(fs::TryLockError::WouldBlock) => continue,
-                Err(fs::TryLockError::Error(e)) => return Err(e),
-            }
-            // Its writer may have filed and deleted it between the open and the lock.
-            if !same_file(&file, &path) {
+            let ext = path
+                .extension()
+                .and_then(|x| x.to_str())
+                .unwrap_or_default();
+            if ext != "seg" && ext != "new" {
                 continue;
             }
-            let (len, rows) = scan(&file)?;
-            self.segments.push_back(Segment {
-                path,
-                file,
-                len,
-                filed_to: 0,
-                appending: false,
-                rows,
-            });
+            match adoptable(&path) {
+                // A segment killed before it was named held nothing: nothing was
+                // appended before the name.
+                Ok(Some(_)) if ext == "new" => {
+                    let _ = fs::remove_file(&path);
+                }
+                Ok(Some(file)) => {
+                    let (len, pending, rows) = scan(&file)?;
+                    self.segments.push_back(Segment {
+                        path,
+                        file,
+                        len,
+                        filed_to: 0,
+                        appending: false,
+                        pending,
+                        rows,
+                        keep: false,
+                    });
+                }
+                Ok(None) => {}
+                // One segment that cannot be read keeps the others from nobody.
+                Err(e) => tracing::warn!(
+                    segment = %path.display(),
+                    "a journal segment left by another receiver cannot be adopted: {e}"
+                ),
+            }
         }
         Ok(())
     }
@@ -147,13 +161,13 @@ impl Journal {
 
     /// Rows waiting to be filed.
     pub(super) fn pending_rows(&self) -> usize {
-        self.segments.iter().map(|s| s.rows.len()).sum()
+        self.segments.iter().map(|s| s.rows).sum()
     }
 
     /// Delivery `id` is in the journal, not filed yet.
     pub(super) fn holds(&self, id: &str) -> bool {
         let key = key(id);
-        self.segments.iter().any(|s| s.rows.contains(&key))
+        self.segments.iter().any(|s| s.pending.contains_key(&key))
     }
 
     /// Appends `entries` in one write. On an error nothing of them is kept.
@@ -170,9 +184,9 @@ impl Journal {
         }
         segment.len += buf.len() as u64;
         for e in entries {
-            if let Entry::Insert(row) = e {
-                segment.rows.insert(key(&row.id));
-            }
+            let (key, row) = key_of(e);
+            *segment.pending.entry(key).or_default() += 1;
+            segment.rows += usize::from(row);
         }
         Ok(())
     }
@@ -199,7 +213,9 @@ impl Journal {
                 len: 0,
                 filed_to: 0,
                 appending: true,
-                rows: HashSet::new(),
+                pending: HashMap::new(),
+                rows: 0,
+                keep: false,
             });
         }
         // Just made sure there is one.
@@ -238,12 +254,12 @@ impl Journal {
             return Ok(Step {
                 entries: Vec::new(),
                 end: 0,
-                ids: Vec::new(),
+                keys: Vec::new(),
             });
         };
         let mut at = segment.filed_to;
         let mut entries = Vec::new();
-        let mut ids = Vec::new();
+        let mut keys = Vec::new();
         while entries.len() < max && at < segment.len && at - segment.filed_to < STEP_BYTES {
             let Some((entry, next)) = read_at(&segment.file, segment.len, at)? else {
                 // The segment's torn tail: a write cut short that nobody was told of.
@@ -254,18 +270,26 @@ impl Journal {
                 segment.len = at;
                 break;
             };
-            if let Some(entry) = entry {
-                if let Entry::Insert(row) = &entry {
-                    ids.push(key(&row.id));
-                }
-                entries.push(entry);
-            }
+            let Some(entry) = entry else {
+                // Not lost: filing stops here and the file is kept for a version that
+                // reads it.
+                tracing::warn!(
+                    segment = %segment.path.display(),
+                    "a journal record at byte {at} is intact but cannot be read by this \
+                     version; the segment is kept as .bad from there"
+                );
+                segment.keep = true;
+                segment.len = at;
+                break;
+            };
+            keys.push(key_of(&entry));
+            entries.push(entry);
             at = next;
         }
         Ok(Step {
             entries,
             end: at,
-            ids,
+            keys,
         })
     }
 
@@ -273,8 +297,14 @@ impl Journal {
     pub(super) fn filed(&mut self, step: Step) {
         if let Some(segment) = self.segments.front_mut() {
             segment.filed_to = step.end;
-            for id in &step.ids {
-                segment.rows.remove(id);
+            for (key, row) in &step.keys {
+                if let Some(n) = segment.pending.get_mut(key) {
+                    *n -= 1;
+                    if *n == 0 {
+                        segment.pending.remove(key);
+                    }
+                }
+                segment.rows -= usize::from(*row);
             }
         }
         self.drop_filed();
@@ -289,7 +319,12 @@ impl Journal {
             let Some(s) = self.segments.pop_front() else {
                 break;
             };
-            if let Err(e) = fs::remove_file(&s.path) {
+            let gone = if s.keep {
+                fs::rename(&s.path, s.path.with_extension("bad"))
+            } else {
+                fs::remove_file(&s.path)
+            };
+            if let Err(e) = gone {
                 tracing::warn!(segment = %s.path.display(), "could not delete a filed journal segment: {e}");
             }
         }
@@ -300,18 +335,52 @@ impl Journal {
     }
 }
 
-/// An adopted segment's length up to its last whole record, and the rows it holds.
-fn scan(file: &File) -> io::Result<(u64, HashSet<u128>)> {
+/// The segment at `path`, locked, when no running writer holds it.
+fn adoptable(path: &Path) -> io::Result<Option<File>> {
+    let file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        // Filed and deleted meanwhile by the writer that owned it.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    match file.try_lock() {
+        Ok(()) => {}
+        // Another writer's, still running.
+        Err(fs::TryLockError::WouldBlock) => return Ok(None),
+        Err(fs::TryLockError::Error(e)) => return Err(e),
+    }
+    // Its writer may have filed and deleted it between the open and the lock.
+    Ok(same_file(&file, path).then_some(file))
+}
+
+/// An adopted segment's length up to its last whole record, its entries by delivery,
+/// and how many rows.
+fn scan(file: &File) -> io::Result<(u64, HashMap<u128, u32>, usize)> {
     let len = file.metadata()?.len();
     let mut at = 0;
-    let mut rows = HashSet::new();
+    let mut pending: HashMap<u128, u32> = HashMap::new();
+    let mut rows = 0;
     while let Some((entry, next)) = read_at(file, len, at)? {
-        if let Some(Entry::Insert(row)) = entry {
-            rows.insert(key(&row.id));
-        }
+        // One that does not decode stops filing there (`next_step`) and counts nothing.
+        let Some(entry) = entry else { break };
+        let (key, row) = key_of(&entry);
+        *pending.entry(key).or_default() += 1;
+        rows += usize::from(row);
         at = next;
     }
-    Ok((at, rows))
+    // Filing reads to the end of the whole records, the unreadable one included.
+    while let Some((_, next)) = read_at(file, len, at)? {
+        at = next;
+    }
+    Ok((at, pending, rows))
+}
+
+/// An entry's delivery, and whether the entry is its row.
+fn key_of(entry: &Entry) -> (u128, bool) {
+    match entry {
+        Entry::Insert(row) => (key(&row.id), true),
+        Entry::Update(u) => (key(u.id()), false),
+    }
 }
 
 /// `file` is what `path` names now.

@@ -77,7 +77,8 @@ fn entries_come_back_in_order_as_written_and_filed_segments_are_deleted() {
     assert_eq!(got.peer, a.peer);
     assert_eq!(inserted(&step.entries[1]).id, b.id);
     j.filed(step);
-    assert!(!j.holds(&a.id) && !j.is_empty());
+    // `a` has its change still to file, `b` nothing.
+    assert!(j.holds(&a.id) && !j.holds(&b.id) && !j.is_empty());
 
     let step = j.next_step(10).unwrap();
     assert!(matches!(&step.entries[..], [Entry::Update(u)] if *u == status));
@@ -211,4 +212,72 @@ fn damage_inside_a_writers_own_segment_leaves_no_row_counted_as_waiting() {
     assert_eq!(j.pending_rows(), 0);
     assert!(j.is_empty() && !j.holds(&rows[2].id));
     assert!(segments(&db).is_empty());
+}
+
+#[test]
+fn a_delivery_with_a_change_still_waiting_is_held_after_its_row_is_filed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let mut j = Journal::open(&db).unwrap();
+    let a = row(1, b"{}");
+    let status = Update::Status {
+        id: a.id.clone(),
+        status: 499,
+    };
+    j.append(&[Entry::Insert(Box::new(a.clone())), Entry::Update(status)])
+        .unwrap();
+    let step = j.next_step(1).unwrap();
+    j.filed(step);
+    assert_eq!(j.pending_rows(), 0);
+    assert!(j.holds(&a.id), "its change is still to be filed after it");
+    let step = j.next_step(1).unwrap();
+    j.filed(step);
+    assert!(!j.holds(&a.id) && j.is_empty());
+}
+
+#[test]
+fn an_intact_record_this_version_cannot_read_stops_filing_and_its_segment_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let mut j = Journal::open(&db).unwrap();
+    let rows: Vec<_> = (0..3).map(|n| row(n, b"{}")).collect();
+    for r in &rows {
+        j.append(&[Entry::Insert(Box::new(r.clone()))]).unwrap();
+    }
+    drop(j);
+    // The second record, as another version might write it: an unknown kind, its CRC
+    // right.
+    let seg = segments(&db).remove(0);
+    let mut bytes = fs::read(&seg).unwrap();
+    let first = HEADER + u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+    let len = u32::from_le_bytes(bytes[first..first + 4].try_into().unwrap()) as usize;
+    bytes[first + HEADER] = 9;
+    let crc = crc32fast::hash(&bytes[first + HEADER..first + HEADER + len]);
+    bytes[first + 4..first + HEADER].copy_from_slice(&crc.to_le_bytes());
+    fs::write(&seg, &bytes).unwrap();
+
+    let mut j = Journal::open(&db).unwrap();
+    assert_eq!(j.pending_rows(), 1);
+    let step = j.next_step(10).unwrap();
+    assert_eq!(step.entries.len(), 1);
+    j.filed(step);
+    assert!(j.is_empty());
+    let bad = seg.with_extension("bad");
+    assert!(
+        bad.exists() && !seg.exists(),
+        "kept, renamed, for a version that reads it"
+    );
+    assert_eq!(fs::read(&bad).unwrap(), bytes);
+}
+
+#[test]
+fn a_segment_killed_before_it_was_named_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    fs::create_dir_all(folder_of(&db)).unwrap();
+    let new = folder_of(&db).join("0-1-000000.new");
+    fs::write(&new, b"").unwrap();
+    let j = Journal::open(&db).unwrap();
+    assert!(j.is_empty());
+    assert!(!new.exists());
 }

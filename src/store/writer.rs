@@ -178,6 +178,11 @@ pub(crate) fn run(
         }
         if filing.holds_any() {
             index.behind |= filing.after_batch(&conn, &path, queued, deferrable) > 0;
+            if filing.over_bound() {
+                // A stream past the journal's bound: the word index keeps its tail
+                // bounded as it does without the journal.
+                index.after_commit(&conn, &path);
+            }
             shown.store(filing.pending_rows() as u64, Ordering::Relaxed);
         } else {
             shown.store(0, Ordering::Relaxed);

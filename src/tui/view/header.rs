@@ -205,7 +205,8 @@ fn status_line(app: &App, width: u16) -> Line<'static> {
             },
         );
     }
-    if app.filing() > 0 {
+    // Once the store is gone they wait for the next one: the warning above says enough.
+    if app.filing() > 0 && !app.store_gone() {
         // Beside the tally, which does not count them yet.
         let n = app.filing();
         let at = parts
