@@ -45,6 +45,22 @@ fn segments(db: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Three rows appended by a writer that then stopped: the rows, and its one segment.
+fn three_rows_left_behind(db: &Path) -> (Vec<NewRow>, PathBuf) {
+    let mut j = Journal::open(db).unwrap();
+    let rows: Vec<_> = (0..3).map(|n| row(n, b"{\"a\":1}")).collect();
+    for r in &rows {
+        j.append(&[Entry::Insert(Box::new(r.clone()))]).unwrap();
+    }
+    drop(j);
+    (rows, segments(db).remove(0))
+}
+
+/// Where the second record of a segment's `bytes` starts.
+fn second_record(bytes: &[u8]) -> usize {
+    HEADER + u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize
+}
+
 #[test]
 fn entries_come_back_in_order_as_written_and_filed_segments_are_deleted() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,13 +141,7 @@ fn a_segment_its_writer_still_holds_is_not_adopted_and_a_released_one_is() {
 fn a_torn_or_damaged_tail_is_left_out_and_what_precedes_it_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.db");
-    let mut j = Journal::open(&db).unwrap();
-    let rows: Vec<_> = (0..3).map(|n| row(n, b"{\"a\":1}")).collect();
-    for r in &rows {
-        j.append(&[Entry::Insert(Box::new(r.clone()))]).unwrap();
-    }
-    drop(j);
-    let seg = segments(&db).remove(0);
+    let (rows, seg) = three_rows_left_behind(&db);
     let len = fs::metadata(&seg).unwrap().len();
     // A write cut short: the last record loses its end.
     OpenOptions::new()
@@ -154,15 +164,10 @@ fn a_torn_or_damaged_tail_is_left_out_and_what_precedes_it_is_kept() {
     drop(j);
 
     // A flipped byte in the second record: the first is kept, the rest left out.
-    let mut j = Journal::open(&db).unwrap();
-    for r in &rows {
-        j.append(&[Entry::Insert(Box::new(r.clone()))]).unwrap();
-    }
-    drop(j);
-    let seg = segments(&db).remove(0);
+    let (_, seg) = three_rows_left_behind(&db);
     let mut bytes = fs::read(&seg).unwrap();
-    let first_len = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
-    bytes[HEADER + first_len + HEADER + 3] ^= 0x40;
+    let at = second_record(&bytes) + HEADER + 3;
+    bytes[at] ^= 0x40;
     fs::write(&seg, &bytes).unwrap();
     let mut j = Journal::open(&db).unwrap();
     assert_eq!(j.pending_rows(), 1);
@@ -203,8 +208,8 @@ fn damage_inside_a_writers_own_segment_leaves_no_row_counted_as_waiting() {
     assert_eq!(j.pending_rows(), 3);
     let seg = segments(&db).remove(0);
     let mut bytes = fs::read(&seg).unwrap();
-    let first_len = u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
-    bytes[HEADER + first_len + HEADER + 3] ^= 0x40;
+    let at = second_record(&bytes) + HEADER + 3;
+    bytes[at] ^= 0x40;
     fs::write(&seg, &bytes).unwrap();
     let step = j.next_step(10).unwrap();
     assert_eq!(step.entries.len(), 1);
@@ -239,17 +244,11 @@ fn a_delivery_with_a_change_still_waiting_is_held_after_its_row_is_filed() {
 fn an_intact_record_this_version_cannot_read_stops_filing_and_its_segment_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.db");
-    let mut j = Journal::open(&db).unwrap();
-    let rows: Vec<_> = (0..3).map(|n| row(n, b"{}")).collect();
-    for r in &rows {
-        j.append(&[Entry::Insert(Box::new(r.clone()))]).unwrap();
-    }
-    drop(j);
+    let (_, seg) = three_rows_left_behind(&db);
     // The second record, as another version might write it: an unknown kind, its CRC
     // right.
-    let seg = segments(&db).remove(0);
     let mut bytes = fs::read(&seg).unwrap();
-    let first = HEADER + u32::from_le_bytes(bytes[..4].try_into().unwrap()) as usize;
+    let first = second_record(&bytes);
     let len = u32::from_le_bytes(bytes[first..first + 4].try_into().unwrap()) as usize;
     bytes[first + HEADER] = 9;
     let crc = crc32fast::hash(&bytes[first + HEADER..first + HEADER + len]);
