@@ -138,6 +138,20 @@ pub fn count_rows(s: &Server, filter: &str) -> i64 {
         .unwrap()
 }
 
+/// The rows matching `filter` once there are `n` of them, or after 60 s however many
+/// there are. A burst is journaled and filed into the database just after its answers
+/// and lines (see the README's store section), so its rows are waited for.
+pub fn rows_once_filed(s: &Server, filter: &str, n: i64) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let rows = count_rows(s, filter);
+        if rows == n || Instant::now() >= deadline {
+            return rows;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 pub fn no_panic(s: &Server) {
     let stderr = s.stderr.lock().unwrap();
     assert!(!stderr.iter().any(|l| l.contains("panicked")), "{stderr:?}");
