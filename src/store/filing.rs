@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use super::StoreError;
 use super::job::{Job, Reply};
@@ -328,7 +328,7 @@ fn file(conn: &Connection, step: &Step) -> rusqlite::Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let result = step.entries.iter().try_for_each(|e| match e {
         Entry::Insert(row) => insert(conn, row, true).map(drop),
-        Entry::Update(u) => update(conn, u),
+        Entry::Update(u) => u.apply(conn).map(drop),
     });
     match result.and_then(|()| conn.execute_batch("COMMIT")) {
         Ok(()) => Ok(()),
@@ -339,25 +339,6 @@ fn file(conn: &Connection, step: &Step) -> rusqlite::Result<()> {
             Err(e)
         }
     }
-}
-
-fn update(conn: &Connection, u: &Update) -> rusqlite::Result<()> {
-    let (sql, value): (&str, rusqlite::types::Value) = match u {
-        Update::Fetched { json, .. } => (
-            "UPDATE deliveries SET fetched = ?2 WHERE id = ?1",
-            json.clone().into(),
-        ),
-        Update::Forward { json, .. } => (
-            "UPDATE deliveries SET forward = ?2 WHERE id = ?1",
-            json.clone().into(),
-        ),
-        Update::Status { status, .. } => (
-            "UPDATE deliveries SET response_status = ?2 WHERE id = ?1",
-            i64::from(*status).into(),
-        ),
-    };
-    conn.prepare_cached(sql)?.execute(params![u.id(), value])?;
-    Ok(())
 }
 
 /// A journaled job's waiter.

@@ -576,9 +576,6 @@ fn memory_flags() -> OpenFlags {
     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX
 }
 
-/// Creates parent directories and the file (mode 0600, before SQLite sees it), and checks
-/// that the file and its directory are writable: SQLite would otherwise open read-only
-/// without a word, and WAL needs to create files next to the database.
 /// Before reading the file at `path` as it is (`export`): files what a receiver that
 /// stopped left in its journal, so that every delivery it acknowledged is read. What
 /// cannot be filed (a read-only file, a receiver still running) is said in the message
@@ -621,6 +618,9 @@ fn seq_of(seq: Option<i64>) -> i64 {
     seq.unwrap_or_default()
 }
 
+/// Creates parent directories and the file (mode 0600, before SQLite sees it), and checks
+/// that the file and its directory are writable: SQLite would otherwise open read-only
+/// without a word, and WAL needs to create files next to the database.
 fn prepare_file(path: &Path) -> Result<(), StoreError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

@@ -12,7 +12,7 @@ use rusqlite::{Connection, params};
 use super::StoreError;
 use super::filing::Filing;
 use super::job::{Job, MAX_BATCH, Reply};
-use super::journal::Journal;
+use super::journal::{Journal, Update};
 use super::row::insert;
 use super::search;
 
@@ -51,24 +51,15 @@ impl Job {
                 finish(reply, r.map_err(err))
             }
             Job::SetFetched { id, json, reply } => {
-                let r = conn
-                    .prepare_cached("UPDATE deliveries SET fetched = ?2 WHERE id = ?1")
-                    .and_then(|mut s| s.execute(params![id, json]))
-                    .map(|n| n > 0);
+                let r = Update::Fetched { id, json }.apply(conn).map(|n| n > 0);
                 finish(reply, r.map_err(err))
             }
             Job::SetForward { id, json, reply } => {
-                let r = conn
-                    .prepare_cached("UPDATE deliveries SET forward = ?2 WHERE id = ?1")
-                    .and_then(|mut s| s.execute(params![id, json]))
-                    .map(|n| n > 0);
+                let r = Update::Forward { id, json }.apply(conn).map(|n| n > 0);
                 finish(reply, r.map_err(err))
             }
             Job::SetStatus { id, status, reply } => {
-                let r = conn
-                    .prepare_cached("UPDATE deliveries SET response_status = ?2 WHERE id = ?1")
-                    .and_then(|mut s| s.execute(params![id, status]))
-                    .map(|n| n > 0);
+                let r = Update::Status { id, status }.apply(conn).map(|n| n > 0);
                 finish(reply, r.map_err(err))
             }
             Job::Contains { id, reply } => {

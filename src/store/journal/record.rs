@@ -24,6 +24,26 @@ pub(in crate::store) enum Update {
 }
 
 impl Update {
+    /// Applies the change to its row; how many rows it changed (0: no such delivery).
+    pub(in crate::store) fn apply(&self, conn: &rusqlite::Connection) -> rusqlite::Result<usize> {
+        let (sql, value): (&str, rusqlite::types::Value) = match self {
+            Update::Fetched { json, .. } => (
+                "UPDATE deliveries SET fetched = ?2 WHERE id = ?1",
+                json.clone().into(),
+            ),
+            Update::Forward { json, .. } => (
+                "UPDATE deliveries SET forward = ?2 WHERE id = ?1",
+                json.clone().into(),
+            ),
+            Update::Status { status, .. } => (
+                "UPDATE deliveries SET response_status = ?2 WHERE id = ?1",
+                i64::from(*status).into(),
+            ),
+        };
+        conn.prepare_cached(sql)?
+            .execute(rusqlite::params![self.id(), value])
+    }
+
     pub(in crate::store) fn id(&self) -> &str {
         match self {
             Update::Fetched { id, .. } | Update::Forward { id, .. } | Update::Status { id, .. } => {
